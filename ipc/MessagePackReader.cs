@@ -1,0 +1,527 @@
+using System;
+using System.Buffers.Binary;
+
+namespace Microkernel.Ipc;
+
+/// <summary>
+/// Reads MessagePack from a span that may hold anything (it can come from a hostile peer).
+/// Every method checks the bytes it needs against the span before touching them and returns
+/// false on a type mismatch, an out-of-range value or truncated input; on failure the
+/// position does not move. Nothing allocates: strings and binaries come back as slices.
+/// </summary>
+public ref struct MessagePackReader
+{
+    private readonly ReadOnlySpan<byte> _buffer;
+    private int _position;
+
+    /// <summary>Creates a reader positioned at the start of <paramref name="buffer"/>.</summary>
+    public MessagePackReader(ReadOnlySpan<byte> buffer)
+    {
+        _buffer = buffer;
+        _position = 0;
+    }
+
+    /// <summary>Bytes consumed so far.</summary>
+    public readonly int Position => _position;
+
+    /// <summary>Bytes left to read.</summary>
+    public readonly int Remaining => _buffer.Length - _position;
+
+    /// <summary>True when every byte has been consumed.</summary>
+    public readonly bool End => _position >= _buffer.Length;
+
+    /// <summary>True when the next value is nil (without consuming it).</summary>
+    public readonly bool NextIsNil => _position < _buffer.Length && _buffer[_position] == MessagePackCode.Nil;
+
+    /// <summary>Consumes a nil.</summary>
+    public bool TryReadNil()
+    {
+        if (!NextIsNil)
+        {
+            return false;
+        }
+
+        _position++;
+        return true;
+    }
+
+    /// <summary>Reads true or false.</summary>
+    public bool TryReadBoolean(out bool value)
+    {
+        value = false;
+        if (_position >= _buffer.Length)
+        {
+            return false;
+        }
+
+        byte code = _buffer[_position];
+        if (code != MessagePackCode.True && code != MessagePackCode.False)
+        {
+            return false;
+        }
+
+        value = code == MessagePackCode.True;
+        _position++;
+        return true;
+    }
+
+    /// <summary>Reads any integer encoding whose value fits in a long.</summary>
+    public bool TryReadInt64(out long value)
+    {
+        value = 0;
+        if (!TryReadInteger(out ulong magnitude, out bool negative, out int size))
+        {
+            return false;
+        }
+
+        if (!negative && magnitude > long.MaxValue)
+        {
+            return false;
+        }
+
+        value = (long)magnitude;
+        _position += size;
+        return true;
+    }
+
+    /// <summary>Reads any integer encoding whose value is non-negative.</summary>
+    public bool TryReadUInt64(out ulong value)
+    {
+        value = 0;
+        if (!TryReadInteger(out ulong raw, out bool negative, out int size) || negative)
+        {
+            return false;
+        }
+
+        value = raw;
+        _position += size;
+        return true;
+    }
+
+    /// <summary>Reads an integer in [int.MinValue, int.MaxValue].</summary>
+    public bool TryReadInt32(out int value)
+    {
+        bool ok = TryReadSigned(int.MinValue, int.MaxValue, out long wide);
+        value = (int)wide;
+        return ok;
+    }
+
+    /// <summary>Reads an integer in [0, uint.MaxValue].</summary>
+    public bool TryReadUInt32(out uint value)
+    {
+        bool ok = TryReadUnsigned(uint.MaxValue, out ulong wide);
+        value = (uint)wide;
+        return ok;
+    }
+
+    /// <summary>Reads an integer in [short.MinValue, short.MaxValue].</summary>
+    public bool TryReadInt16(out short value)
+    {
+        bool ok = TryReadSigned(short.MinValue, short.MaxValue, out long wide);
+        value = (short)wide;
+        return ok;
+    }
+
+    /// <summary>Reads an integer in [0, ushort.MaxValue].</summary>
+    public bool TryReadUInt16(out ushort value)
+    {
+        bool ok = TryReadUnsigned(ushort.MaxValue, out ulong wide);
+        value = (ushort)wide;
+        return ok;
+    }
+
+    /// <summary>Reads an integer in [sbyte.MinValue, sbyte.MaxValue].</summary>
+    public bool TryReadSByte(out sbyte value)
+    {
+        bool ok = TryReadSigned(sbyte.MinValue, sbyte.MaxValue, out long wide);
+        value = (sbyte)wide;
+        return ok;
+    }
+
+    /// <summary>Reads an integer in [0, 255].</summary>
+    public bool TryReadByte(out byte value)
+    {
+        bool ok = TryReadUnsigned(byte.MaxValue, out ulong wide);
+        value = (byte)wide;
+        return ok;
+    }
+
+    /// <summary>Reads a str and returns its UTF-8 bytes in place (not validated as UTF-8). A nil reads as empty.</summary>
+    public bool TryReadString(out ReadOnlySpan<byte> utf8)
+    {
+        utf8 = default;
+        if (TryReadNil())
+        {
+            return true;
+        }
+
+        if (_position >= _buffer.Length)
+        {
+            return false;
+        }
+
+        byte code = _buffer[_position];
+        int headerSize;
+        long length;
+        if (code >= MessagePackCode.FixStr && code <= MessagePackCode.FixStr + 31)
+        {
+            headerSize = 1;
+            length = code & 0x1f;
+        }
+        else if (!TryReadLengthHeader(code, MessagePackCode.Str8, MessagePackCode.Str16, MessagePackCode.Str32, out headerSize, out length))
+        {
+            return false;
+        }
+
+        return TryTakePayload(headerSize, length, out utf8);
+    }
+
+    /// <summary>Reads a bin and returns its bytes in place. A nil reads as empty.</summary>
+    public bool TryReadBinary(out ReadOnlySpan<byte> bytes)
+    {
+        bytes = default;
+        if (TryReadNil())
+        {
+            return true;
+        }
+
+        if (_position >= _buffer.Length)
+        {
+            return false;
+        }
+
+        byte code = _buffer[_position];
+        if (!TryReadLengthHeader(code, MessagePackCode.Bin8, MessagePackCode.Bin16, MessagePackCode.Bin32, out int headerSize, out long length))
+        {
+            return false;
+        }
+
+        return TryTakePayload(headerSize, length, out bytes);
+    }
+
+    /// <summary>
+    /// Reads an array header. The count is checked against the bytes left (every element takes
+    /// at least one byte), so a forged count can never drive a long loop.
+    /// </summary>
+    public bool TryReadArrayHeader(out uint count)
+    {
+        return TryReadContainerHeader(MessagePackCode.FixArray, MessagePackCode.Array16, MessagePackCode.Array32, 1, out count);
+    }
+
+    /// <summary>Reads a map header; the entry count is checked against the bytes left (two bytes per entry at least).</summary>
+    public bool TryReadMapHeader(out uint count)
+    {
+        return TryReadContainerHeader(MessagePackCode.FixMap, MessagePackCode.Map16, MessagePackCode.Map32, 2, out count);
+    }
+
+    /// <summary>
+    /// Skips one complete value of any type, nested containers included. Iterative (no recursion,
+    /// so no stack exhaustion on deep nesting) and bounded by the input length: every step
+    /// consumes at least one byte.
+    /// </summary>
+    public bool TrySkip()
+    {
+        int start = _position;
+        long pending = 1;
+        while (pending > 0)
+        {
+            if (!TrySkipOneHeader(out long children))
+            {
+                _position = start;
+                return false;
+            }
+
+            pending += children - 1;
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Consumes one value's own bytes; containers report how many child values follow.
+    /// </summary>
+    private bool TrySkipOneHeader(out long children)
+    {
+        children = 0;
+        if (_position >= _buffer.Length)
+        {
+            return false;
+        }
+
+        byte code = _buffer[_position];
+        if (code <= MessagePackCode.MaxFixPositiveInt || code >= MessagePackCode.NegativeFixIntStart
+            || code == MessagePackCode.Nil || code == MessagePackCode.True || code == MessagePackCode.False)
+        {
+            _position++;
+            return true;
+        }
+
+        if ((code & 0xf0) == MessagePackCode.FixMap || (code & 0xf0) == MessagePackCode.FixArray
+            || code == MessagePackCode.Array16 || code == MessagePackCode.Array32
+            || code == MessagePackCode.Map16 || code == MessagePackCode.Map32)
+        {
+            bool isMap = (code & 0xf0) == MessagePackCode.FixMap || code == MessagePackCode.Map16 || code == MessagePackCode.Map32;
+            bool ok = isMap ? TryReadMapHeader(out uint entries) : TryReadArrayHeader(out entries);
+            children = isMap ? 2L * entries : entries;
+            return ok;
+        }
+
+        if ((code >= MessagePackCode.FixStr && code <= MessagePackCode.FixStr + 31)
+            || code == MessagePackCode.Str8 || code == MessagePackCode.Str16 || code == MessagePackCode.Str32)
+        {
+            return TryReadString(out _);
+        }
+
+        if (code == MessagePackCode.Bin8 || code == MessagePackCode.Bin16 || code == MessagePackCode.Bin32)
+        {
+            return TryReadBinary(out _);
+        }
+
+        int fixedSize = FixedSize(code);
+        if (fixedSize > 0)
+        {
+            return TryTakePayload(1, fixedSize - 1, out _);
+        }
+
+        if (code >= MessagePackCode.Ext8 && code <= MessagePackCode.Ext32)
+        {
+            // ext: length header, one type byte, then data.
+            if (!TryReadLengthHeader(code, MessagePackCode.Ext8, MessagePackCode.Ext16, MessagePackCode.Ext32, out int headerSize, out long length))
+            {
+                return false;
+            }
+
+            return TryTakePayload(headerSize, length + 1, out _);
+        }
+
+        return false;
+    }
+
+    /// <summary>Total size of fixed-size values (numbers, fixext) by format byte; 0 for anything else.</summary>
+    private static int FixedSize(byte code)
+    {
+        switch (code)
+        {
+            case MessagePackCode.UInt8:
+            case MessagePackCode.Int8:
+                return 2;
+            case MessagePackCode.UInt16:
+            case MessagePackCode.Int16:
+                return 3;
+            case MessagePackCode.UInt32:
+            case MessagePackCode.Int32:
+            case MessagePackCode.Float32:
+                return 5;
+            case MessagePackCode.UInt64:
+            case MessagePackCode.Int64:
+            case MessagePackCode.Float64:
+                return 9;
+            case MessagePackCode.FixExt1:
+                return 3;
+            case MessagePackCode.FixExt1 + 1:
+                return 4;
+            case MessagePackCode.FixExt1 + 2:
+                return 6;
+            case MessagePackCode.FixExt1 + 3:
+                return 10;
+            case MessagePackCode.FixExt16:
+                return 18;
+            default:
+                return 0;
+        }
+    }
+
+    private bool TryReadSigned(long min, long max, out long value)
+    {
+        value = 0;
+        if (!TryReadInteger(out ulong raw, out bool negative, out int size))
+        {
+            return false;
+        }
+
+        if (negative ? (long)raw < min : raw > (ulong)max)
+        {
+            return false;
+        }
+
+        value = (long)raw;
+        _position += size;
+        return true;
+    }
+
+    private bool TryReadUnsigned(ulong max, out ulong value)
+    {
+        value = 0;
+        if (!TryReadInteger(out ulong raw, out bool negative, out int size) || negative || raw > max)
+        {
+            return false;
+        }
+
+        value = raw;
+        _position += size;
+        return true;
+    }
+
+    /// <summary>
+    /// Decodes any integer encoding at the current position without consuming it. Returns the
+    /// bits (two's complement when <paramref name="negative"/>) and the encoded size.
+    /// </summary>
+    private readonly bool TryReadInteger(out ulong value, out bool negative, out int size)
+    {
+        value = 0;
+        negative = false;
+        size = 0;
+        if (_position >= _buffer.Length)
+        {
+            return false;
+        }
+
+        byte code = _buffer[_position];
+        if (code <= MessagePackCode.MaxFixPositiveInt)
+        {
+            value = code;
+            size = 1;
+            return true;
+        }
+
+        if (code >= MessagePackCode.NegativeFixIntStart)
+        {
+            value = (ulong)(long)(sbyte)code;
+            negative = true;
+            size = 1;
+            return true;
+        }
+
+        int payload;
+        switch (code)
+        {
+            case MessagePackCode.UInt8:
+            case MessagePackCode.Int8:
+                payload = 1;
+                break;
+            case MessagePackCode.UInt16:
+            case MessagePackCode.Int16:
+                payload = 2;
+                break;
+            case MessagePackCode.UInt32:
+            case MessagePackCode.Int32:
+                payload = 4;
+                break;
+            case MessagePackCode.UInt64:
+            case MessagePackCode.Int64:
+                payload = 8;
+                break;
+            default:
+                return false;
+        }
+
+        if (_buffer.Length - _position - 1 < payload)
+        {
+            return false;
+        }
+
+        ReadOnlySpan<byte> bytes = _buffer.Slice(_position + 1, payload);
+        switch (code)
+        {
+            case MessagePackCode.UInt8:
+                value = bytes[0];
+                break;
+            case MessagePackCode.UInt16:
+                value = BinaryPrimitives.ReadUInt16BigEndian(bytes);
+                break;
+            case MessagePackCode.UInt32:
+                value = BinaryPrimitives.ReadUInt32BigEndian(bytes);
+                break;
+            case MessagePackCode.UInt64:
+                value = BinaryPrimitives.ReadUInt64BigEndian(bytes);
+                break;
+            case MessagePackCode.Int8:
+                value = (ulong)(long)(sbyte)bytes[0];
+                break;
+            case MessagePackCode.Int16:
+                value = (ulong)(long)BinaryPrimitives.ReadInt16BigEndian(bytes);
+                break;
+            case MessagePackCode.Int32:
+                value = (ulong)(long)BinaryPrimitives.ReadInt32BigEndian(bytes);
+                break;
+            default:
+                value = (ulong)BinaryPrimitives.ReadInt64BigEndian(bytes);
+                break;
+        }
+
+        negative = code >= MessagePackCode.Int8 && (long)value < 0;
+        size = 1 + payload;
+        return true;
+    }
+
+    /// <summary>Decodes a 1/2/4-byte big-endian length header of the given family (str, bin or ext).</summary>
+    private readonly bool TryReadLengthHeader(byte code, byte code8, byte code16, byte code32, out int headerSize, out long length)
+    {
+        headerSize = 0;
+        length = 0;
+        int lengthBytes = code == code8 ? 1 : code == code16 ? 2 : code == code32 ? 4 : 0;
+        if (lengthBytes == 0 || _buffer.Length - _position - 1 < lengthBytes)
+        {
+            return false;
+        }
+
+        ReadOnlySpan<byte> bytes = _buffer.Slice(_position + 1, lengthBytes);
+        length = lengthBytes == 1 ? bytes[0] : lengthBytes == 2 ? BinaryPrimitives.ReadUInt16BigEndian(bytes) : BinaryPrimitives.ReadUInt32BigEndian(bytes);
+        headerSize = 1 + lengthBytes;
+        return true;
+    }
+
+    private bool TryReadContainerHeader(byte fixCode, byte code16, byte code32, int minBytesPerEntry, out uint count)
+    {
+        count = 0;
+        if (_position >= _buffer.Length)
+        {
+            return false;
+        }
+
+        byte code = _buffer[_position];
+        int headerSize;
+        long entries;
+        if ((code & 0xf0) == fixCode)
+        {
+            headerSize = 1;
+            entries = code & 0x0f;
+        }
+        else
+        {
+            int countBytes = code == code16 ? 2 : code == code32 ? 4 : 0;
+            if (countBytes == 0 || _buffer.Length - _position - 1 < countBytes)
+            {
+                return false;
+            }
+
+            ReadOnlySpan<byte> bytes = _buffer.Slice(_position + 1, countBytes);
+            entries = countBytes == 2 ? BinaryPrimitives.ReadUInt16BigEndian(bytes) : BinaryPrimitives.ReadUInt32BigEndian(bytes);
+            headerSize = 1 + countBytes;
+        }
+
+        if (entries * minBytesPerEntry > _buffer.Length - _position - headerSize)
+        {
+            return false;
+        }
+
+        count = (uint)entries;
+        _position += headerSize;
+        return true;
+    }
+
+    /// <summary>Consumes a header of <paramref name="headerSize"/> bytes plus <paramref name="length"/> payload bytes, if all present.</summary>
+    private bool TryTakePayload(int headerSize, long length, out ReadOnlySpan<byte> payload)
+    {
+        payload = default;
+        long available = (long)_buffer.Length - _position - headerSize;
+        if (length < 0 || length > available)
+        {
+            return false;
+        }
+
+        payload = _buffer.Slice(_position + headerSize, (int)length);
+        _position += headerSize + (int)length;
+        return true;
+    }
+}

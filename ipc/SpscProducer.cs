@@ -1,0 +1,233 @@
+using System;
+using System.Threading;
+
+namespace Microkernel.Ipc;
+
+/// <summary>
+/// The writing side of an <see cref="SpscRing"/>. Exactly one thread (in one address space)
+/// owns a producer. Records become visible to the consumer only on <see cref="Publish"/>,
+/// so a batch of claims and commits costs one release store.
+/// </summary>
+/// <remarks>
+/// Hostile-peer rule: the producer never reads its own tail back from shared memory after
+/// attaching; it keeps a private copy. The only value it takes from the peer is the head,
+/// and every head it reads is checked (aligned, not ahead of the tail, not moving backwards)
+/// before it is used to compute free space.
+/// </remarks>
+public sealed unsafe class SpscProducer
+{
+    private readonly byte* _region;
+    private readonly byte* _data;
+    private readonly int _capacity;
+    private readonly ulong _mask;
+    private readonly int _maxPayload;
+
+    /// <summary>Private tail: end of the last committed record (published or not).</summary>
+    private ulong _tail;
+
+    /// <summary>Last head read from the consumer and found valid.</summary>
+    private ulong _cachedHead;
+
+    /// <summary>Index where the open claim's record starts (after any padding); valid when <see cref="_claimOpen"/>.</summary>
+    private ulong _claimStart;
+    private int _claimLength;
+    private bool _claimOpen;
+    private bool _corrupt;
+
+    /// <summary>
+    /// Attaches to a region prepared by <see cref="SpscRing.Initialize"/>. If the region length
+    /// is invalid the producer reports <see cref="RingStatus.InvalidArgument"/>; if the indices
+    /// found in it are inconsistent it reports <see cref="RingStatus.Corrupt"/> from then on.
+    /// </summary>
+    public SpscProducer(byte* region, int regionLength)
+    {
+        _region = region;
+        _data = region + SpscRing.HeaderBytes;
+        _capacity = SpscRing.CapacityOf(regionLength);
+        if (region == null || _capacity < 0)
+        {
+            _capacity = 0;
+            _corrupt = true;
+            Status = RingStatus.InvalidArgument;
+            return;
+        }
+
+        _mask = (ulong)_capacity - 1;
+        _maxPayload = SpscRing.MaxPayloadLength(_capacity);
+        ulong tail = Volatile.Read(ref *(ulong*)(region + SpscRing.TailOffset));
+        ulong head = Volatile.Read(ref *(ulong*)(region + SpscRing.HeadOffset));
+        _tail = tail;
+        _cachedHead = head;
+        if (((tail | head) & (SpscRing.RecordAlignment - 1)) != 0 || tail - head > (ulong)_capacity)
+        {
+            MarkCorrupt();
+        }
+    }
+
+    /// <summary><see cref="RingStatus.Ok"/> while usable; the sticky error otherwise.</summary>
+    public RingStatus Status { get; private set; }
+
+    /// <summary>Data capacity of the ring in bytes.</summary>
+    public int Capacity => _capacity;
+
+    /// <summary>Largest payload a single record may carry.</summary>
+    public int MaxPayloadLength => _maxPayload;
+
+    /// <summary>Private write index (end of committed records); exposed for tests and diagnostics.</summary>
+    public ulong Tail => _tail;
+
+    /// <summary>
+    /// Reserves room for one record of up to <paramref name="maxLength"/> payload bytes and
+    /// returns the payload area to fill. Nothing is visible to the consumer until
+    /// <see cref="Commit"/> and then <see cref="Publish"/>. A new claim replaces an open one.
+    /// </summary>
+    /// <returns>Ok, Full (try again later), TooLarge (never fits), InvalidArgument (negative length) or Corrupt.</returns>
+    public RingStatus TryClaim(int maxLength, out Span<byte> payload)
+    {
+        payload = default;
+        _claimOpen = false;
+        if (_corrupt)
+        {
+            return Status;
+        }
+
+        if (maxLength < 0)
+        {
+            return RingStatus.InvalidArgument;
+        }
+
+        if (maxLength > _maxPayload)
+        {
+            return RingStatus.TooLarge;
+        }
+
+        ulong record = SpscRing.RecordBytes(maxLength);
+        ulong position = _tail & _mask;
+        ulong toEnd = (ulong)_capacity - position;
+        ulong padding = record > toEnd ? toEnd : 0;
+        ulong needed = padding + record;
+        if ((ulong)_capacity - (_tail - _cachedHead) < needed)
+        {
+            // Only touch the consumer's cache line when the cached view says "full": this keeps
+            // the line in the consumer's cache on the fast path.
+            if (!RefreshHead())
+            {
+                return Status;
+            }
+
+            if ((ulong)_capacity - (_tail - _cachedHead) < needed)
+            {
+                return RingStatus.Full;
+            }
+        }
+
+        if (padding != 0)
+        {
+            // Written into unpublished space, so an abandoned claim leaves nothing visible.
+            *(uint*)(_data + position) = SpscRing.PaddingMarker;
+        }
+
+        _claimStart = _tail + padding;
+        _claimLength = maxLength;
+        _claimOpen = true;
+        payload = new Span<byte>(_data + (_claimStart & _mask) + SpscRing.PrefixBytes, maxLength);
+        return RingStatus.Ok;
+    }
+
+    /// <summary>
+    /// Completes the open claim with the <paramref name="length"/> bytes actually written
+    /// (at most the claimed length). The record is queued for the next <see cref="Publish"/>.
+    /// </summary>
+    /// <returns>Ok; InvalidArgument when there is no open claim or the length is out of range; Corrupt.</returns>
+    public RingStatus Commit(int length)
+    {
+        if (_corrupt)
+        {
+            return Status;
+        }
+
+        if (!_claimOpen || length < 0 || length > _claimLength)
+        {
+            return RingStatus.InvalidArgument;
+        }
+
+        *(uint*)(_data + (_claimStart & _mask)) = (uint)length;
+        _tail = _claimStart + SpscRing.RecordBytes(length);
+        _claimOpen = false;
+        return RingStatus.Ok;
+    }
+
+    /// <summary>
+    /// Makes every committed record visible to the consumer. A release store: the record bytes
+    /// written before it are visible to a consumer that acquires the new tail. No fence is
+    /// needed here because the consumer never writes what the producer reads in between.
+    /// </summary>
+    public void Publish()
+    {
+        if (!_corrupt)
+        {
+            Volatile.Write(ref *(ulong*)(_region + SpscRing.TailOffset), _tail);
+        }
+    }
+
+    /// <summary>
+    /// Publishes, then tells whether the consumer has announced it is going to sleep, i.e. the
+    /// caller must ask the kernel to wake it. This is a Dekker-style handshake (our store of the
+    /// tail against the consumer's store of the flag, each followed by a load of the other), so it
+    /// needs a full fence between the tail store and the flag load; acquire/release alone would
+    /// allow both sides to miss each other's store and the consumer to sleep forever.
+    /// </summary>
+    public bool PublishAndCheckSleeping()
+    {
+        if (_corrupt)
+        {
+            return false;
+        }
+
+        Volatile.Write(ref *(ulong*)(_region + SpscRing.TailOffset), _tail);
+        Interlocked.MemoryBarrier();
+        return Volatile.Read(ref *(int*)(_region + SpscRing.SleepingOffset)) != 0;
+    }
+
+    /// <summary>Claims, copies <paramref name="payload"/>, commits and publishes one record.</summary>
+    public RingStatus TryWrite(ReadOnlySpan<byte> payload)
+    {
+        RingStatus status = TryClaim(payload.Length, out Span<byte> destination);
+        if (status != RingStatus.Ok)
+        {
+            return status;
+        }
+
+        payload.CopyTo(destination);
+        Commit(payload.Length);
+        Publish();
+        return RingStatus.Ok;
+    }
+
+    /// <summary>
+    /// Reads the consumer's head (acquire: the consumer's reads of the freed records happen
+    /// before it released them, so we may overwrite them) and validates it.
+    /// </summary>
+    private bool RefreshHead()
+    {
+        ulong head = Volatile.Read(ref *(ulong*)(_region + SpscRing.HeadOffset));
+        ulong used = _tail - head;
+        // Valid heads lie in [cachedHead, tail]: aligned, never ahead of what we wrote and never
+        // moving backwards. Unsigned differences make this correct across the 2^64 wrap.
+        if ((head & (SpscRing.RecordAlignment - 1)) != 0 || used > (ulong)_capacity || head - _cachedHead > _tail - _cachedHead)
+        {
+            MarkCorrupt();
+            return false;
+        }
+
+        _cachedHead = head;
+        return true;
+    }
+
+    private void MarkCorrupt()
+    {
+        _corrupt = true;
+        _claimOpen = false;
+        Status = RingStatus.Corrupt;
+    }
+}
