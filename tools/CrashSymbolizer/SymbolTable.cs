@@ -92,10 +92,14 @@ public sealed class SymbolTable
         if (best is not null) return best;
 
         // 2) The nearest preceding symbol, if it is unsized and in the same section.
+        //    A sized symbol at that same address is more authoritative: it says where
+        //    the code ends, so the address is past it.
         var near = _byAddress[hi];
-        for (int i = hi - 1; i >= 0 && _byAddress[i].Address == near.Address; i--)
-            if (Rank(_byAddress[i]) > Rank(near) || (near.Size != 0 && _byAddress[i].Size == 0)) near = _byAddress[i];
-        if (near.Size != 0) return null;
+        for (int i = hi; i >= 0 && _byAddress[i].Address == near.Address; i--)
+        {
+            if (_byAddress[i].Size != 0) return null;
+            if (Rank(_byAddress[i]) > Rank(near)) near = _byAddress[i];
+        }
         if (_elf is not null && near.SectionIndex < _elf.Sections.Count)
         {
             var sec = _elf.Sections[near.SectionIndex];
