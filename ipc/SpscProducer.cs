@@ -134,6 +134,19 @@ public sealed unsafe class SpscProducer
         return RingStatus.Ok;
     }
 
+    /// <summary>The payload area of the open claim (as returned by <see cref="TryClaim"/>); false when no claim is open.</summary>
+    public bool TryGetClaim(out Span<byte> payload)
+    {
+        payload = default;
+        if (!_claimOpen)
+        {
+            return false;
+        }
+
+        payload = new Span<byte>(_data + (_claimStart & _mask) + SpscRing.PrefixBytes, _claimLength);
+        return true;
+    }
+
     /// <summary>
     /// Completes the open claim with the <paramref name="length"/> bytes actually written
     /// (at most the claimed length). The record is queued for the next <see cref="Publish"/>.

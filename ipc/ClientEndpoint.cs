@@ -1,0 +1,161 @@
+using System;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace Microkernel.Ipc;
+
+/// <summary>
+/// The client end of a channel for one contract: frames requests and notifications straight
+/// into the request ring and accepts replies only when they answer an outstanding request.
+/// Generated <c>{Contract}Client</c> classes wrap it with one typed method per contract method.
+/// </summary>
+/// <remarks>
+/// Sending is Begin (claim ring space, get a writer for the body), encode, End (write the
+/// header, commit). Commits become visible on <see cref="Flush"/>, so a burst of sends costs
+/// one release store.
+/// </remarks>
+public sealed class ClientEndpoint
+{
+    private readonly SpscProducer _requests;
+    private readonly SpscConsumer _replies;
+    private readonly PendingRequests _pending;
+    private readonly int _maxRequestBody;
+    private ushort _openMessageId;
+    private MessageKind _openKind;
+    private bool _open;
+    private bool _holdingReply;
+
+    /// <summary>
+    /// Creates the endpoint for contract <paramref name="contractId"/>. Request space is claimed
+    /// at <paramref name="maxRequestBodyLength"/> plus the header (clamped to the ring's record
+    /// limit); at most <paramref name="maxOutstanding"/> requests may await replies.
+    /// </summary>
+    public ClientEndpoint(SpscProducer requests, SpscConsumer replies, uint contractId, int maxRequestBodyLength, int maxOutstanding)
+    {
+        _requests = requests;
+        _replies = replies;
+        ContractId = contractId;
+        int limit = requests.MaxPayloadLength - MessageHeader.Size;
+        _maxRequestBody = Math.Max(0, Math.Min(maxRequestBodyLength, limit));
+        _pending = new PendingRequests(maxOutstanding);
+    }
+
+    /// <summary>Contract every message from this endpoint is addressed to.</summary>
+    public uint ContractId { get; }
+
+    /// <summary>Requests sent and not yet answered.</summary>
+    public int Outstanding => _pending.Count;
+
+    /// <summary>
+    /// Starts a request (<paramref name="kind"/> = Request) or a notification and returns the
+    /// writer for its body, which writes into ring memory after the space for the header.
+    /// </summary>
+    public CallStatus TryBegin(ushort messageId, MessageKind kind, out MessagePackWriter body)
+    {
+        body = default;
+        _open = false;
+        if (kind != MessageKind.Request && kind != MessageKind.Notification)
+        {
+            return CallStatus.InvalidState;
+        }
+
+        if (kind == MessageKind.Request && _pending.PeekNextId() == 0)
+        {
+            return CallStatus.TooManyOutstanding;
+        }
+
+        RingStatus status = _requests.TryClaim(MessageHeader.Size + _maxRequestBody, out Span<byte> record);
+        if (status != RingStatus.Ok)
+        {
+            return status == RingStatus.Full ? CallStatus.RequestRingFull : CallStatus.RingCorrupt;
+        }
+
+        body = new MessagePackWriter(record.Slice(MessageHeader.Size));
+        _openMessageId = messageId;
+        _openKind = kind;
+        _open = true;
+        return CallStatus.Ok;
+    }
+
+    /// <summary>
+    /// Finishes the message begun with <see cref="TryBegin"/>: writes its header in front of
+    /// the body and commits it. Returns the request id (0 for a notification).
+    /// </summary>
+    public CallStatus TryEnd(ref MessagePackWriter body, out uint requestId)
+    {
+        requestId = 0;
+        if (!_open)
+        {
+            return CallStatus.InvalidState;
+        }
+
+        _open = false;
+        if (body.Overflowed)
+        {
+            return CallStatus.BodyTooLarge;
+        }
+
+        // The writer must be the one Begin handed out, i.e. write into this claim's body area.
+        if (!_requests.TryGetClaim(out Span<byte> record)
+            || !Unsafe.AreSame(ref MemoryMarshal.GetReference(body.Written), ref record[MessageHeader.Size]))
+        {
+            return CallStatus.InvalidState;
+        }
+
+        uint id = _openKind == MessageKind.Request ? _pending.Add(_openMessageId) : 0;
+        new MessageHeader(ContractId, _openMessageId, _openKind, id, (uint)body.Position).TryWrite(record);
+        _requests.Commit(MessageHeader.Size + body.Position);
+        requestId = id;
+        return CallStatus.Ok;
+    }
+
+    /// <summary>
+    /// Publishes every committed message. Returns true when the server announced it is sleeping,
+    /// i.e. the caller must ask the kernel to wake it.
+    /// </summary>
+    public bool Flush()
+    {
+        return _requests.PublishAndCheckSleeping();
+    }
+
+    /// <summary>
+    /// Takes the next reply. Returns Ok with a reply that answers an outstanding request (which
+    /// is then no longer outstanding), NoReply, UnexpectedReply (a reply that answers nothing we
+    /// asked; it is consumed and dropped) or RingCorrupt. The previous reply's body becomes
+    /// invalid: its ring space is handed back here.
+    /// </summary>
+    public CallStatus TryReceive(out ReplyMessage reply)
+    {
+        reply = default;
+        if (_holdingReply)
+        {
+            _replies.Release();
+            _holdingReply = false;
+        }
+
+        RingStatus status = _replies.TryPeek(out ReadOnlySpan<byte> record);
+        if (status == RingStatus.Empty)
+        {
+            return CallStatus.NoReply;
+        }
+
+        if (status != RingStatus.Ok)
+        {
+            return CallStatus.RingCorrupt;
+        }
+
+        _replies.Advance();
+        _holdingReply = true;
+        if (!MessageHeader.TryRead(record, out MessageHeader header)
+            || (header.Kind != MessageKind.Reply && header.Kind != MessageKind.Error)
+            || header.ContractId != ContractId
+            || header.BodyLength != (uint)(record.Length - MessageHeader.Size)
+            || !_pending.TryComplete(header.RequestId, header.MessageId))
+        {
+            return CallStatus.UnexpectedReply;
+        }
+
+        reply = new ReplyMessage(header, record.Slice(MessageHeader.Size));
+        return CallStatus.Ok;
+    }
+}

@@ -1,0 +1,191 @@
+using System;
+
+namespace Microkernel.Ipc;
+
+/// <summary>
+/// The server end of a channel: takes requests from one ring, hands them to a contract's
+/// <see cref="IMessageDispatcher"/> and writes replies into the other ring, encoding straight
+/// into ring memory (no copies). Anything wrong with a request (unknown contract or message,
+/// malformed header or body, oversize body) is answered with an Error reply carrying an
+/// <see cref="IpcErrorCode"/>; a rejected notification is only counted.
+/// </summary>
+public sealed class ServerEndpoint
+{
+    private readonly SpscConsumer _requests;
+    private readonly SpscProducer _replies;
+    private readonly IMessageDispatcher _dispatcher;
+    private readonly int _maxRequestBody;
+    private readonly int _maxReplyBody;
+
+    /// <summary>
+    /// Creates the endpoint. Reply space is claimed at <paramref name="maxReplyBodyLength"/> plus
+    /// the header, so that many bytes plus the header must fit the reply ring's record limit.
+    /// </summary>
+    public ServerEndpoint(SpscConsumer requests, SpscProducer replies, IMessageDispatcher dispatcher, int maxRequestBodyLength, int maxReplyBodyLength)
+    {
+        _requests = requests;
+        _replies = replies;
+        _dispatcher = dispatcher;
+        _maxRequestBody = maxRequestBodyLength < 0 ? 0 : maxRequestBodyLength;
+        int replyLimit = replies.MaxPayloadLength - MessageHeader.Size;
+        _maxReplyBody = maxReplyBodyLength < 0 ? 0 : Math.Min(maxReplyBodyLength, replyLimit < 0 ? 0 : replyLimit);
+    }
+
+    /// <summary>True after <see cref="TryServe"/> published replies to a client that announced it is sleeping: wake it.</summary>
+    public bool WakeNeeded { get; private set; }
+
+    /// <summary>Notifications that were dropped because they were invalid (one-way, so no error reply).</summary>
+    public long RejectedNotifications { get; private set; }
+
+    /// <summary>Requests answered with an Error reply.</summary>
+    public long RejectedRequests { get; private set; }
+
+    /// <summary>
+    /// Handles up to <paramref name="maxMessages"/> queued messages, then publishes all replies
+    /// and releases all requests at once (one release store per ring per batch).
+    /// </summary>
+    public ServeStatus TryServe(int maxMessages, out int served)
+    {
+        served = 0;
+        ServeStatus status = ServeStatus.Idle;
+        while (served < maxMessages)
+        {
+            status = ServeOne();
+            if (status != ServeStatus.Ok)
+            {
+                break;
+            }
+
+            served++;
+        }
+
+        if (served > 0)
+        {
+            WakeNeeded = _replies.PublishAndCheckSleeping();
+            _requests.Release();
+            if (status == ServeStatus.Idle)
+            {
+                status = ServeStatus.Ok;
+            }
+        }
+
+        return served == maxMessages ? ServeStatus.Ok : status;
+    }
+
+    private ServeStatus ServeOne()
+    {
+        RingStatus ring = _requests.TryPeek(out ReadOnlySpan<byte> record);
+        if (ring == RingStatus.Empty)
+        {
+            return ServeStatus.Idle;
+        }
+
+        if (ring != RingStatus.Ok)
+        {
+            return ServeStatus.RequestRingCorrupt;
+        }
+
+        bool headerOk = MessageHeader.TryRead(record, out MessageHeader header);
+        if (headerOk && header.Kind == MessageKind.Notification)
+        {
+            ServeNotification(header, record);
+            _requests.Advance();
+            return ServeStatus.Ok;
+        }
+
+        // Only now claim reply space: a notification never needs it.
+        RingStatus claim = _replies.TryClaim(MessageHeader.Size + _maxReplyBody, out Span<byte> reply);
+        if (claim == RingStatus.Full)
+        {
+            return ServeStatus.ReplyRingFull;
+        }
+
+        if (claim != RingStatus.Ok)
+        {
+            return ServeStatus.ReplyRingCorrupt;
+        }
+
+        IpcErrorCode error = Validate(headerOk, header, record.Length);
+        Span<byte> replyBody = reply.Slice(MessageHeader.Size);
+        int replyLength = 0;
+        if (error == IpcErrorCode.None)
+        {
+            MessagePackWriter writer = new MessagePackWriter(replyBody);
+            DispatchStatus dispatched = _dispatcher.Dispatch(header.MessageId, true, record.Slice(MessageHeader.Size), ref writer);
+            error = dispatched == DispatchStatus.Ok && writer.Overflowed ? IpcErrorCode.ReplyTooLarge : ToErrorCode(dispatched);
+            replyLength = writer.Position;
+        }
+
+        MessageKind kind = MessageKind.Reply;
+        if (error != IpcErrorCode.None)
+        {
+            // Overwrites whatever a failed dispatch left behind.
+            MessagePackWriter writer = new MessagePackWriter(replyBody);
+            ErrorReply body = default;
+            body.Code = error;
+            body.Encode(ref writer);
+            replyLength = writer.Position;
+            kind = MessageKind.Error;
+            RejectedRequests++;
+        }
+
+        // A header that did not parse still gets an answer, addressed as well as we can.
+        new MessageHeader(header.ContractId, header.MessageId, kind, header.RequestId, (uint)replyLength).TryWrite(reply);
+        _replies.Commit(MessageHeader.Size + replyLength);
+        _requests.Advance();
+        return ServeStatus.Ok;
+    }
+
+    private void ServeNotification(MessageHeader header, ReadOnlySpan<byte> record)
+    {
+        if (Validate(true, header, record.Length) != IpcErrorCode.None)
+        {
+            RejectedNotifications++;
+            return;
+        }
+
+        MessagePackWriter none = new MessagePackWriter(default);
+        if (_dispatcher.Dispatch(header.MessageId, false, record.Slice(MessageHeader.Size), ref none) != DispatchStatus.Ok)
+        {
+            RejectedNotifications++;
+        }
+    }
+
+    private IpcErrorCode Validate(bool headerOk, MessageHeader header, int recordLength)
+    {
+        if (!headerOk || header.Kind == MessageKind.Reply || header.Kind == MessageKind.Error)
+        {
+            return IpcErrorCode.MalformedHeader;
+        }
+
+        if (header.ContractId != _dispatcher.ContractId)
+        {
+            return IpcErrorCode.UnknownContract;
+        }
+
+        int bodyLength = recordLength - MessageHeader.Size;
+        if (header.BodyLength > (uint)_maxRequestBody || bodyLength > _maxRequestBody)
+        {
+            return IpcErrorCode.BodyTooLarge;
+        }
+
+        return header.BodyLength == (uint)bodyLength ? IpcErrorCode.None : IpcErrorCode.MalformedHeader;
+    }
+
+    private static IpcErrorCode ToErrorCode(DispatchStatus status)
+    {
+        switch (status)
+        {
+            case DispatchStatus.Ok:
+                return IpcErrorCode.None;
+            case DispatchStatus.UnknownMessage:
+                return IpcErrorCode.UnknownMessage;
+            case DispatchStatus.MalformedBody:
+                return IpcErrorCode.MalformedBody;
+            case DispatchStatus.ReplyTooLarge:
+                return IpcErrorCode.ReplyTooLarge;
+            default:
+                return IpcErrorCode.KindMismatch;
+        }
+    }
+}
