@@ -43,6 +43,9 @@ public static class CodeDisassembler
             return new Disassembly(Array.Empty<DisassembledInstruction>(), null, "no disassembly: address is not in any loaded section of the ELF");
 
         var formatter = new IntelFormatter(new Resolver(symbols));
+        formatter.Options.HexPrefix = "0x"; // match the 0x numbers everywhere else in the report
+        formatter.Options.HexSuffix = null;
+        formatter.Options.UppercaseHex = false;
         var sym = symbols.Lookup(address);
         if (sym is { } s && address - s.Address <= MaxWalk)
         {

@@ -37,9 +37,10 @@ public sealed class DwarfLineTable
 
     /// <summary>
     /// Decodes <c>.debug_line</c> of <paramref name="elf"/>, resolving DWARF 5 string forms
-    /// through <c>.debug_line_str</c> and <c>.debug_str</c>. In executables, sequences that
-    /// do not start inside an executable section are dropped: those are functions the
-    /// linker discarded, whose addresses it reset to 0.
+    /// through <c>.debug_line_str</c> and <c>.debug_str</c>. In executables, line-table
+    /// rows that do not start inside an executable section are dropped: those belong to
+    /// functions the linker discarded, whose addresses it reset to 0 (or that another
+    /// tool removed from the image).
     /// </summary>
     public static DwarfLineTable FromElf(ElfFile elf)
     {
@@ -59,9 +60,12 @@ public sealed class DwarfLineTable
             table._warnings.Add("cannot read DWARF sections: " + e.Message);
             return table;
         }
-        bool anyCode = false;
-        foreach (var s in elf.Sections) anyCode |= s.IsExecutable && s.IsAlloc && s.Size != 0;
-        Func<ulong, bool>? keep = elf.FileType != 1 && anyCode ? elf.IsCodeAddress : null;
+        var code = new List<(ulong Start, ulong End)>();
+        foreach (var s in elf.Sections)
+            if (s.IsExecutable && s.IsAlloc && s.Size != 0) code.Add((s.Address, s.Address + s.Size));
+        Func<ulong, bool>? keep = elf.FileType != 1 && code.Count > 0
+            ? a => code.Exists(c => a >= c.Start && a < c.End)
+            : null;
         table.ParseSection(line, lineStr, str, keep);
         table.Finish();
         return table;
@@ -332,12 +336,12 @@ public sealed class DwarfLineTable
     private void EndSequence(List<Row> rows, Header h, Func<ulong, bool>? keep)
     {
         if (rows.Count < 2) return;
-        if (keep is not null && !keep(rows[0].Address)) return;
         for (int i = 0; i + 1 < rows.Count; i++)
         {
             var a = rows[i];
             ulong end = rows[i + 1].Address;
             if (end <= a.Address) continue;
+            if (keep is not null && !keep(a.Address)) continue;
             string path = a.File < (ulong)h.Files.Count ? h.Files[(int)a.File] : $"<file #{a.File}>";
             _ranges.Add(new Range(a.Address, end, InternFile(path), a.Line, a.Column));
         }
