@@ -1,0 +1,43 @@
+namespace Microkernel.Diagnostics
+{
+    /// <summary>Finds the return addresses on a stack without unwind tables.</summary>
+    /// <remarks>The compiler does not keep a frame-pointer chain in every function, so a
+    /// frame walk would miss callers. Instead this scans the stack words from the fault
+    /// upward and keeps those that point into kernel code right after a call
+    /// instruction (E8 rel32, or FF /2 register/memory forms). That is the set a
+    /// debugger's heuristic unwinder uses; the host symbolizer names each one.</remarks>
+    internal static unsafe class StackScanner
+    {
+        /// <summary>Fills <paramref name="found"/> with candidate return addresses between
+        /// <paramref name="from"/> and <paramref name="limit"/>; returns how many.</summary>
+        internal static int Scan(ulong from, ulong limit, ulong textStart, ulong textEnd, System.Span<ulong> found)
+        {
+            int count = 0;
+            from &= ~7UL;
+            if (limit <= from) return 0;
+            // Never scan more than 16 KiB: a corrupt stack pointer must not make the
+            // report walk the whole address space.
+            if (limit - from > 16 * 1024) limit = from + 16 * 1024;
+            for (ulong p = from; p + 8 <= limit && count < found.Length; p += 8)
+            {
+                ulong candidate = *(ulong*)p;
+                if (IsReturnAddress(candidate, textStart, textEnd))
+                    found[count++] = candidate;
+            }
+            return count;
+        }
+
+        /// <summary>True when <paramref name="address"/> is in code and follows a call.</summary>
+        internal static bool IsReturnAddress(ulong address, ulong textStart, ulong textEnd)
+        {
+            if (address < textStart + 7 || address >= textEnd) return false;
+            byte* p = (byte*)address;
+            if (p[-5] == 0xE8) return true;                       // call rel32
+            if (p[-2] == 0xFF && (p[-1] & 0x38) == 0x10) return true;      // call reg / [reg]
+            if (p[-3] == 0xFF && (p[-2] & 0x38) == 0x10) return true;      // call [reg+disp8]
+            if (p[-6] == 0xFF && (p[-5] & 0x38) == 0x10) return true;      // call [rip+disp32] / [reg+disp32]
+            if (p[-7] == 0xFF && (p[-6] & 0x38) == 0x10) return true;      // call [reg+index*s+disp32]
+            return false;
+        }
+    }
+}

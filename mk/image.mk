@@ -1,0 +1,55 @@
+# Building bootable images: C# -> IL (dotnet build) -> native object (ilc) -> ELF (ld.lld).
+# out/default.elf is the kernel; out/test.elf is the same kernel with the in-image test
+# suite compiled in (KERNEL_TESTS) and its panics ending QEMU with a failure status.
+
+NASM ?= nasm
+LD_LLD ?= ld.lld
+ILC_PACKAGE_DIR := $(HOME)/.nuget/packages/runtime.linux-x64.microsoft.dotnet.ilcompiler
+# The SDK picks the compiler version; use whichever it restored (newest if several).
+ILC = $(lastword $(sort $(wildcard $(ILC_PACKAGE_DIR)/*/tools/ilc)))
+ILC_FLAGS := --systemmodule:Microkernel.Runtime --targetos:linux --targetarch:x64 \
+	--nativelib -O -g --stacktracedata --methodbodyfolding:generic \
+	--noinlinetls --preinitstatics --generateunmanagedentrypoints:Microkernel.Runtime
+
+RUNTIME_SOURCES := $(shell find $(ROOT)/runtime -name '*.cs' -not -path '*/obj/*') $(ROOT)/runtime/Runtime.csproj
+KERNEL_SOURCES := $(shell find $(ROOT)/kernel $(ROOT)/ipc -name '*.cs' -not -path '*/obj/*' -not -path '*/generator/*') $(ROOT)/kernel/Kernel.csproj
+ASM_SOURCES := $(ROOT)/boot/entry.asm $(ROOT)/runtime/native/runtime.asm $(wildcard $(ROOT)/kernel/arch/x86_64/*.asm)
+ASM_OBJECTS := $(patsubst $(ROOT)/%.asm,$(OUT)/asm/%.o,$(ASM_SOURCES))
+
+.PHONY: image test-image restore-ilc tools-check
+image: $(OUT)/default.elf
+test-image: $(OUT)/test.elf
+
+# ilc comes from NuGet through a restore of build/IlcRestore.
+$(OUT)/.ilc-restored: $(ROOT)/build/IlcRestore/IlcRestore.csproj
+	@mkdir -p $(OUT)
+	@$(DOTNET) restore $(ROOT)/build/IlcRestore/IlcRestore.csproj -v q --nologo >/dev/null
+	@touch $@
+
+$(OUT)/asm/%.o: $(ROOT)/%.asm
+	@mkdir -p $(dir $@)
+	@$(NASM) -f elf64 -g -F dwarf -o $@ $<
+
+# IL for the two flavours; each gets its own output folder.
+$(OUT)/il/default/Microkernel.Kernel.dll: $(KERNEL_SOURCES) $(RUNTIME_SOURCES) $(OUT)/.ilc-restored
+	@echo "  IL      kernel"
+	@$(DOTNET) build $(ROOT)/kernel/Kernel.csproj -c Release -v q --nologo -clp:NoSummary \
+		-p:OutDir=$(OUT)/il/default/ -p:KernelTests=false >$(OUT)/il-default.log 2>&1 || { cat $(OUT)/il-default.log; exit 1; }
+
+$(OUT)/il/test/Microkernel.Kernel.dll: $(KERNEL_SOURCES) $(RUNTIME_SOURCES) $(OUT)/.ilc-restored
+	@echo "  IL      kernel (tests)"
+	@$(DOTNET) build $(ROOT)/kernel/Kernel.csproj -c Release -v q --nologo -clp:NoSummary \
+		-p:OutDir=$(OUT)/il/test/ -p:KernelTests=true -p:IntermediateOutputPath=$(OUT)/obj/Kernel-tests/ \
+		>$(OUT)/il-test.log 2>&1 || { cat $(OUT)/il-test.log; exit 1; }
+
+$(OUT)/native/%.o: $(OUT)/il/%/Microkernel.Kernel.dll
+	@echo "  ILC     $*"
+	@mkdir -p $(dir $@)
+	@$(ILC) $< -r:$(dir $<)Microkernel.Runtime.dll -o:$@ $(ILC_FLAGS)
+
+$(OUT)/%.elf: $(OUT)/native/%.o $(ASM_OBJECTS) $(ROOT)/boot/kernel.ld
+	@echo "  LD      $@"
+	@$(LD_LLD) -T $(ROOT)/boot/kernel.ld -nostdlib -static --no-pie -z max-page-size=4096 \
+		-o $@ $(ASM_OBJECTS) $<
+	@strip -o $(@:.elf=.stripped.elf) $@
+	@echo "  IMAGE   $@: $$(stat -c %s $@) bytes, $$(stat -c %s $(@:.elf=.stripped.elf)) stripped"
