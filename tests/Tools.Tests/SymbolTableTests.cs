@@ -67,4 +67,17 @@ public class SymbolTableTests
         Assert.Equal("Global_Name", t.Lookup(0x1008)?.Name);
         Assert.Null(t.Lookup(0x1010));
     }
+
+    [Fact]
+    public void Managed_name_wins_over_an_unmanaged_export_alias()
+    {
+        // ILCompiler emits an [UnmanagedCallersOnly(EntryPoint = "kmain")] method twice:
+        // global "kmain" and the local mangled method name.
+        var t = new SymbolTable(new[]
+        {
+            new ElfSymbol("kmain", 0x1022f0, 0x154, 2, true, 1),
+            new ElfSymbol("Microkernel_Kernel_Microkernel_Init_Kmain__Main", 0x1022f0, 0x154, 2, false, 1),
+        });
+        Assert.Equal("Microkernel_Kernel_Microkernel_Init_Kmain__Main", t.Lookup(0x102300)?.Name);
+    }
 }

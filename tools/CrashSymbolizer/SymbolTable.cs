@@ -6,8 +6,8 @@ namespace CrashSymbolizer;
 
 /// <summary>
 /// Address-to-symbol lookup over an ELF's .symtab (or .dynsym when there is no .symtab).
-/// A sized symbol that contains the address wins (FUNC before other types, global before
-/// local); otherwise the nearest preceding unsized symbol in the same section is used,
+/// A sized symbol that contains the address wins (FUNC before other types, then NativeAOT
+/// method names, then global before local); otherwise the nearest preceding unsized symbol in the same section is used,
 /// which is how hand-written assembly labels are found. A sized symbol that ends before
 /// the address stops the search, so padding after a function is reported as unknown.
 /// </summary>
@@ -72,7 +72,11 @@ public sealed class SymbolTable
         return new SymbolTable(symbols, elf);
     }
 
-    private static int Rank(ElfSymbol s) => (s.Type == ElfSymbol.TypeFunc ? 2 : 0) + (s.IsGlobal ? 1 : 0);
+    // Among aliases: functions first, then NativeAOT method names (an [UnmanagedCallersOnly]
+    // export such as "kmain" is also emitted under its managed name, which is the one people
+    // search the C# for), then global binding.
+    private static int Rank(ElfSymbol s) =>
+        (s.Type == ElfSymbol.TypeFunc ? 4 : 0) + (NameDemangler.Readable(s.Name) is not null ? 2 : 0) + (s.IsGlobal ? 1 : 0);
 
     /// <summary>The symbol containing <paramref name="address"/>, or null when unknown.</summary>
     public ElfSymbol? Lookup(ulong address)
