@@ -13,7 +13,8 @@ public interface IMessageDispatcher
 
     /// <summary>
     /// Handles one message. <paramref name="expectsReply"/> is true for requests; then the reply
-    /// body goes to <paramref name="reply"/>. Bad input yields a status, never an exception.
+    /// body is encoded into <paramref name="reply"/> and its size returned in
+    /// <paramref name="replyLength"/>. Bad input yields a status, never an exception.
     /// </summary>
-    DispatchStatus Dispatch(ushort messageId, bool expectsReply, ReadOnlySpan<byte> body, ref MessagePackWriter reply);
+    DispatchStatus Dispatch(ushort messageId, bool expectsReply, ReadOnlySpan<byte> body, Span<byte> reply, out int replyLength);
 }

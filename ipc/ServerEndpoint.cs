@@ -110,10 +110,13 @@ public sealed class ServerEndpoint
         int replyLength = 0;
         if (error == IpcErrorCode.None)
         {
-            MessagePackWriter writer = new MessagePackWriter(replyBody);
-            DispatchStatus dispatched = _dispatcher.Dispatch(header.MessageId, true, record.Slice(MessageHeader.Size), ref writer);
-            error = dispatched == DispatchStatus.Ok && writer.Overflowed ? IpcErrorCode.ReplyTooLarge : ToErrorCode(dispatched);
-            replyLength = writer.Position;
+            DispatchStatus dispatched = _dispatcher.Dispatch(header.MessageId, true, record.Slice(MessageHeader.Size), replyBody, out replyLength);
+            error = ToErrorCode(dispatched);
+            if (replyLength < 0 || replyLength > replyBody.Length)
+            {
+                // A dispatcher is our own code, but the length goes into a header the client trusts.
+                error = IpcErrorCode.ReplyTooLarge;
+            }
         }
 
         MessageKind kind = MessageKind.Reply;
@@ -144,8 +147,7 @@ public sealed class ServerEndpoint
             return;
         }
 
-        MessagePackWriter none = new MessagePackWriter(default);
-        if (_dispatcher.Dispatch(header.MessageId, false, record.Slice(MessageHeader.Size), ref none) != DispatchStatus.Ok)
+        if (_dispatcher.Dispatch(header.MessageId, false, record.Slice(MessageHeader.Size), default, out _) != DispatchStatus.Ok)
         {
             RejectedNotifications++;
         }

@@ -125,9 +125,9 @@ internal static class ContractEmitter
         s.AppendLine("    public uint ContractId => Id;");
         s.AppendLine();
         s.AppendLine("    /// <inheritdoc/>");
-        s.Append("    public ").Append(ipc).Append("DispatchStatus Dispatch(ushort messageId, bool expectsReply, global::System.ReadOnlySpan<byte> body, ref ")
-            .Append(ipc).AppendLine("MessagePackWriter reply)");
+        s.Append("    public ").Append(ipc).AppendLine("DispatchStatus Dispatch(ushort messageId, bool expectsReply, global::System.ReadOnlySpan<byte> body, global::System.Span<byte> reply, out int replyLength)");
         s.AppendLine("    {");
+        s.AppendLine("        replyLength = 0;");
         s.Append("        ").Append(ipc).AppendLine("MessagePackReader reader = new " + ipc + "MessagePackReader(body);");
         s.AppendLine("        switch (messageId)");
         s.AppendLine("        {");
@@ -149,8 +149,12 @@ internal static class ContractEmitter
             if (isRequest)
             {
                 s.Append("                ").Append(Names.Global(method.Reply!)).Append(" result = _handler.").Append(method.Symbol.Name).Append("(").Append(method.PassRequest).AppendLine(");");
-                s.AppendLine("                result.Encode(ref reply);");
-                s.Append("                return reply.Overflowed ? ").Append(ipc).Append("DispatchStatus.ReplyTooLarge : ").Append(ipc).AppendLine("DispatchStatus.Ok;");
+                s.AppendLine("                // scoped, declared here: the reply may reference the request (a local of this");
+                s.AppendLine("                // block), so the writer must not outlive it either.");
+                s.Append("                scoped ").Append(ipc).AppendLine("MessagePackWriter writer = new " + ipc + "MessagePackWriter(reply);");
+                s.AppendLine("                result.Encode(ref writer);");
+                s.AppendLine("                replyLength = writer.Position;");
+                s.Append("                return writer.Overflowed ? ").Append(ipc).Append("DispatchStatus.ReplyTooLarge : ").Append(ipc).AppendLine("DispatchStatus.Ok;");
             }
             else
             {

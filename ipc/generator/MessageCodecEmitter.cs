@@ -190,7 +190,7 @@ internal static class MessageCodecEmitter
         s.AppendLine("    /// extra trailing elements are skipped (so a newer peer can add fields); anything else");
         s.AppendLine("    /// malformed returns false. Span fields point into the reader's buffer.");
         s.AppendLine("    /// </summary>");
-        s.Append("    public static bool TryDecode(ref ").Append(Names.Ipc).Append("MessagePackReader reader, out ").Append(name).AppendLine(" value)");
+        s.Append("    public static bool TryDecode(scoped ref ").Append(Names.Ipc).Append("MessagePackReader reader, out ").Append(name).AppendLine(" value)");
         s.AppendLine("    {");
         s.AppendLine("        value = default;");
         s.AppendLine("        if (!reader.TryReadArrayHeader(out uint count))");
