@@ -46,7 +46,9 @@ namespace Microkernel.Diagnostics
         internal static void FromRuntime(PanicInfo* info)
         {
             CrashReport.Registers r = default;
-            r.Rip = info->Site;
+            // The site is a return address; the call itself is the byte before it (a
+            // throw helper call is often the last instruction of its function).
+            r.Rip = info->Site == 0 ? 0 : info->Site - 1;
             r.Rbp = info->FramePointer;
             r.Rsp = (ulong)&r;
             if (info->TypeName != null)

@@ -1,20 +1,102 @@
+using Microkernel.Arch;
 using Microkernel.Boot;
 using Microkernel.Console;
+using Microkernel.Diagnostics;
+using Microkernel.Memory;
+using Microkernel.Power;
+using Microkernel.Runtime;
 using System.Runtime.InteropServices;
 
 namespace Microkernel.Init
 {
+    /// <summary>The boot CPU's path from the assembly entry to a running kernel.</summary>
+    /// <remarks>Order is load-bearing: the console first (so every later failure can be
+    /// reported), then the heap and runtime hooks (so statics and `new` work), then the
+    /// CPU tables (so faults are reports, not triple faults), then memory and time.</remarks>
     internal static unsafe class Kmain
     {
+        /// <summary>Services started; the supervisor issue fills this in.</summary>
+        internal static int ServicesStarted = 0;
+
+        private static BootInfo s_bootInfo;
+
         [UnmanagedCallersOnly(EntryPoint = "kmain")]
         private static void Main(BootHandoff* handoff)
         {
+            KernelImage.Record(in *handoff);
             KernelConsole.Initialize();
-            Log.Write(LogLevel.Info, "boot"u8, "hello from C#"u8);
-            var line = Log.Begin(LogLevel.Info, "boot"u8);
-            line.Text("modules="u8); line.Address(handoff->ModulesStart);
-            line.Text(" end="u8); line.Address(handoff->ModulesEnd);
+            KernelHeap.Initialize();
+            RuntimeHooks.Install(&KernelHeap.Allocate, &Panic.FromRuntime, &CurrentCpu);
+            if (!ModuleInitializer.Initialize((nint)handoff->ModulesStart, (nint)handoff->ModulesEnd))
+                Panic.Fail("the compiler's module headers are malformed"u8);
+
+            SegmentTables.Initialize();
+            InterruptTable.Initialize();
+            Log.Write(LogLevel.Info, "boot"u8, "microkernel starting"u8);
+
+            ParseBootInformation(handoff);
+            CommandLineSettings.Apply(in s_bootInfo);
+
+            if (!PhysicalMemory.Initialize(in s_bootInfo, handoff->KernelStart, handoff->KernelEnd))
+                Panic.Fail("no usable memory"u8);
+            KernelHeap.EnableGrowth(&PhysicalMemory.TakeContiguous);
+
+            CpuFeatures.Detect();
+            CpuFeatures.LogSummary();
+            TimeStampCounter.Calibrate();
+            LegacyPic.RemapAndMask();
+            LocalApic.Initialize();
+            LocalApic.StartTimer(100, TimeStampCounter.Hz);
+            Cpu.EnableInterrupts();
+
+#if KERNEL_TESTS
+            Tests.TestMain.Run(in s_bootInfo);
+#else
+            ReportReady();
+            Idle();
+#endif
+        }
+
+        /// <summary>The line scripts wait for: services, free RAM, time since the first instruction.</summary>
+        internal static void ReportReady()
+        {
+            ulong bootUs = TimeStampCounter.ToMicroseconds(Cpu.ReadTsc() - KernelImage.EntryTsc);
+            LogLine line = new LogLine(true);
+            line.Text("ready: services="u8);
+            line.Decimal((long)ServicesStarted);
+            line.Text(" free_kib="u8);
+            line.Decimal(PhysicalMemory.FreeKib);
+            line.Text(" boot_us="u8);
+            line.Decimal(bootUs);
             line.End();
+        }
+
+        private static void ParseBootInformation(BootHandoff* handoff)
+        {
+            IdentityMappedMemory memory = default;
+            BootParseStatus status;
+            if (handoff->Protocol == BootHandoff.ProtocolPvh)
+                status = PvhStartInfoParser.Parse(ref memory, handoff->InfoAddress, ref s_bootInfo);
+            else
+                status = Multiboot1Parser.Parse(ref memory, handoff->LoaderMagic, handoff->InfoAddress, ref s_bootInfo);
+
+            LogLine line = Log.Begin(BootParseStatusRules.IsFatal(status) ? LogLevel.Error : LogLevel.Info, "boot"u8);
+            line.Text(handoff->Protocol == BootHandoff.ProtocolPvh ? "PVH"u8 : "multiboot1"u8);
+            line.Text(" boot info at "u8); line.Address(handoff->InfoAddress);
+            line.Text(": "u8); line.Decimal((long)s_bootInfo.MemoryRegionCount);
+            line.Text(" memory regions, "u8); line.Decimal((long)s_bootInfo.ModuleCount);
+            line.Text(" modules, status "u8); line.Decimal((long)status);
+            line.End();
+            if (BootParseStatusRules.IsFatal(status))
+                Panic.Fail("the boot loader's information is unusable"u8);
+        }
+
+        private static uint CurrentCpu() => 0;
+
+        /// <summary>Nothing to run yet: sleep until the next interrupt, forever.</summary>
+        private static void Idle()
+        {
+            while (true) Cpu.EnableInterruptsAndHalt();
         }
     }
 }
