@@ -148,7 +148,7 @@ public unsafe struct FrameBitmap
         {
             int bit = (int)(index % 64);
             ulong span = System.Math.Min(64UL - (ulong)bit, end - index);
-            ulong mask = span == 64 ? ulong.MaxValue : ((1UL << (int)span) - 1) << (bit == 0 ? 0 : bit - 1);
+            ulong mask = span == 64 ? ulong.MaxValue : ((1UL << (int)span) - 1) << bit;
             ulong hits = _words[index / 64] & mask;
             if (hits != 0)
             {
