@@ -1,0 +1,65 @@
+using System;
+using System.Linq;
+using System.Threading.Tasks;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Microkernel.BootTests;
+
+/// <summary>out/default.elf boots to its ready line on every machine type and RAM size it
+/// supports, and the line's numbers fit the machine.</summary>
+public sealed class DefaultImageBootTests
+{
+    private const long KiB = 1, MiB = 1024 * KiB, GiB = 1024 * MiB;
+
+    private readonly ITestOutputHelper _output;
+
+    /// <summary>Takes xunit's per-test output, where failures print the transcript.</summary>
+    public DefaultImageBootTests(ITestOutputHelper output) => _output = output;
+
+    /// <summary>Machine, RAM and CPU count combinations the kernel must boot on.</summary>
+    public static TheoryData<string, string, int> Machines => new()
+    {
+        { "pc", "32M", 1 },
+        { "pc", "4G", 1 },
+        { "q35", "32M", 1 },
+        { "q35", "4G", 1 },
+        { "microvm", "32M", 1 },
+        { "microvm", "4G", 1 },
+        { "q35", "32M", 2 },
+    };
+
+    [Theory]
+    [MemberData(nameof(Machines))]
+    public async Task Default_image_prints_one_well_formed_ready_line(string machine, string memory, int cpus)
+    {
+        BootRun run = await BootRuns.UntilReadyAsync(new BootConfig("default", machine, memory, cpus));
+
+        _output.CheckWithTranscript(run, () =>
+        {
+            Assert.Null(run.HarnessError);
+            Assert.DoesNotContain(run.Lines, line => line.Contains("*** PANIC", StringComparison.Ordinal));
+            string ready = Assert.Single(run.Lines, line => line.StartsWith("ready:", StringComparison.Ordinal));
+            Assert.Matches(ReadyLine.Shape(), ready);
+
+            ReadyLine summary = ReadyLine.TryParse(ready)!;
+            Assert.Equal(0, summary.Services);
+            (long low, long high) = memory == "32M" ? (16 * MiB, 32 * MiB) : (3 * GiB + 512 * MiB, 4 * GiB);
+            Assert.InRange(summary.FreeKib, low + 1, high - 1);
+            Assert.InRange(summary.BootUs, 1, 4_999_999);
+        });
+    }
+
+    [Fact]
+    public async Task Default_image_prints_only_log_lines_before_ready()
+    {
+        BootRun run = await BootRuns.UntilReadyAsync(new BootConfig("default", "pc", "32M"));
+
+        _output.CheckWithTranscript(run, () =>
+        {
+            int ready = run.Lines.ToList().FindIndex(line => line.StartsWith("ready:", StringComparison.Ordinal));
+            Assert.True(ready > 0, "the ready line comes after at least one log line");
+            Assert.All(run.Lines.Take(ready), line => Assert.Matches(@"^\[(info|warn|error|debug)\] [a-z0-9_]+: \S", line));
+        });
+    }
+}
