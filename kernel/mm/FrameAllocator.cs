@@ -206,6 +206,11 @@ public unsafe struct FrameAllocator
                 return true;
             }
 
+            if (blocker < start)
+            {
+                return false; // bitmap contract broken; refuse rather than loop forever
+            }
+
             start = blocker + 1;
         }
     }
