@@ -119,6 +119,28 @@ public sealed class ClientEndpoint
     }
 
     /// <summary>
+    /// Before blocking for replies: announces "sleeping" on the reply ring and checks once more.
+    /// Empty means the caller may block until the server reports <see cref="ServerEndpoint.WakeNeeded"/>;
+    /// Ok means a reply arrived meanwhile. Hands back the previous reply's ring space, so its body
+    /// becomes invalid. See <see cref="SpscConsumer.PrepareToSleep"/>.
+    /// </summary>
+    public RingStatus PrepareToSleep()
+    {
+        if (_holdingReply)
+        {
+            _holdingReply = false;
+        }
+
+        return _replies.PrepareToSleep();
+    }
+
+    /// <summary>Withdraws the "sleeping" announcement after waking.</summary>
+    public void ClearSleeping()
+    {
+        _replies.ClearSleeping();
+    }
+
+    /// <summary>
     /// Takes the next reply. Returns Ok with a reply that answers an outstanding request (which
     /// is then no longer outstanding), NoReply, UnexpectedReply (a reply that answers nothing we
     /// asked; it is consumed and dropped) or RingCorrupt. The previous reply's body becomes

@@ -1,5 +1,6 @@
 using System;
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 
 namespace Microkernel.Ipc;
 
@@ -45,6 +46,7 @@ public readonly struct MessageHeader
     public uint BodyLength { get; }
 
     /// <summary>Writes the header into the first <see cref="Size"/> bytes of <paramref name="destination"/>; false if it is too short.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryWrite(Span<byte> destination)
     {
         if (destination.Length < Size)
@@ -52,12 +54,11 @@ public readonly struct MessageHeader
             return false;
         }
 
-        BinaryPrimitives.WriteUInt32LittleEndian(destination, ContractId);
-        BinaryPrimitives.WriteUInt16LittleEndian(destination.Slice(4), MessageId);
-        destination[6] = (byte)Kind;
-        destination[7] = 0;
-        BinaryPrimitives.WriteUInt32LittleEndian(destination.Slice(8), RequestId);
-        BinaryPrimitives.WriteUInt32LittleEndian(destination.Slice(12), BodyLength);
+        // Two little-endian 64-bit stores: bytes 0-7 (contract, message, kind, reserved 0) and 8-15.
+        ulong first = ContractId | ((ulong)MessageId << 32) | ((ulong)(byte)Kind << 48);
+        ulong second = RequestId | ((ulong)BodyLength << 32);
+        BinaryPrimitives.WriteUInt64LittleEndian(destination, first);
+        BinaryPrimitives.WriteUInt64LittleEndian(destination.Slice(8), second);
         return true;
     }
 
@@ -66,6 +67,7 @@ public readonly struct MessageHeader
     /// <see cref="Size"/>, the kind is unknown or the reserved byte is not zero. Whether the body
     /// length matches the record is the caller's check (only it knows the record length).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool TryRead(ReadOnlySpan<byte> source, out MessageHeader header)
     {
         header = default;
@@ -74,18 +76,16 @@ public readonly struct MessageHeader
             return false;
         }
 
-        byte kind = source[6];
-        if (kind < (byte)MessageKind.Request || kind > (byte)MessageKind.Notification || source[7] != 0)
+        // Two 64-bit loads, each read once: the bytes live in memory the peer can still change.
+        ulong first = BinaryPrimitives.ReadUInt64LittleEndian(source);
+        ulong second = BinaryPrimitives.ReadUInt64LittleEndian(source.Slice(8));
+        uint kind = (uint)(first >> 48) & 0xff;
+        if (kind - (uint)MessageKind.Request > (uint)MessageKind.Notification - (uint)MessageKind.Request || (first >> 56) != 0)
         {
             return false;
         }
 
-        header = new MessageHeader(
-            BinaryPrimitives.ReadUInt32LittleEndian(source),
-            BinaryPrimitives.ReadUInt16LittleEndian(source.Slice(4)),
-            (MessageKind)kind,
-            BinaryPrimitives.ReadUInt32LittleEndian(source.Slice(8)),
-            BinaryPrimitives.ReadUInt32LittleEndian(source.Slice(12)));
+        header = new MessageHeader((uint)first, (ushort)(first >> 32), (MessageKind)kind, (uint)second, (uint)(second >> 32));
         return true;
     }
 }

@@ -1,5 +1,6 @@
 using System;
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 
 namespace Microkernel.Ipc;
 
@@ -46,6 +47,7 @@ public ref struct MessagePackReader
     }
 
     /// <summary>Reads true or false.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryReadBoolean(out bool value)
     {
         value = false;
@@ -99,6 +101,7 @@ public ref struct MessagePackReader
     }
 
     /// <summary>Reads an integer in [int.MinValue, int.MaxValue].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryReadInt32(out int value)
     {
         bool ok = TryReadSigned(int.MinValue, int.MaxValue, out long wide);
@@ -107,6 +110,7 @@ public ref struct MessagePackReader
     }
 
     /// <summary>Reads an integer in [0, uint.MaxValue].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryReadUInt32(out uint value)
     {
         bool ok = TryReadUnsigned(uint.MaxValue, out ulong wide);
@@ -115,6 +119,7 @@ public ref struct MessagePackReader
     }
 
     /// <summary>Reads an integer in [short.MinValue, short.MaxValue].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryReadInt16(out short value)
     {
         bool ok = TryReadSigned(short.MinValue, short.MaxValue, out long wide);
@@ -123,6 +128,7 @@ public ref struct MessagePackReader
     }
 
     /// <summary>Reads an integer in [0, ushort.MaxValue].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryReadUInt16(out ushort value)
     {
         bool ok = TryReadUnsigned(ushort.MaxValue, out ulong wide);
@@ -131,6 +137,7 @@ public ref struct MessagePackReader
     }
 
     /// <summary>Reads an integer in [sbyte.MinValue, sbyte.MaxValue].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryReadSByte(out sbyte value)
     {
         bool ok = TryReadSigned(sbyte.MinValue, sbyte.MaxValue, out long wide);
@@ -139,6 +146,7 @@ public ref struct MessagePackReader
     }
 
     /// <summary>Reads an integer in [0, 255].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryReadByte(out byte value)
     {
         bool ok = TryReadUnsigned(byte.MaxValue, out ulong wide);
@@ -147,7 +155,26 @@ public ref struct MessagePackReader
     }
 
     /// <summary>Reads a str and returns its UTF-8 bytes in place (not validated as UTF-8). A nil reads as empty.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryReadString(out ReadOnlySpan<byte> utf8)
+    {
+        // Fast path: fixstr, fully present.
+        if (_position < _buffer.Length)
+        {
+            int code = _buffer[_position];
+            int length = code & 0x1f;
+            if ((code & 0xe0) == MessagePackCode.FixStr && length < _buffer.Length - _position)
+            {
+                utf8 = _buffer.Slice(_position + 1, length);
+                _position += 1 + length;
+                return true;
+            }
+        }
+
+        return TryReadStringWide(out utf8);
+    }
+
+    private bool TryReadStringWide(out ReadOnlySpan<byte> utf8)
     {
         utf8 = default;
         if (TryReadNil())
@@ -177,7 +204,25 @@ public ref struct MessagePackReader
     }
 
     /// <summary>Reads a bin and returns its bytes in place. A nil reads as empty.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryReadBinary(out ReadOnlySpan<byte> bytes)
+    {
+        // Fast path: bin8 (up to 255 bytes), fully present.
+        if (_buffer.Length - _position >= 2 && _buffer[_position] == MessagePackCode.Bin8)
+        {
+            int length = _buffer[_position + 1];
+            if (length <= _buffer.Length - _position - 2)
+            {
+                bytes = _buffer.Slice(_position + 2, length);
+                _position += 2 + length;
+                return true;
+            }
+        }
+
+        return TryReadBinaryWide(out bytes);
+    }
+
+    private bool TryReadBinaryWide(out ReadOnlySpan<byte> bytes)
     {
         bytes = default;
         if (TryReadNil())
@@ -203,8 +248,21 @@ public ref struct MessagePackReader
     /// Reads an array header. The count is checked against the bytes left (every element takes
     /// at least one byte), so a forged count can never drive a long loop.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryReadArrayHeader(out uint count)
     {
+        // Fast path: a fixarray whose elements can fit in what is left.
+        if (_position < _buffer.Length)
+        {
+            uint code = _buffer[_position];
+            if ((code & 0xf0) == MessagePackCode.FixArray && (code & 0x0f) < (uint)(_buffer.Length - _position))
+            {
+                count = code & 0x0f;
+                _position++;
+                return true;
+            }
+        }
+
         return TryReadContainerHeader(MessagePackCode.FixArray, MessagePackCode.Array16, MessagePackCode.Array32, 1, out count);
     }
 
@@ -331,7 +389,20 @@ public ref struct MessagePackReader
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool TryReadSigned(long min, long max, out long value)
+    {
+        // Fast path: a positive fixint is in range of every integer type.
+        if (_position < _buffer.Length && _buffer[_position] <= MessagePackCode.MaxFixPositiveInt)
+        {
+            value = _buffer[_position++];
+            return true;
+        }
+
+        return TryReadSignedWide(min, max, out value);
+    }
+
+    private bool TryReadSignedWide(long min, long max, out long value)
     {
         value = 0;
         if (!TryReadInteger(out ulong raw, out bool negative, out int size))
@@ -349,7 +420,19 @@ public ref struct MessagePackReader
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool TryReadUnsigned(ulong max, out ulong value)
+    {
+        if (_position < _buffer.Length && _buffer[_position] <= MessagePackCode.MaxFixPositiveInt)
+        {
+            value = _buffer[_position++];
+            return true;
+        }
+
+        return TryReadUnsignedWide(max, out value);
+    }
+
+    private bool TryReadUnsignedWide(ulong max, out ulong value)
     {
         value = 0;
         if (!TryReadInteger(out ulong raw, out bool negative, out int size) || negative || raw > max)

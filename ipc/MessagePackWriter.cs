@@ -1,5 +1,6 @@
 using System;
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 
 namespace Microkernel.Ipc;
 
@@ -33,19 +34,34 @@ public ref struct MessagePackWriter
     public readonly ReadOnlySpan<byte> Written => _buffer.Slice(0, _position);
 
     /// <summary>Writes nil.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void WriteNil()
     {
         WriteByte(MessagePackCode.Nil);
     }
 
     /// <summary>Writes true or false.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void WriteBoolean(bool value)
     {
         WriteByte(value ? MessagePackCode.True : MessagePackCode.False);
     }
 
     /// <summary>Writes a signed integer in its smallest encoding (non-negative values use the unsigned forms).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void WriteInt64(long value)
+    {
+        // Fixints (-32..127) are the common case and one byte: keep them inline.
+        if ((ulong)(value - MessagePackCode.MinFixNegativeInt) <= MessagePackCode.MaxFixPositiveInt - MessagePackCode.MinFixNegativeInt)
+        {
+            WriteByte((byte)(sbyte)value);
+            return;
+        }
+
+        WriteInt64Wide(value);
+    }
+
+    private void WriteInt64Wide(long value)
     {
         if (value >= 0)
         {
@@ -96,7 +112,19 @@ public ref struct MessagePackWriter
     }
 
     /// <summary>Writes an unsigned integer in its smallest encoding.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void WriteUInt64(ulong value)
+    {
+        if (value <= MessagePackCode.MaxFixPositiveInt)
+        {
+            WriteByte((byte)value);
+            return;
+        }
+
+        WriteUInt64Wide(value);
+    }
+
+    private void WriteUInt64Wide(ulong value)
     {
         if (value <= MessagePackCode.MaxFixPositiveInt)
         {
@@ -141,7 +169,25 @@ public ref struct MessagePackWriter
     }
 
     /// <summary>Writes a str whose bytes are already UTF-8 (the codec does not transcode).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void WriteString(ReadOnlySpan<byte> utf8)
+    {
+        if (utf8.Length <= 31)
+        {
+            Span<byte> span = Reserve(1 + utf8.Length);
+            if (!_overflowed)
+            {
+                span[0] = (byte)(MessagePackCode.FixStr | utf8.Length);
+                utf8.CopyTo(span.Slice(1));
+            }
+
+            return;
+        }
+
+        WriteStringWide(utf8);
+    }
+
+    private void WriteStringWide(ReadOnlySpan<byte> utf8)
     {
         int length = utf8.Length;
         if (length <= 31)
@@ -157,13 +203,33 @@ public ref struct MessagePackWriter
     }
 
     /// <summary>Writes a bin.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void WriteBinary(ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.Length <= byte.MaxValue)
+        {
+            Span<byte> span = Reserve(2 + bytes.Length);
+            if (!_overflowed)
+            {
+                span[0] = MessagePackCode.Bin8;
+                span[1] = (byte)bytes.Length;
+                bytes.CopyTo(span.Slice(2));
+            }
+
+            return;
+        }
+
+        WriteBinaryWide(bytes);
+    }
+
+    private void WriteBinaryWide(ReadOnlySpan<byte> bytes)
     {
         WriteLengthHeader(bytes.Length, MessagePackCode.Bin8, MessagePackCode.Bin16, MessagePackCode.Bin32);
         WriteRaw(bytes);
     }
 
     /// <summary>Starts an array of <paramref name="count"/> elements; the caller writes them next.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void WriteArrayHeader(uint count)
     {
         if (count <= 15)
@@ -177,6 +243,7 @@ public ref struct MessagePackWriter
     }
 
     /// <summary>Starts a map of <paramref name="count"/> key/value pairs; the caller writes them next.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void WriteMapHeader(uint count)
     {
         if (count <= 15)
@@ -190,6 +257,7 @@ public ref struct MessagePackWriter
     }
 
     /// <summary>Copies already-encoded MessagePack bytes verbatim.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void WriteRaw(ReadOnlySpan<byte> encoded)
     {
         Span<byte> span = Reserve(encoded.Length);
@@ -238,6 +306,7 @@ public ref struct MessagePackWriter
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void WriteByte(byte value)
     {
         if (!_overflowed && _position < _buffer.Length)
@@ -255,6 +324,7 @@ public ref struct MessagePackWriter
     /// the overflow flag when they do not fit (a zero-length reservation is never "empty-as-error"
     /// for callers because they only ask for count &gt; 0 or copy nothing).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private Span<byte> Reserve(int count)
     {
         if (_overflowed || count > _buffer.Length - _position)

@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 
 namespace Microkernel.Ipc;
 
@@ -16,6 +17,8 @@ public sealed class ServerEndpoint
     private readonly IMessageDispatcher _dispatcher;
     private readonly int _maxRequestBody;
     private readonly int _maxReplyBody;
+    private readonly uint _contractId;
+    private bool _repliesCommitted;
 
     /// <summary>
     /// Creates the endpoint. Reply space is claimed at <paramref name="maxReplyBodyLength"/> plus
@@ -26,6 +29,7 @@ public sealed class ServerEndpoint
         _requests = requests;
         _replies = replies;
         _dispatcher = dispatcher;
+        _contractId = dispatcher.ContractId;
         _maxRequestBody = maxRequestBodyLength < 0 ? 0 : maxRequestBodyLength;
         int replyLimit = replies.MaxPayloadLength - MessageHeader.Size;
         _maxReplyBody = maxReplyBodyLength < 0 ? 0 : Math.Min(maxReplyBodyLength, replyLimit < 0 ? 0 : replyLimit);
@@ -47,6 +51,7 @@ public sealed class ServerEndpoint
     public ServeStatus TryServe(int maxMessages, out int served)
     {
         served = 0;
+        _repliesCommitted = false;
         ServeStatus status = ServeStatus.Idle;
         while (served < maxMessages)
         {
@@ -61,7 +66,9 @@ public sealed class ServerEndpoint
 
         if (served > 0)
         {
-            WakeNeeded = _replies.PublishAndCheckSleeping();
+            // Publishing costs a full fence (for the sleeping handshake): skip it when the batch
+            // held only notifications.
+            WakeNeeded = _repliesCommitted && _replies.PublishAndCheckSleeping();
             _requests.Release();
             if (status == ServeStatus.Idle)
             {
@@ -70,6 +77,22 @@ public sealed class ServerEndpoint
         }
 
         return served == maxMessages ? ServeStatus.Ok : status;
+    }
+
+    /// <summary>
+    /// Before blocking for requests: announces "sleeping" on the request ring and checks once
+    /// more. Empty means the caller may block until the client's Flush reports a wake-up is
+    /// needed; Ok means requests arrived meanwhile (keep serving). See <see cref="SpscConsumer.PrepareToSleep"/>.
+    /// </summary>
+    public RingStatus PrepareToSleep()
+    {
+        return _requests.PrepareToSleep();
+    }
+
+    /// <summary>Withdraws the "sleeping" announcement after waking.</summary>
+    public void ClearSleeping()
+    {
+        _requests.ClearSleeping();
     }
 
     private ServeStatus ServeOne()
@@ -135,6 +158,7 @@ public sealed class ServerEndpoint
         // A header that did not parse still gets an answer, addressed as well as we can.
         new MessageHeader(header.ContractId, header.MessageId, kind, header.RequestId, (uint)replyLength).TryWrite(reply);
         _replies.Commit(MessageHeader.Size + replyLength);
+        _repliesCommitted = true;
         _requests.Advance();
         return ServeStatus.Ok;
     }
@@ -153,6 +177,7 @@ public sealed class ServerEndpoint
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private IpcErrorCode Validate(bool headerOk, MessageHeader header, int recordLength)
     {
         if (!headerOk || header.Kind == MessageKind.Reply || header.Kind == MessageKind.Error)
@@ -160,7 +185,7 @@ public sealed class ServerEndpoint
             return IpcErrorCode.MalformedHeader;
         }
 
-        if (header.ContractId != _dispatcher.ContractId)
+        if (header.ContractId != _contractId)
         {
             return IpcErrorCode.UnknownContract;
         }

@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using System.Threading;
 
 namespace Microkernel.Ipc;
@@ -88,7 +89,32 @@ public sealed unsafe class SpscConsumer
     /// back with <see cref="Release"/>.
     /// </summary>
     /// <returns>Ok, Empty or Corrupt.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public RingStatus TryPeek(out ReadOnlySpan<byte> payload)
+    {
+        // Fast path, inlined into callers: a record is already known to be published, it is not
+        // padding, and it passes the same checks as the slow path. Anything else goes the slow way.
+        if (!_corrupt && _head != _cachedTail)
+        {
+            ulong position = _head & _mask;
+            uint length = Volatile.Read(ref *(uint*)(_data + position));
+            if (length <= (uint)_maxPayload)
+            {
+                ulong record = SpscRing.RecordBytes((int)length);
+                if (record <= _cachedTail - _head && record <= (ulong)_capacity - position)
+                {
+                    _peekEnd = _head + record;
+                    _peeked = true;
+                    payload = new ReadOnlySpan<byte>(_data + position + SpscRing.PrefixBytes, (int)length);
+                    return RingStatus.Ok;
+                }
+            }
+        }
+
+        return TryPeekSlow(out payload);
+    }
+
+    private RingStatus TryPeekSlow(out ReadOnlySpan<byte> payload)
     {
         payload = default;
         if (_corrupt)
@@ -155,6 +181,7 @@ public sealed unsafe class SpscConsumer
 
     /// <summary>Consumes the record returned by the last successful <see cref="TryPeek"/>.</summary>
     /// <returns>Ok; InvalidArgument if nothing was peeked; Corrupt.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public RingStatus Advance()
     {
         if (_corrupt)
@@ -176,6 +203,7 @@ public sealed unsafe class SpscConsumer
     /// Hands every consumed record back to the producer. A release store: our reads of those
     /// records complete before the producer can see (acquire) that it may overwrite them.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Release()
     {
         if (!_corrupt)

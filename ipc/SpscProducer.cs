@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using System.Threading;
 
 namespace Microkernel.Ipc;
@@ -82,6 +83,7 @@ public sealed unsafe class SpscProducer
     /// <see cref="Commit"/> and then <see cref="Publish"/>. A new claim replaces an open one.
     /// </summary>
     /// <returns>Ok, Full (try again later), TooLarge (never fits), InvalidArgument (negative length) or Corrupt.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public RingStatus TryClaim(int maxLength, out Span<byte> payload)
     {
         payload = default;
@@ -135,6 +137,7 @@ public sealed unsafe class SpscProducer
     }
 
     /// <summary>The payload area of the open claim (as returned by <see cref="TryClaim"/>); false when no claim is open.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryGetClaim(out Span<byte> payload)
     {
         payload = default;
@@ -152,6 +155,7 @@ public sealed unsafe class SpscProducer
     /// (at most the claimed length). The record is queued for the next <see cref="Publish"/>.
     /// </summary>
     /// <returns>Ok; InvalidArgument when there is no open claim or the length is out of range; Corrupt.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public RingStatus Commit(int length)
     {
         if (_corrupt)
@@ -175,6 +179,7 @@ public sealed unsafe class SpscProducer
     /// written before it are visible to a consumer that acquires the new tail. No fence is
     /// needed here because the consumer never writes what the producer reads in between.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Publish()
     {
         if (!_corrupt)

@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 
 namespace Microkernel.Ipc;
 
@@ -84,6 +85,7 @@ public static unsafe class SpscRing
     }
 
     /// <summary>Rounds a record (prefix + payload) up to the record alignment.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static ulong RecordBytes(int payloadLength)
     {
         return (ulong)((PrefixBytes + payloadLength + (RecordAlignment - 1)) & ~(RecordAlignment - 1));

@@ -1,0 +1,125 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Microkernel.Ipc.Bench;
+
+/// <summary>
+/// `make bench-ipc`: throughput and round-trip latency of our ring (typed, framed, encoded),
+/// Channels, Pipelines and the floor, in one process and one run; writes bench/results/ipc.json
+/// and prints a table with our ratios to each.
+/// </summary>
+public static class Program
+{
+    private static readonly int[] Sizes = { 8, 64, 512 };
+
+    public static int Main(string[] args)
+    {
+        string output = args.Length == 2 && args[0] == "--out" ? args[1] : Path.Combine("bench", "results", "ipc.json");
+        Console.WriteLine($"cpu: {CpuModel()}, {Environment.ProcessorCount} logical cores, {System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}");
+
+        List<Measurement> results = new();
+        double floorP50;
+        {
+            RttSamples floor = FloorBench.RoundTrips();
+            floorP50 = floor.PercentileNs(50);
+            results.Add(new Measurement("floor", 0, null, floorP50, floor.PercentileNs(99)));
+        }
+
+        using RingBench ring = new();
+        foreach (int size in Sizes)
+        {
+            results.Add(Measure("ring", size, () => ring.Throughput(size), () => ring.RoundTrips(size)));
+            results.Add(Measure("channels", size, () => ChannelsBench.Throughput(size), () => ChannelsBench.RoundTrips(size)));
+            results.Add(Measure("pipelines", size, () => PipelinesBench.Throughput(size), () => PipelinesBench.RoundTrips(size)));
+            // The floor carries one value, whatever the size; repeat its row per size for the ratios.
+            results.Add(results[0] with { Size = size });
+        }
+
+        results.RemoveAt(0);
+        Write(output, results);
+        PrintTable(results);
+        return 0;
+    }
+
+    private static Measurement Measure(string impl, int size, Func<double> throughput, Func<RttSamples> roundTrips)
+    {
+        double rate = throughput();
+        RttSamples rtt = roundTrips();
+        Measurement m = new(impl, size, rate, rtt.PercentileNs(50), rtt.PercentileNs(99));
+        Console.WriteLine($"  measured {impl,-9} {size,3} B: {rate,14:N0} msgs/s  p50 {m.RttP50Ns,9:N0} ns  p99 {m.RttP99Ns,9:N0} ns  ({rtt.Count:N0} round trips)");
+        return m;
+    }
+
+    private static void Write(string path, List<Measurement> results)
+    {
+        var rows = results.Select(r => new Dictionary<string, object?>
+        {
+            ["impl"] = r.Impl,
+            ["size"] = r.Size,
+            ["throughput_msgs_per_s"] = r.ThroughputMsgsPerS is double t ? Math.Round(t) : null,
+            ["rtt_p50_ns"] = Math.Round(r.RttP50Ns, 1),
+            ["rtt_p99_ns"] = Math.Round(r.RttP99Ns, 1),
+        });
+        string? directory = Path.GetDirectoryName(path);
+        if (!string.IsNullOrEmpty(directory))
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        string json = JsonSerializer.Serialize(rows, new JsonSerializerOptions { WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.Never });
+        File.WriteAllText(path, json + "\n");
+        Console.WriteLine($"wrote {path}");
+    }
+
+    private static void PrintTable(List<Measurement> results)
+    {
+        Console.WriteLine();
+        Console.WriteLine("| size | impl | msgs/s | p50 ns | p99 ns | ring tput / impl | impl p50 / ring p50 | ring p50 / impl p50 |");
+        Console.WriteLine("|---:|---|---:|---:|---:|---:|---:|---:|");
+        foreach (int size in Sizes)
+        {
+            Measurement ring = results.Single(r => r.Impl == "ring" && r.Size == size);
+            foreach (Measurement m in results.Where(r => r.Size == size))
+            {
+                string tput = m.ThroughputMsgsPerS is double t ? t.ToString("N0", CultureInfo.InvariantCulture) : "-";
+                string tputRatio = m.ThroughputMsgsPerS is double other && m.Impl != "ring" ? (ring.ThroughputMsgsPerS!.Value / other).ToString("0.0x", CultureInfo.InvariantCulture) : "-";
+                string p50Ratio = m.Impl != "ring" ? (m.RttP50Ns / ring.RttP50Ns).ToString("0.0x", CultureInfo.InvariantCulture) : "-";
+                string inverse = m.Impl != "ring" ? (ring.RttP50Ns / m.RttP50Ns).ToString("0.00x", CultureInfo.InvariantCulture) : "-";
+                Console.WriteLine($"| {size} | {m.Impl} | {tput} | {m.RttP50Ns:N0} | {m.RttP99Ns:N0} | {tputRatio} | {p50Ratio} | {inverse} |");
+            }
+        }
+
+        Console.WriteLine();
+        Console.WriteLine("goals (8 and 64 B): ring throughput >= 10x channels; ring p50 <= 1/4 channels p50 and <= 2x floor p50");
+        foreach (int size in new[] { 8, 64 })
+        {
+            Measurement ring = results.Single(r => r.Impl == "ring" && r.Size == size);
+            Measurement channels = results.Single(r => r.Impl == "channels" && r.Size == size);
+            Measurement floor = results.Single(r => r.Impl == "floor" && r.Size == size);
+            double tputRatio = ring.ThroughputMsgsPerS!.Value / channels.ThroughputMsgsPerS!.Value;
+            double vsChannels = ring.RttP50Ns / channels.RttP50Ns;
+            double vsFloor = ring.RttP50Ns / floor.RttP50Ns;
+            Console.WriteLine($"  {size,3} B: throughput {tputRatio:0.0}x channels [{(tputRatio >= 10 ? "met" : "MISSED")}], " +
+                $"p50 {vsChannels:0.000} of channels [{(vsChannels <= 0.25 ? "met" : "MISSED")}], " +
+                $"p50 {vsFloor:0.00}x floor [{(vsFloor <= 2 ? "met" : "MISSED")}]");
+        }
+    }
+
+    private static string CpuModel()
+    {
+        try
+        {
+            string? line = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal));
+            return line is null ? "unknown" : line.Substring(line.IndexOf(':') + 1).Trim();
+        }
+        catch (IOException)
+        {
+            return "unknown";
+        }
+    }
+}

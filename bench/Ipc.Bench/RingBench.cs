@@ -1,0 +1,213 @@
+using System;
+using System.Buffers.Binary;
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using System.Threading;
+using Microkernel.Ipc;
+
+namespace Microkernel.Ipc.Bench;
+
+/// <summary>
+/// Our ring as services use it: typed Payload messages encoded by the generated codec, framed
+/// with a MessageHeader, dispatched by the generated BenchDispatcher through ServerEndpoint.
+/// Both sides busy-poll (a service would PrepareToSleep when idle; the benchmark keeps both
+/// threads hot, as the floor does).
+/// </summary>
+public sealed unsafe class RingBench : IDisposable
+{
+    private const int Capacity = 1 << 16;
+    private const int MaxBody = 1024;
+    private const int FlushEvery = 16;
+
+    private readonly byte* _requests;
+    private readonly byte* _replies;
+    private readonly int _length = SpscRing.RequiredBytes(Capacity);
+
+    public RingBench()
+    {
+        _requests = (byte*)NativeMemory.AlignedAlloc((nuint)_length, 128);
+        _replies = (byte*)NativeMemory.AlignedAlloc((nuint)_length, 128);
+    }
+
+    private sealed class Handler : IBench
+    {
+        public long Expected;
+        public long Errors;
+
+        public Payload Echo(in Payload payload) => payload;
+
+        public void Deliver(in Payload payload)
+        {
+            if (payload.Data.Length < 8 || BinaryPrimitives.ReadInt64LittleEndian(payload.Data) != Expected)
+            {
+                Errors++;
+            }
+
+            Expected++;
+        }
+    }
+
+    private (BenchClient Client, ServerEndpoint Server, Handler Handler) Connect()
+    {
+        SpscRing.Initialize(_requests, _length, 0);
+        SpscRing.Initialize(_replies, _length, 0);
+        Handler handler = new();
+        BenchClient client = new(new SpscProducer(_requests, _length), new SpscConsumer(_replies, _length), MaxBody, 64);
+        ServerEndpoint server = new(new SpscConsumer(_requests, _length), new SpscProducer(_replies, _length), new BenchDispatcher(handler), MaxBody, MaxBody);
+        return (client, server, handler);
+    }
+
+    /// <summary>One-way Deliver notifications, published every 16 messages (or when the ring is full).</summary>
+    public double Throughput(int size)
+    {
+        double rate = ThroughputRun(size, 200_000);
+        return ThroughputRun(size, Budget.MessagesFor(rate, Budget.Throughput));
+    }
+
+    private double ThroughputRun(int size, long messages)
+    {
+        (BenchClient client, ServerEndpoint server, Handler handler) = Connect();
+        byte[] data = new byte[size];
+        IdleWait serverWait = new();
+        IdleWait clientWait = new();
+        Thread consumer = new(() =>
+        {
+            while (Volatile.Read(ref handler.Expected) < messages)
+            {
+                if (server.TryServe(64, out _) == ServeStatus.Idle)
+                {
+                    serverWait.Idle(server.PrepareToSleep, server.ClearSleeping);
+                }
+                else
+                {
+                    serverWait.Reset();
+                }
+            }
+        });
+        consumer.Start();
+        long start = Stopwatch.GetTimestamp();
+        for (long i = 0; i < messages; i++)
+        {
+            BinaryPrimitives.WriteInt64LittleEndian(data, i);
+            CallStatus status;
+            while ((status = client.TrySendDeliver(new Payload { Data = data })) == CallStatus.RequestRingFull)
+            {
+                Flush(client, serverWait);
+                clientWait.Full();
+            }
+
+            clientWait.Reset();
+            if (status != CallStatus.Ok)
+            {
+                throw new InvalidOperationException(status.ToString());
+            }
+
+            if ((i % FlushEvery) == FlushEvery - 1)
+            {
+                Flush(client, serverWait);
+            }
+        }
+
+        Flush(client, serverWait);
+        consumer.Join();
+        double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        if (handler.Errors != 0 || server.RejectedNotifications != 0)
+        {
+            throw new InvalidOperationException("ring delivered damaged or out-of-order messages");
+        }
+
+        return messages / seconds;
+    }
+
+    private static void Flush(BenchClient client, IdleWait serverWait)
+    {
+        if (client.Endpoint.Flush())
+        {
+            serverWait.Ring();
+        }
+    }
+
+    /// <summary>Echo request, reply decoded and checked, one at a time.</summary>
+    public RttSamples RoundTrips(int size)
+    {
+        (BenchClient client, ServerEndpoint server, Handler _) = Connect();
+        bool stop = false;
+        IdleWait serverWait = new();
+        IdleWait clientWait = new();
+        Thread serverThread = new(() =>
+        {
+            while (!Volatile.Read(ref stop))
+            {
+                ServeStatus served = server.TryServe(32, out _);
+                if (server.WakeNeeded)
+                {
+                    clientWait.Ring();
+                }
+
+                if (served == ServeStatus.Idle)
+                {
+                    serverWait.Idle(server.PrepareToSleep, server.ClearSleeping);
+                }
+                else
+                {
+                    serverWait.Reset();
+                }
+            }
+        });
+        serverThread.Start();
+        byte[] data = new byte[size];
+        RttSamples samples = new(Budget.MaxRttSamples);
+        long deadline = 0;
+        for (long i = 0; !samples.Full; i++)
+        {
+            if (i == Budget.WarmupRoundTrips)
+            {
+                deadline = Stopwatch.GetTimestamp() + (long)(Budget.RoundTrip.TotalSeconds * Stopwatch.Frequency);
+            }
+            else if (i > Budget.WarmupRoundTrips && Stopwatch.GetTimestamp() > deadline)
+            {
+                break;
+            }
+
+            BinaryPrimitives.WriteInt64LittleEndian(data, i);
+            long t0 = Stopwatch.GetTimestamp();
+            if (client.TrySendEcho(new Payload { Data = data }, out uint id) != CallStatus.Ok)
+            {
+                throw new InvalidOperationException("send failed");
+            }
+
+            Flush(client, serverWait);
+            ReplyMessage reply;
+            CallStatus status;
+            while ((status = client.Endpoint.TryReceive(out reply)) == CallStatus.NoReply)
+            {
+                clientWait.Idle(client.Endpoint.PrepareToSleep, client.Endpoint.ClearSleeping);
+            }
+
+            clientWait.Reset();
+
+            if (status != CallStatus.Ok || reply.RequestId != id || !BenchClient.TryDecodeEchoReply(reply, out Payload echoed)
+                || BinaryPrimitives.ReadInt64LittleEndian(echoed.Data) != i)
+            {
+                throw new InvalidOperationException("bad echo " + status);
+            }
+
+            long t1 = Stopwatch.GetTimestamp();
+            if (i >= Budget.WarmupRoundTrips)
+            {
+                samples.Add(t1 - t0);
+            }
+        }
+
+        Volatile.Write(ref stop, true);
+        serverWait.Ring();
+        serverThread.Join();
+        return samples;
+    }
+
+    public void Dispose()
+    {
+        NativeMemory.AlignedFree(_requests);
+        NativeMemory.AlignedFree(_replies);
+    }
+}
