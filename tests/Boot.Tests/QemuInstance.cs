@@ -82,6 +82,7 @@ public sealed class QemuInstance : IAsyncDisposable
 
             text.AppendLine(
                 _killed ? "[qemu killed by the test]"
+                : _exitStatus == 0 ? "[qemu exited by itself with status 0: the guest never wrote isa-debug-exit; a triple fault under -no-reboot looks like this]"
                 : _exitStatus is int status ? $"[qemu exited by itself with status {status}]"
                 : "[qemu still running]");
             return text.ToString();
