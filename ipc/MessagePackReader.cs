@@ -118,29 +118,29 @@ public ref struct MessagePackReader
         return ok;
     }
 
-    /// <summary>Reads an integer in [short.MinValue, short.MaxValue].</summary>
+    /// <summary>Reads an integer in [-32768, 32767].</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryReadInt16(out short value)
     {
-        bool ok = TryReadSigned(short.MinValue, short.MaxValue, out long wide);
+        bool ok = TryReadSigned(IntegerLimits.Int16Min, IntegerLimits.Int16Max, out long wide);
         value = (short)wide;
         return ok;
     }
 
-    /// <summary>Reads an integer in [0, ushort.MaxValue].</summary>
+    /// <summary>Reads an integer in [0, 65535].</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryReadUInt16(out ushort value)
     {
-        bool ok = TryReadUnsigned(ushort.MaxValue, out ulong wide);
+        bool ok = TryReadUnsigned(IntegerLimits.UInt16Max, out ulong wide);
         value = (ushort)wide;
         return ok;
     }
 
-    /// <summary>Reads an integer in [sbyte.MinValue, sbyte.MaxValue].</summary>
+    /// <summary>Reads an integer in [-128, 127].</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryReadSByte(out sbyte value)
     {
-        bool ok = TryReadSigned(sbyte.MinValue, sbyte.MaxValue, out long wide);
+        bool ok = TryReadSigned(IntegerLimits.SByteMin, IntegerLimits.SByteMax, out long wide);
         value = (sbyte)wide;
         return ok;
     }
@@ -149,7 +149,7 @@ public ref struct MessagePackReader
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryReadByte(out byte value)
     {
-        bool ok = TryReadUnsigned(byte.MaxValue, out ulong wide);
+        bool ok = TryReadUnsigned(IntegerLimits.ByteMax, out ulong wide);
         value = (byte)wide;
         return ok;
     }

@@ -73,7 +73,7 @@ public ref struct MessagePackWriter
         {
             WriteByte((byte)(sbyte)value);
         }
-        else if (value >= sbyte.MinValue)
+        else if (value >= IntegerLimits.SByteMin)
         {
             Span<byte> span = Reserve(2);
             if (!span.IsEmpty)
@@ -82,7 +82,7 @@ public ref struct MessagePackWriter
                 span[1] = (byte)(sbyte)value;
             }
         }
-        else if (value >= short.MinValue)
+        else if (value >= IntegerLimits.Int16Min)
         {
             Span<byte> span = Reserve(3);
             if (!span.IsEmpty)
@@ -130,7 +130,7 @@ public ref struct MessagePackWriter
         {
             WriteByte((byte)value);
         }
-        else if (value <= byte.MaxValue)
+        else if (value <= IntegerLimits.ByteMax)
         {
             Span<byte> span = Reserve(2);
             if (!span.IsEmpty)
@@ -139,7 +139,7 @@ public ref struct MessagePackWriter
                 span[1] = (byte)value;
             }
         }
-        else if (value <= ushort.MaxValue)
+        else if (value <= IntegerLimits.UInt16Max)
         {
             Span<byte> span = Reserve(3);
             if (!span.IsEmpty)
@@ -206,7 +206,7 @@ public ref struct MessagePackWriter
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void WriteBinary(ReadOnlySpan<byte> bytes)
     {
-        if (bytes.Length <= byte.MaxValue)
+        if (bytes.Length <= IntegerLimits.ByteMax)
         {
             Span<byte> span = Reserve(2 + bytes.Length);
             if (!_overflowed)
@@ -269,7 +269,7 @@ public ref struct MessagePackWriter
 
     private void WriteLengthHeader(int length, byte code8, byte code16, byte code32)
     {
-        if (length <= byte.MaxValue)
+        if (length <= IntegerLimits.ByteMax)
         {
             Span<byte> span = Reserve(2);
             if (!span.IsEmpty)
@@ -286,7 +286,7 @@ public ref struct MessagePackWriter
 
     private void WriteCountHeader(uint count, byte code16, byte code32)
     {
-        if (count <= ushort.MaxValue)
+        if (count <= IntegerLimits.UInt16Max)
         {
             Span<byte> span = Reserve(3);
             if (!span.IsEmpty)
