@@ -116,6 +116,21 @@ common_32:
     inc ecx
     cmp ecx, IDENTITY_GIB * 512
     jb .pd_loop
+    ; The first 2 MiB use 4 KiB pages instead, with page 0 absent: a C# null
+    ; dereference must fault, not read the real-mode IVT.
+    mov ecx, 1
+.pt_loop:
+    mov eax, ecx
+    shl eax, 12
+    or eax, 0x3
+    mov [boot_pt0 + ecx * 8], eax
+    inc ecx
+    cmp ecx, 512
+    jb .pt_loop
+    mov eax, boot_pt0
+    or eax, 0x3
+    mov [boot_pds], eax
+    mov dword [boot_pds + 4], 0
 
     ; CR4: PAE, OSFXSR, OSXMMEXCPT (SSE is used by compiled C#).
     mov eax, cr4
@@ -236,6 +251,7 @@ mk_boot_pml4:
 boot_pml4:  resb 4096
 boot_pdpt:  resb 4096
 boot_pds:   resb 4096 * IDENTITY_GIB
+boot_pt0:   resb 4096
 boot_stack_bottom:
             resb BOOT_STACK_SIZE
 boot_stack_top:

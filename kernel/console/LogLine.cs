@@ -25,7 +25,7 @@ namespace Microkernel.Console
         }
 
         /// <summary>Appends bytes (ASCII/UTF-8).</summary>
-        internal void Text(System.ReadOnlySpan<byte> text)
+        internal void Text(scoped System.ReadOnlySpan<byte> text)
         {
             if (!_enabled) return;
             System.Span<byte> free = Free();

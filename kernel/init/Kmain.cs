@@ -32,6 +32,7 @@ namespace Microkernel.Init
 
             SegmentTables.Initialize();
             InterruptTable.Initialize();
+            FaultFixups.Initialize();
             Log.Write(LogLevel.Info, "boot"u8, "microkernel starting"u8);
 
             ParseBootInformation(handoff);

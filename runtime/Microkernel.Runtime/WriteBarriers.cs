@@ -4,17 +4,12 @@ using System.Threading;
 
 namespace Microkernel.Runtime
 {
-    /// <summary>Reference stores. Without a GC there is no card table to mark, so each
-    /// barrier is the plain store it guards. (RhpByRefAssignRef has a register-based
-    /// convention and lives in runtime.asm.)</summary>
+    /// <summary>Atomic reference exchanges. Without a GC there is no card table to mark,
+    /// so each is the bare atomic operation. The plain store barriers (RhpAssignRef,
+    /// RhpCheckedAssignRef, RhpByRefAssignRef) live in runtime.asm: written in C# they
+    /// would compile to calls of themselves.</summary>
     internal static unsafe class WriteBarriers
     {
-        [RuntimeExport("RhpAssignRef")]
-        private static void AssignRef(ref object location, object value) => location = value;
-
-        [RuntimeExport("RhpCheckedAssignRef")]
-        private static void CheckedAssignRef(ref object location, object value) => location = value;
-
         [RuntimeExport("RhpCheckedLockCmpXchg")]
         private static object CheckedLockCmpXchg(ref object location, object value, object comparand) =>
             Interlocked.CompareExchange(ref location, value, comparand);

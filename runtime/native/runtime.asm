@@ -7,10 +7,18 @@ section .text
 
 extern mk_rt_throw, mk_rt_rethrow, mk_rt_fail_fast, mk_rt_resolve_interface_call
 
-global RhpByRefAssignRef, RhpStackProbe, RhpGcPoll, RhpPInvoke, RhpPInvokeReturn
+global RhpAssignRef, RhpCheckedAssignRef, RhpByRefAssignRef, RhpStackProbe, RhpGcPoll, RhpPInvoke, RhpPInvokeReturn
 global RhpReversePInvoke, RhpReversePInvokeReturn, RhpThrowEx, RhpRethrow
 global RhpFallbackFailFast, RhpInitialDynamicInterfaceDispatch, mk_rt_halt
 global mk_rt_frame_pointer, RhpTrapThreads
+
+; Reference stores. Without a GC there is no card table to mark: each barrier is the
+; plain store it guards. (In C#, `location = value` on a ref object would compile to a
+; call of the barrier itself.)
+RhpAssignRef:
+RhpCheckedAssignRef:
+    mov [rdi], rsi
+    ret
 
 ; *rdi = *rsi; rdi += 8; rsi += 8. rcx is the only scratch the convention allows.
 RhpByRefAssignRef:

@@ -37,6 +37,7 @@ namespace Microkernel.Arch
             if (vector < 32)
             {
                 ExceptionCount++;
+                if (FaultFixups.TryFix(frame)) return;
                 if (ExceptionRecovery != null && ExceptionRecovery(frame)) return;
                 Panic.FromException(frame);
                 return;

@@ -191,3 +191,31 @@ global mk_here
 mk_here:
     mov rax, [rsp]
     ret
+
+; bool mk_probe_read64(ulong address, ulong* value): reads 8 bytes at an address that
+; may be unmapped. A fault at mk_probe_read64_fault resumes at mk_probe_read64_fixup
+; (FaultFixups.cs), which returns false. The seed of the nofault copy routines.
+global mk_probe_read64, mk_probe_read64_fault, mk_probe_read64_fixup
+mk_probe_read64:
+mk_probe_read64_fault:
+    mov rax, [rdi]
+    mov [rsi], rax
+    mov eax, 1
+    ret
+mk_probe_read64_fixup:
+    xor eax, eax
+    ret
+
+global mk_fixup_addresses
+; void mk_fixup_addresses(ulong* faultIp, ulong* fixupIp)
+mk_fixup_addresses:
+    lea rax, [rel mk_probe_read64_fault]
+    mov [rdi], rax
+    lea rax, [rel mk_probe_read64_fixup]
+    mov [rsi], rax
+    ret
+
+global mk_int3
+mk_int3:
+    int3
+    ret

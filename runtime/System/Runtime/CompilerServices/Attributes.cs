@@ -169,3 +169,18 @@ namespace System.Runtime.Versioning
     [AttributeUsage(AttributeTargets.Class | AttributeTargets.Struct | AttributeTargets.Method | AttributeTargets.Constructor, Inherited = false)]
     public sealed class NonVersionableAttribute : Attribute { }
 }
+
+namespace System.Runtime.CompilerServices
+{
+    /// <summary>The compiler passes the caller's line number.</summary>
+    [AttributeUsage(AttributeTargets.Parameter, Inherited = false)]
+    public sealed class CallerLineNumberAttribute : Attribute { }
+
+    /// <summary>The compiler passes the caller's member name.</summary>
+    [AttributeUsage(AttributeTargets.Parameter, Inherited = false)]
+    public sealed class CallerMemberNameAttribute : Attribute { }
+
+    /// <summary>The compiler passes the caller's source file path.</summary>
+    [AttributeUsage(AttributeTargets.Parameter, Inherited = false)]
+    public sealed class CallerFilePathAttribute : Attribute { }
+}

@@ -1,0 +1,16 @@
+namespace Microkernel.Tests
+{
+    /// <summary>Every test file's Register method, in the order the report lists them.</summary>
+    internal static class TestSuites
+    {
+        internal static void RegisterAll()
+        {
+            RuntimeTests.Register();
+            DispatchTests.Register();
+            MemoryTests.Register();
+            BootTests.Register();
+            ArchTests.Register();
+            DiagnosticsTests.Register();
+        }
+    }
+}
