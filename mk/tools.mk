@@ -18,3 +18,10 @@ symbolizer: $(SYMBOLIZER_DLL)
 $(SYMBOLIZER_DLL): $(SYMBOLIZER_SOURCES)
 	$(DOTNET) build "$(SYMBOLIZER_PROJECT)" -c Release --nologo -v q -o "$(SYMBOLIZER_DIR)"
 	@touch "$@"
+
+# `make run` with the console piped through the symbolizer.
+.PHONY: run-symbolized
+run-symbolized: deps image symbolizer
+	@qemu-system-x86_64 -accel tcg -M $(MACHINE) -m $(MEM) -smp $(SMP) -kernel $(OUT)/default.elf \
+	   $(if $(APPEND),-append "$(APPEND)") -display none -serial stdio -monitor none -no-reboot \
+	   | $(SYMBOLIZE) --elf $(OUT)/default.elf
