@@ -7,15 +7,15 @@ namespace System
     /// <summary>true or false.</summary>
     public readonly struct Boolean { private readonly bool m_value; }
     /// <summary>A UTF-16 code unit.</summary>
-    public readonly struct Char { private readonly char m_value; }
+    public readonly struct Char { private readonly char m_value; public const char MaxValue = (char)0xFFFF; public const char MinValue = (char)0; }
     /// <summary>Signed 8-bit integer.</summary>
-    public readonly struct SByte { private readonly sbyte m_value; }
+    public readonly struct SByte { private readonly sbyte m_value; public const sbyte MaxValue = 127; public const sbyte MinValue = -128; }
     /// <summary>Unsigned 8-bit integer.</summary>
-    public readonly struct Byte { private readonly byte m_value; }
+    public readonly struct Byte { private readonly byte m_value; public const byte MaxValue = 255; public const byte MinValue = 0; }
     /// <summary>Signed 16-bit integer.</summary>
-    public readonly struct Int16 { private readonly short m_value; }
+    public readonly struct Int16 { private readonly short m_value; public const short MaxValue = 32767; public const short MinValue = -32768; }
     /// <summary>Unsigned 16-bit integer.</summary>
-    public readonly struct UInt16 { private readonly ushort m_value; }
+    public readonly struct UInt16 { private readonly ushort m_value; public const ushort MaxValue = 65535; public const ushort MinValue = 0; }
     /// <summary>Signed 32-bit integer.</summary>
     public readonly struct Int32
     {
