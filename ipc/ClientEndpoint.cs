@@ -110,12 +110,23 @@ public sealed class ClientEndpoint
     }
 
     /// <summary>
-    /// Publishes every committed message. Returns true when the server announced it is sleeping,
-    /// i.e. the caller must ask the kernel to wake it.
+    /// Publishes every committed message; call at the end of a burst, before waiting or doing
+    /// other work. Returns true when the server announced it is sleeping, i.e. the caller must ask
+    /// the kernel to wake it. Costs a full fence (see <see cref="SpscProducer.PublishAndCheckSleeping"/>).
     /// </summary>
     public bool Flush()
     {
         return _requests.PublishAndCheckSleeping();
+    }
+
+    /// <summary>
+    /// Publishes every committed message in the middle of a burst, without a fence. Returns a
+    /// hint that the server is sleeping (wake it if so); the hint can be wrong in the "not
+    /// sleeping" direction, so the burst must still end with <see cref="Flush"/>.
+    /// </summary>
+    public bool Publish()
+    {
+        return _requests.PublishAndPeekSleeping();
     }
 
     /// <summary>

@@ -207,6 +207,26 @@ public sealed unsafe class SpscProducer
         return Volatile.Read(ref *(int*)(_region + SpscRing.SleepingOffset)) != 0;
     }
 
+    /// <summary>
+    /// Publishes and reads the consumer's "sleeping" flag without a fence: a cheap hint for the
+    /// middle of a burst. It can miss a consumer that is just going to sleep (the flag load may be
+    /// ordered before the tail store), so a producer must still call
+    /// <see cref="PublishAndCheckSleeping"/> before it stops producing; a missed wake-up is then
+    /// only delayed to the end of the burst, never lost. This keeps the full fence, which waits
+    /// for every outstanding store to reach the cache, off the per-batch path.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool PublishAndPeekSleeping()
+    {
+        if (_corrupt)
+        {
+            return false;
+        }
+
+        Volatile.Write(ref *(ulong*)(_region + SpscRing.TailOffset), _tail);
+        return Volatile.Read(ref *(int*)(_region + SpscRing.SleepingOffset)) != 0;
+    }
+
     /// <summary>Claims, copies <paramref name="payload"/>, commits and publishes one record.</summary>
     public RingStatus TryWrite(ReadOnlySpan<byte> payload)
     {

@@ -11,8 +11,11 @@ namespace Microkernel.Ipc.Bench;
 /// </summary>
 public sealed class IdleWait
 {
-    private const int SpinPolls = 512;
-    private const int YieldPolls = 32;
+    // Spin long enough to cover a cross-core round trip many times over, yield briefly, then
+    // sleep: when the peer is not running (the two threads share one free core), a yield loop
+    // wastes whole scheduler slices, while a sleep hands the core over at once.
+    private const int SpinPolls = 1024;
+    private const int YieldPolls = 4;
 
     private readonly SemaphoreSlim _doorbell = new(0);
     private int _idle;
@@ -29,6 +32,12 @@ public sealed class IdleWait
             _doorbell.Release();
         }
     }
+
+    /// <summary>How often this side blocked on its doorbell (diagnostics).</summary>
+    public long Sleeps { get; private set; }
+
+    /// <summary>How often this side yielded its core (diagnostics).</summary>
+    public long Yields { get; private set; }
 
     /// <summary>Called after a poll found work.</summary>
     public void Reset() => _idle = 0;
@@ -49,6 +58,7 @@ public sealed class IdleWait
 
         if (_idle < SpinPolls + YieldPolls)
         {
+            Yields++;
             Thread.Yield();
             return false;
         }
@@ -59,6 +69,7 @@ public sealed class IdleWait
             return false;
         }
 
+        Sleeps++;
         _doorbell.Wait();
         clearSleeping();
         Volatile.Write(ref _rung, 0);

@@ -45,8 +45,8 @@ public sealed class RttSamples
 /// <summary>Shared knobs: how long each measurement runs.</summary>
 public static class Budget
 {
-    public static readonly TimeSpan Throughput = TimeSpan.FromMilliseconds(1200);
-    public static readonly TimeSpan RoundTrip = TimeSpan.FromMilliseconds(1200);
+    public static readonly TimeSpan Throughput = TimeSpan.FromMilliseconds(1000);
+    public static readonly TimeSpan RoundTrip = TimeSpan.FromMilliseconds(800);
     public const int MaxRttSamples = 300_000;
     public const int WarmupRoundTrips = 20_000;
 

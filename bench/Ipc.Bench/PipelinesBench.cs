@@ -9,12 +9,12 @@ namespace Microkernel.Ipc.Bench;
 
 /// <summary>
 /// System.IO.Pipelines with default options: N-byte messages written with GetSpan/Advance and
-/// flushed every 16 messages (like our ring's batch publish) for throughput, every message for
+/// flushed every 64 messages (like our ring's batch publish) for throughput, every message for
 /// round trips; the reader consumes every complete message in each buffer it gets.
 /// </summary>
 public static class PipelinesBench
 {
-    private const int FlushEvery = 16;
+    private const int FlushEvery = 64;
 
     public static double Throughput(int size)
     {
