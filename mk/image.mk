@@ -53,3 +53,6 @@ $(OUT)/%.elf: $(OUT)/native/%.o $(ASM_OBJECTS) $(ROOT)/boot/kernel.ld
 		-o $@ $(ASM_OBJECTS) $<
 	@strip -o $(@:.elf=.stripped.elf) $@
 	@echo "  IMAGE   $@: $$(stat -c %s $@) bytes, $$(stat -c %s $(@:.elf=.stripped.elf)) stripped"
+
+# Keep the intermediate objects: they are what makes the next build incremental.
+.SECONDARY: $(OUT)/native/default.o $(OUT)/native/test.o
