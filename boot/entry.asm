@@ -18,6 +18,7 @@ IDENTITY_GIB    equ 16          ; 2 MiB pages covering 0 .. 16 GiB
 
 extern __kernel_start, __load_end, __bss_start, __bss_end, __kernel_end
 extern __modules_start, __modules_end, __text_start, __text_end
+extern __rodata_start, __rodata_end, __data_start
 extern kmain
 global mk_boot_multiboot_entry, mk_boot_pvh_entry
 global mk_boot_handoff, mk_boot_pml4
@@ -204,6 +205,12 @@ long_mode_start:
     mov [rel handoff.text_start], rax
     lea rax, [rel __text_end]
     mov [rel handoff.text_end], rax
+    lea rax, [rel __rodata_start]
+    mov [rel handoff.rodata_start], rax
+    lea rax, [rel __rodata_end]
+    mov [rel handoff.rodata_end], rax
+    lea rax, [rel __data_start]
+    mov [rel handoff.data_start], rax
     lea rdi, [rel handoff]
     call kmain
 .hang:
@@ -242,6 +249,9 @@ handoff:
 .boot_stack_top:    dq 0
 .text_start:        dq 0      ; code bounds, for telling return addresses on a stack
 .text_end:          dq 0
+.rodata_start:      dq 0      ; section bounds, for per-section page permissions (W^X)
+.rodata_end:        dq 0
+.data_start:        dq 0      ; data, bss and the boot stack run from here to kernel_end
 .ext_features_edx:  dd 0      ; CPUID 0x80000001 EDX, read while still in 32-bit mode
 .pad:               dd 0
 

@@ -55,4 +55,4 @@ $(OUT)/%.elf: $(OUT)/native/%.o $(ASM_OBJECTS) $(ROOT)/boot/kernel.ld
 	@echo "  IMAGE   $@: $$(stat -c %s $@) bytes, $$(stat -c %s $(@:.elf=.stripped.elf)) stripped"
 
 # Keep the intermediate objects: they are what makes the next build incremental.
-.SECONDARY: $(OUT)/native/default.o $(OUT)/native/test.o
+.SECONDARY:

@@ -23,6 +23,10 @@ namespace Microkernel.Boot
         internal ulong BootStackTop;
         internal ulong TextStart;
         internal ulong TextEnd;
+        internal ulong RodataStart;
+        internal ulong RodataEnd;
+        /// <summary>Data, bss and the boot stack run from here to <see cref="KernelEnd"/>.</summary>
+        internal ulong DataStart;
         /// <summary>CPUID 0x80000001 EDX as read in 32-bit mode.</summary>
         internal uint ExtendedFeaturesEdx;
         private uint _padding;

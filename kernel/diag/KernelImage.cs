@@ -10,6 +10,9 @@ namespace Microkernel.Diagnostics
         internal static ulong End;
         internal static ulong TextStart;
         internal static ulong TextEnd;
+        internal static ulong RodataStart;
+        internal static ulong RodataEnd;
+        internal static ulong DataStart;
         internal static ulong BootStackBottom;
         internal static ulong BootStackTop;
         internal static ulong EntryTsc;
@@ -20,6 +23,9 @@ namespace Microkernel.Diagnostics
             End = handoff.KernelEnd;
             TextStart = handoff.TextStart;
             TextEnd = handoff.TextEnd;
+            RodataStart = handoff.RodataStart;
+            RodataEnd = handoff.RodataEnd;
+            DataStart = handoff.DataStart;
             BootStackBottom = handoff.BootStackBottom;
             BootStackTop = handoff.BootStackTop;
             EntryTsc = handoff.EntryTsc;

@@ -3,6 +3,7 @@ using Microkernel.Boot;
 using Microkernel.Console;
 using Microkernel.Diagnostics;
 using Microkernel.Memory;
+using Microkernel.Memory.Paging;
 using Microkernel.Power;
 using Microkernel.Runtime;
 using System.Runtime.InteropServices;
@@ -41,6 +42,9 @@ namespace Microkernel.Init
             if (!PhysicalMemory.Initialize(in s_bootInfo, handoff->KernelStart, handoff->KernelEnd))
                 Panic.Fail("no usable memory"u8);
             KernelHeap.EnableGrowth(&PhysicalMemory.TakeContiguous);
+            if (!KernelPageTables.BuildAndActivate(LocalApic.PhysicalBase()))
+                Panic.Fail("out of memory building the kernel page tables"u8);
+            SegmentTables.MoveInterruptStacksToGuardedStacks();
 
             CpuFeatures.Detect();
             CpuFeatures.LogSummary();

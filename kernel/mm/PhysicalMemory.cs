@@ -18,8 +18,15 @@ namespace Microkernel.Memory
         private static RegionBuffer s_map;
         private static int s_regionCount;
 
-        /// <summary>The frame allocator (4 KiB frames).</summary>
+        /// <summary>The frame allocator (4 KiB frames). Kernel code allocates through
+        /// <see cref="TryAllocate"/> and <see cref="Free"/>, which lock and account.</summary>
         internal static FrameAllocator Frames;
+
+        private static Sync.SpinLock s_lock;
+        private static PurposeCounters s_byPurpose;
+
+        [System.Runtime.CompilerServices.InlineArray((int)FramePurpose.Count)]
+        private struct PurposeCounters { private ulong _element; }
 
         /// <summary>The normalised map.</summary>
         internal static System.ReadOnlySpan<MemoryRegion> Map =>
@@ -69,11 +76,60 @@ namespace Microkernel.Memory
             return true;
         }
 
+        /// <summary>One frame for <paramref name="purpose"/>; safe from any CPU and from
+        /// interrupt handlers (the lock masks interrupts).</summary>
+        internal static bool TryAllocate(FramePurpose purpose, out ulong physicalAddress)
+        {
+            bool interrupts = s_lock.Acquire();
+            bool ok = Frames.TryAllocate(out physicalAddress);
+            if (ok) s_byPurpose[(int)purpose]++;
+            s_lock.Release(interrupts);
+            return ok;
+        }
+
+        /// <summary><paramref name="count"/> contiguous frames aligned to <paramref name="alignmentFrames"/>.</summary>
+        internal static bool TryAllocateContiguous(FramePurpose purpose, ulong count, ulong alignmentFrames, out ulong physicalAddress)
+        {
+            bool interrupts = s_lock.Acquire();
+            bool ok = Frames.TryAllocateContiguous(count, alignmentFrames, out physicalAddress);
+            if (ok) s_byPurpose[(int)purpose] += count;
+            s_lock.Release(interrupts);
+            return ok;
+        }
+
+        /// <summary>Returns a frame; a bad free (double, unaligned, not RAM) is reported and changes nothing.</summary>
+        internal static FrameFreeStatus Free(FramePurpose purpose, ulong physicalAddress)
+        {
+            bool interrupts = s_lock.Acquire();
+            FrameFreeStatus status = Frames.Free(physicalAddress);
+            if (status == FrameFreeStatus.Ok) s_byPurpose[(int)purpose]--;
+            s_lock.Release(interrupts);
+            return status;
+        }
+
+        /// <summary>Records frames taken straight from <see cref="Frames"/> under the caller's own discipline.</summary>
+        internal static void CountAllocation(FramePurpose purpose, ulong frames)
+        {
+            bool interrupts = s_lock.Acquire();
+            s_byPurpose[(int)purpose] += frames;
+            s_lock.Release(interrupts);
+        }
+
+        internal static void CountRelease(FramePurpose purpose, ulong frames)
+        {
+            bool interrupts = s_lock.Acquire();
+            s_byPurpose[(int)purpose] -= frames;
+            s_lock.Release(interrupts);
+        }
+
+        /// <summary>Frames currently held for <paramref name="purpose"/>.</summary>
+        internal static ulong FramesFor(FramePurpose purpose) => s_byPurpose[(int)purpose];
+
         /// <summary>Contiguous, frame-aligned memory for the heap's growth; 0 when none.</summary>
         internal static ulong TakeContiguous(ulong bytes)
         {
             ulong frames = (bytes + FrameAllocator.FrameSize - 1) / FrameAllocator.FrameSize;
-            return Frames.TryAllocateContiguous(frames, 1, out ulong address) ? address : 0;
+            return TryAllocateContiguous(FramePurpose.KernelHeap, frames, 1, out ulong address) ? address : 0;
         }
 
         /// <summary>Free RAM in KiB.</summary>

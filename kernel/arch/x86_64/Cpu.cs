@@ -21,6 +21,8 @@ namespace Microkernel.Arch
         [DllImport("*", EntryPoint = "mk_read_cr2"), SuppressGCTransition] internal static extern ulong ReadCr2();
         [DllImport("*", EntryPoint = "mk_read_cr3"), SuppressGCTransition] internal static extern ulong ReadCr3();
         [DllImport("*", EntryPoint = "mk_read_cr4"), SuppressGCTransition] internal static extern ulong ReadCr4();
+        [DllImport("*", EntryPoint = "mk_write_cr3"), SuppressGCTransition] internal static extern void WriteCr3(ulong value);
+        [DllImport("*", EntryPoint = "mk_invlpg"), SuppressGCTransition] internal static extern void InvalidatePage(ulong address);
         [DllImport("*", EntryPoint = "mk_read_rflags"), SuppressGCTransition] internal static extern ulong ReadRflags();
         [DllImport("*", EntryPoint = "mk_read_rbp"), SuppressGCTransition] internal static extern ulong ReadFramePointer();
         [DllImport("*", EntryPoint = "mk_lidt"), SuppressGCTransition] internal static extern void LoadIdt(void* pointer);

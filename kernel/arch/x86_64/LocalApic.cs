@@ -25,6 +25,9 @@ namespace Microkernel.Arch
 
         internal static bool IsInitialized => s_base != null;
 
+        /// <summary>The APIC's register page as IA32_APIC_BASE states it.</summary>
+        internal static ulong PhysicalBase() => Cpu.ReadMsr(ApicBaseMsr) & 0x000F_FFFF_FFFF_F000UL;
+
         /// <summary>Enables the APIC (software enable in the spurious vector register).</summary>
         internal static void Initialize()
         {

@@ -81,6 +81,19 @@ namespace Microkernel.Arch
             Cpu.LoadTaskRegister(TaskState);
         }
 
+        /// <summary>Once the kernel's page tables are active, gives the double fault, NMI
+        /// and machine check stacks an unmapped guard page each (the boot-time static
+        /// stacks have none). Keeps the static ones if memory is short.</summary>
+        internal static void MoveInterruptStacksToGuardedStacks()
+        {
+            ulong doubleFault = Memory.KernelStacks.Allocate(IstStackSize / 4096);
+            ulong nmi = Memory.KernelStacks.Allocate(IstStackSize / 4096);
+            ulong machineCheck = Memory.KernelStacks.Allocate(IstStackSize / 4096);
+            if (doubleFault != 0) s_tss.Ist1 = doubleFault;
+            if (nmi != 0) s_tss.Ist2 = nmi;
+            if (machineCheck != 0) s_tss.Ist3 = machineCheck;
+        }
+
         /// <summary>The stack the CPU switches to on an interrupt from ring 3 (set per thread later).</summary>
         internal static void SetKernelStack(ulong top) => s_tss.Rsp0 = top;
 
