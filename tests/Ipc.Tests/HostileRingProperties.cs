@@ -57,6 +57,8 @@ public sealed unsafe class HostileRingProperties
             Assert.True(region.InData(payload));
             Assert.True(payload.Length <= consumer.MaxPayloadLength);
             Assert.Equal(RingStatus.Ok, consumer.Advance());
+            // Never consumes past what the peer published, however the records are laid out.
+            Assert.True(consumer.Head - garbage.Head <= garbage.Tail - garbage.Head, "consumed beyond the published tail");
             consumer.Release();
             Assert.True(++records <= maxRecords, "consumer produced more records than the ring can hold");
         }
@@ -146,6 +148,18 @@ public sealed unsafe class HostileRingProperties
         region.Tail = region.Tail - 4; // even a repaired region stays rejected
         Assert.Equal(RingStatus.Corrupt, consumer.TryPeek(out _));
         Assert.Equal(RingStatus.Corrupt, consumer.Status);
+    }
+
+    [Fact]
+    public void PaddingBeyondThePublishedTailIsCorrupt()
+    {
+        using NativeRegion region = new NativeRegion(64, 32);
+        // Published: 8 bytes at position 32, claiming to pad to the end (32 bytes).
+        *(uint*)(region.Data + 32) = SpscRing.PaddingMarker;
+        region.Tail = 40;
+        SpscConsumer consumer = region.Consumer();
+        Assert.Equal(RingStatus.Corrupt, consumer.TryPeek(out _));
+        Assert.Equal(32UL, consumer.Head);
     }
 
     [Fact]

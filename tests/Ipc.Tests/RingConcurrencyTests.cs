@@ -109,8 +109,10 @@ public sealed class RingConcurrencyTests
     /// <see cref="SpscProducer.PublishAndCheckSleeping"/> says so. A lost wake-up would leave the
     /// consumer blocked until the wait times out, which fails the test.
     /// </summary>
-    [Fact]
-    public void SleepingConsumerIsAlwaysWoken()
+    [Theory]
+    [InlineData(1)] // every publish fenced
+    [InlineData(8)] // bursts of 8: unfenced hint publishes, a fenced flush at the end of each burst
+    public void SleepingConsumerIsAlwaysWoken(int burst)
     {
         const int Records = 200_000;
         using NativeRegion region = new NativeRegion(1024);
@@ -131,10 +133,16 @@ public sealed class RingConcurrencyTests
 
                 Payloads.Fill(sequence, payload);
                 producer.Commit(8);
-                if (producer.PublishAndCheckSleeping())
+                bool endOfBurst = sequence % burst == burst - 1 || sequence == Records - 1;
+                if (endOfBurst ? producer.PublishAndCheckSleeping() : producer.PublishAndPeekSleeping())
                 {
                     Interlocked.Increment(ref wakeups);
                     wake.Release();
+                }
+
+                if (endOfBurst && (sequence / burst) % 8 == 0)
+                {
+                    Thread.Sleep(0); // let the consumer run dry and go to sleep now and then
                 }
             }
         });
