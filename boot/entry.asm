@@ -148,10 +148,11 @@ common_32:
     or eax, 1 << 11
 .no_nx:
     wrmsr
-    ; CR0: paging, protection, monitor coprocessor; no FPU emulation.
+    ; CR0: paging, protection, monitor coprocessor, write protect (ring 0 honours
+    ; read-only pages: without it W^X would not hold for the kernel); no FPU emulation.
     mov eax, cr0
     and eax, ~(1 << 2)
-    or eax, (1 << 31) | (1 << 0) | (1 << 1)
+    or eax, (1 << 31) | (1 << 16) | (1 << 0) | (1 << 1)
     mov cr0, eax
     lgdt [gdt64_pointer]
     jmp 0x08:long_mode_start

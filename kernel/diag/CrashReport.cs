@@ -58,6 +58,9 @@ namespace Microkernel.Diagnostics
             }
             line.EndUnlocked();
 
+            if (r.HasVector && (r.Vector == InterruptVectors.PageFault || r.Vector == InterruptVectors.DoubleFault))
+                FaultLine(in r);
+
             Pair4("rip="u8, r.Rip, " rsp="u8, r.Rsp, " rbp="u8, r.Rbp, " rflags="u8, r.Rflags);
             Pair4("cr0="u8, Cpu.ReadCr0(), " cr2="u8, Cpu.ReadCr2(), " cr3="u8, Cpu.ReadCr3(), " cr4="u8, Cpu.ReadCr4());
             if (r.HasGeneralRegisters)
@@ -82,6 +85,33 @@ namespace Microkernel.Diagnostics
 
             line = new LogLine(true);
             line.Text("*** END PANIC"u8);
+            line.EndUnlocked();
+        }
+
+        /// <summary>"fault: write at 0x... (protection violation) in kernel text": what the
+        /// access was and which kernel area the address belongs to. For a double fault
+        /// (typically a stack overflow) CR2 still holds the address that started it.</summary>
+        private static void FaultLine(in Registers r)
+        {
+            ulong address = Cpu.ReadCr2();
+            LogLine line = new LogLine(true);
+            line.Text("fault: "u8);
+            if (r.Vector == InterruptVectors.PageFault)
+            {
+                ulong e = r.ErrorCode;
+                line.Text((e & (1 << 4)) != 0 ? "execute"u8 : (e & (1 << 1)) != 0 ? "write"u8 : "read"u8);
+                line.Text(" at "u8);
+                line.Address(address);
+                line.Text((e & 1) != 0 ? " (protection violation"u8 : " (not present"u8);
+                line.Text((e & (1 << 2)) != 0 ? ", user mode)"u8 : ", kernel mode)"u8);
+            }
+            else
+            {
+                line.Text("double fault; last page-fault address "u8);
+                line.Address(address);
+            }
+            line.Text(" in "u8);
+            line.Text(Memory.Paging.KernelPageTables.AreaName(address));
             line.EndUnlocked();
         }
 

@@ -8,6 +8,7 @@ namespace Microkernel.Tests
             RuntimeTests.Register();
             DispatchTests.Register();
             MemoryTests.Register();
+            PagingTests.Register();
             BootTests.Register();
             ArchTests.Register();
             DiagnosticsTests.Register();

@@ -206,13 +206,65 @@ mk_probe_read64_fixup:
     xor eax, eax
     ret
 
-global mk_fixup_addresses
-; void mk_fixup_addresses(ulong* faultIp, ulong* fixupIp)
-mk_fixup_addresses:
+; bool mk_probe_write64(ulong address, ulong value): the write twin of the probe read.
+global mk_probe_write64
+mk_probe_write64:
+mk_probe_write64_fault:
+    mov [rdi], rsi
+    mov eax, 1
+    ret
+mk_probe_write64_fixup:
+    xor eax, eax
+    ret
+
+; ulong mk_copy_nofault(void* destination, void* source, ulong length): copies and
+; returns the number of bytes NOT copied (0 = all). A fault on either side resumes at
+; the fix-up with rcx = bytes left. This is what system calls use on user pointers.
+global mk_copy_nofault
+mk_copy_nofault:
+    mov rcx, rdx
+mk_copy_nofault_fault:
+    rep movsb
+    xor eax, eax
+    ret
+mk_copy_nofault_fixup:
+    mov rax, rcx
+    ret
+
+; bool mk_probe_execute(void* code): calls code. When code is not executable the fetch
+; faults at code itself; FaultFixups then "returns" from this call with rax = 0.
+global mk_probe_execute
+mk_probe_execute:
+    push rbp
+    mov rbp, rsp
+    call rdi
+    mov eax, 1
+    pop rbp
+    ret
+mk_probe_execute_fixup:         ; entered with the failed call's return address popped
+    xor eax, eax
+    pop rbp
+    ret
+
+; void mk_fixup_table(ulong* pairs): writes {fault, fixup} pairs, in a fixed order:
+; probe read, probe write, nofault copy, then {0, execute-probe fix-up}.
+global mk_fixup_table
+mk_fixup_table:
     lea rax, [rel mk_probe_read64_fault]
     mov [rdi], rax
     lea rax, [rel mk_probe_read64_fixup]
-    mov [rsi], rax
+    mov [rdi + 8], rax
+    lea rax, [rel mk_probe_write64_fault]
+    mov [rdi + 16], rax
+    lea rax, [rel mk_probe_write64_fixup]
+    mov [rdi + 24], rax
+    lea rax, [rel mk_copy_nofault_fault]
+    mov [rdi + 32], rax
+    lea rax, [rel mk_copy_nofault_fixup]
+    mov [rdi + 40], rax
+    mov qword [rdi + 48], 0
+    lea rax, [rel mk_probe_execute_fixup]
+    mov [rdi + 56], rax
     ret
 
 global mk_int3
