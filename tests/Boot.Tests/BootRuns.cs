@@ -47,7 +47,8 @@ public static class BootRuns
         }
 
         int? exitStatus = instance.ExitedByItself ? instance.ExitStatus : null;
-        string transcript = instance.Transcript + (error is null ? "" : $"[harness] {error}\n");
+        string transcript = $"[image] {config.Image}.elf is a copy of {RepoPaths.ImageSource(config.Image)}\n"
+            + instance.Transcript + (error is null ? "" : $"[harness] {error}\n");
         return new BootRun(config, instance.Lines, transcript, exitStatus, error, clock.Elapsed);
     }
 }

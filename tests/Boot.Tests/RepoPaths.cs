@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Concurrent;
 using System.IO;
 
 namespace Microkernel.BootTests;
@@ -7,6 +8,15 @@ namespace Microkernel.BootTests;
 public static class RepoPaths
 {
     private static readonly Lazy<string> s_root = new(FindRoot);
+
+    private static readonly ConcurrentDictionary<string, Lazy<(string Copy, string Source, DateTime Written)>> s_snapshots = new();
+
+    private static readonly Lazy<string> s_snapshotDirectory = new(() =>
+    {
+        string directory = Directory.CreateTempSubdirectory("boot-tests-").FullName;
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => Directory.Delete(directory, recursive: true);
+        return directory;
+    });
 
     /// <summary>The repository root: the nearest ancestor of the test binaries holding both
     /// <c>Makefile</c> and <c>global.json</c>.</summary>
@@ -22,18 +32,21 @@ public static class RepoPaths
         }
     }
 
-    /// <summary>The path of <c>out/&lt;name&gt;.elf</c>; fails with the make target to run when it is missing.</summary>
-    public static string Image(string name)
-    {
-        string path = Path.Combine(Out, name + ".elf");
-        if (!File.Exists(path))
-        {
-            string target = name == "default" ? "image" : name + "-image";
-            throw new FileNotFoundException($"{path} does not exist; build it with `make {target}`.", path);
-        }
+    /// <summary>A private copy of <c>out/&lt;name&gt;.elf</c>, taken the first time this process
+    /// asks for it. Other builds rewrite out/ while tests run; QEMU and the symbolizer must see
+    /// the same bytes. Fails with the make target to run when the image is missing.</summary>
+    public static string Image(string name) => SnapshotOf(name).Copy;
 
-        return path;
+    /// <summary>Where the copy returned by <see cref="Image"/> came from, and when that file
+    /// had last been written at the time of copying.</summary>
+    public static string ImageSource(string name)
+    {
+        var (_, source, written) = SnapshotOf(name);
+        return $"{source} (written {written:HH:mm:ss.fff} UTC)";
     }
+
+    private static (string Copy, string Source, DateTime Written) SnapshotOf(string name) =>
+        s_snapshots.GetOrAdd(name, n => new Lazy<(string, string, DateTime)>(() => Snapshot(n))).Value;
 
     /// <summary>The built CrashSymbolizer.dll; fails with the make target to run when it is missing.</summary>
     public static string Symbolizer
@@ -48,6 +61,21 @@ public static class RepoPaths
 
             return path;
         }
+    }
+
+    private static (string Copy, string Source, DateTime Written) Snapshot(string name)
+    {
+        string path = Path.Combine(Out, name + ".elf");
+        if (!File.Exists(path))
+        {
+            string target = name == "default" ? "image" : name + "-image";
+            throw new FileNotFoundException($"{path} does not exist; build it with `make {target}`.", path);
+        }
+
+        string copy = Path.Combine(s_snapshotDirectory.Value, name + ".elf");
+        DateTime written = File.GetLastWriteTimeUtc(path);
+        File.Copy(path, copy);
+        return (copy, path, written);
     }
 
     private static string FindRoot()
