@@ -14,6 +14,7 @@ public sealed class IdleWait
     // Spin long enough to cover a cross-core round trip many times over, yield briefly, then
     // sleep: when the peer is not running (the two threads share one free core), a yield loop
     // wastes whole scheduler slices, while a sleep hands the core over at once.
+    private const int TightPolls = 256;
     private const int SpinPolls = 1024;
     private const int YieldPolls = 4;
 
@@ -50,6 +51,11 @@ public sealed class IdleWait
     public bool Idle(System.Func<Microkernel.Ipc.RingStatus> prepareToSleep, System.Action clearSleeping)
     {
         _idle++;
+        if (_idle < TightPolls)
+        {
+            return false; // poll again at once: a reply is usually a few hundred ns away
+        }
+
         if (_idle < SpinPolls)
         {
             Thread.SpinWait(1);
