@@ -12,6 +12,7 @@ namespace Microkernel.Tests
             BootTests.Register();
             ArchTests.Register();
             DiagnosticsTests.Register();
+            IpcTests.Register();
         }
     }
 }
