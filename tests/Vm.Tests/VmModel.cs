@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Runtime.CompilerServices;
 using Microkernel.Memory.Virtual;
 using Xunit;
@@ -55,7 +56,44 @@ public sealed unsafe class MapHarness
         return buffer.AsSpan(0, n).ToArray();
     }
 
-    public void AssertValid() => Assert.Equal(VmMapCheck.Ok, Map.Validate());
+    /// <summary>The map's own <see cref="AddressSpaceMap.Validate"/>, then an independent
+    /// look at the pool: one root, parent links, AVL heights and balance, in-order sequence
+    /// equal to the areas, nodes in use equal to the area count.</summary>
+    public void AssertValid()
+    {
+        Assert.Equal(VmMapCheck.Ok, Map.Validate());
+        int capacity = Map.NodeCapacity;
+        var inUse = Enumerable.Range(0, capacity).Where(i => Pool[i].Height != 0).ToArray();
+        Assert.Equal(Map.AreaCount, inUse.Length);
+        Assert.Equal(capacity - Map.AreaCount, Map.FreeNodes);
+        if (inUse.Length == 0)
+        {
+            return;
+        }
+
+        int root = Assert.Single(inUse, i => Pool[i].Parent == -1);
+        var inOrder = new List<VmArea>();
+        int Walk(int n, int parent)
+        {
+            if (n == -1)
+            {
+                return 0;
+            }
+
+            ref VmTreeNode node = ref Pool[n];
+            Assert.Equal(parent, node.Parent);
+            int hl = Walk(node.Left, n);
+            inOrder.Add(new VmArea(node.Start, node.End, node.Protection, node.Kind, node.Name));
+            int hr = Walk(node.Right, n);
+            Assert.InRange(hl - hr, -1, 1);
+            Assert.Equal(1 + Math.Max(hl, hr), node.Height);
+            return node.Height;
+        }
+
+        int height = Walk(root, -1);
+        Assert.Equal(Areas(), inOrder.ToArray());
+        Assert.True(height <= 1.45 * Math.Log2(inUse.Length + 2), $"height {height} for {inUse.Length} nodes");
+    }
 }
 
 /// <summary>The plain model: one attribute record per page of the bounds, and the rules of
