@@ -23,20 +23,26 @@ public unsafe partial struct AddressSpaceMap
     private readonly void Update(int index)
     {
         ref VmTreeNode n = ref _nodes[index];
+        n.Height = (byte)(1 + Math.Max(HeightOf(n.Left), HeightOf(n.Right)));
+        Summarize(index, out ulong subtreeStart, out ulong subtreeEnd, out ulong maxGap);
+        n.SubtreeStart = subtreeStart;
+        n.SubtreeEnd = subtreeEnd;
+        n.MaxGap = maxGap;
+    }
+
+    /// <summary>A node's subtree summaries as its children's summaries imply them.</summary>
+    private readonly void Summarize(int index, out ulong subtreeStart, out ulong subtreeEnd, out ulong maxGap)
+    {
+        ref VmTreeNode n = ref _nodes[index];
         int left = n.Left;
         int right = n.Right;
-        int hl = HeightOf(left);
-        int hr = HeightOf(right);
-        n.Height = (byte)(1 + (hl > hr ? hl : hr));
         ulong gap = 0;
-        if (left == Nil)
-        {
-            n.SubtreeStart = n.Start;
-        }
-        else
+        subtreeStart = n.Start;
+        subtreeEnd = n.End;
+        if (left != Nil)
         {
             ref VmTreeNode l = ref _nodes[left];
-            n.SubtreeStart = l.SubtreeStart;
+            subtreeStart = l.SubtreeStart;
             gap = l.MaxGap;
             if (n.Start >= l.SubtreeEnd && n.Start - l.SubtreeEnd > gap)
             {
@@ -44,14 +50,10 @@ public unsafe partial struct AddressSpaceMap
             }
         }
 
-        if (right == Nil)
-        {
-            n.SubtreeEnd = n.End;
-        }
-        else
+        if (right != Nil)
         {
             ref VmTreeNode r = ref _nodes[right];
-            n.SubtreeEnd = r.SubtreeEnd;
+            subtreeEnd = r.SubtreeEnd;
             if (r.MaxGap > gap)
             {
                 gap = r.MaxGap;
@@ -63,7 +65,7 @@ public unsafe partial struct AddressSpaceMap
             }
         }
 
-        n.MaxGap = gap;
+        maxGap = gap;
     }
 
     /// <summary>Refreshes summaries from <paramref name="index"/> up to the root after its

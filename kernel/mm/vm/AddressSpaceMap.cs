@@ -442,14 +442,8 @@ public unsafe partial struct AddressSpaceMap
             return VmMapCheck.Balance;
         }
 
-        ulong subtreeStart = n.SubtreeStart;
-        ulong subtreeEnd = n.SubtreeEnd;
-        ulong maxGap = n.MaxGap;
-        Update(index);
+        Summarize(index, out ulong subtreeStart, out ulong subtreeEnd, out ulong maxGap);
         bool same = subtreeStart == n.SubtreeStart && subtreeEnd == n.SubtreeEnd && maxGap == n.MaxGap;
-        n.SubtreeStart = subtreeStart;
-        n.SubtreeEnd = subtreeEnd;
-        n.MaxGap = maxGap;
         return same ? VmMapCheck.Ok : VmMapCheck.Aggregate;
     }
 
