@@ -17,7 +17,9 @@ ASM_SOURCES := $(ROOT)/boot/entry.asm $(ROOT)/runtime/native/runtime.asm $(wildc
 ASM_OBJECTS := $(patsubst $(ROOT)/%.asm,$(OUT)/asm/%.o,$(ASM_SOURCES))
 
 .PHONY: image test-image restore-ilc tools-check
-image: $(OUT)/default.elf
+# default-pvh.elf is the same kernel without the multiboot header, so QEMU (which tries
+# multiboot first) and Firecracker enter it through the PVH note.
+image: $(OUT)/default.elf $(OUT)/default-pvh.elf
 test-image: $(OUT)/test.elf
 
 # ilc comes from NuGet through a restore of build/IlcRestore.
@@ -46,6 +48,11 @@ $(OUT)/native/%.o: $(OUT)/il/%/Microkernel.Kernel.dll
 	@echo "  ILC     $*"
 	@mkdir -p $(dir $@)
 	@$(ILC) $< -r:$(dir $<)Microkernel.Runtime.dll -o:$@ $(ILC_FLAGS)
+
+$(OUT)/%-pvh.elf: $(OUT)/native/%.o $(ASM_OBJECTS) $(ROOT)/boot/kernel-pvh.ld
+	@echo "  LD      $@"
+	@$(LD_LLD) -T $(ROOT)/boot/kernel-pvh.ld -nostdlib -static --no-pie -z max-page-size=4096 \
+		-o $@ $(ASM_OBJECTS) $<
 
 $(OUT)/%.elf: $(OUT)/native/%.o $(ASM_OBJECTS) $(ROOT)/boot/kernel.ld
 	@echo "  LD      $@"

@@ -80,8 +80,13 @@ namespace Microkernel.Diagnostics
             StackLine(0, r.Rip);
             System.Span<ulong> frames = stackalloc ulong[24];
             int count = StackScanner.Scan(r.Rsp, StackLimit(r.Rsp), KernelImage.TextStart, KernelImage.TextEnd, frames);
+            int index = 1;
             for (int i = 0; i < count; i++)
-                StackLine(i + 1, frames[i]);
+            {
+                // The panic path's own "you are here" address is already line #0.
+                if (frames[i] == r.Rip) continue;
+                StackLine(index++, frames[i]);
+            }
 
             line = new LogLine(true);
             line.Text("*** END PANIC"u8);

@@ -32,6 +32,7 @@ namespace Microkernel.Diagnostics
             r.Rip = Cpu.Here();
             r.Rbp = Cpu.ReadFramePointer();
             r.Rsp = (ulong)&r;
+            r.Rflags = Cpu.ReadRflags();
             Report("kernel panic: "u8, reason, null, null, in r);
         }
 
@@ -46,11 +47,13 @@ namespace Microkernel.Diagnostics
         internal static void FromRuntime(PanicInfo* info)
         {
             CrashReport.Registers r = default;
-            // The site is a return address; the call itself is the byte before it (a
-            // throw helper call is often the last instruction of its function).
-            r.Rip = info->Site == 0 ? 0 : info->Site - 1;
+            // The site is a return address; report the call instruction itself (a throw
+            // helper call is often the last instruction of its function, so the return
+            // address can already belong to the next one).
+            r.Rip = StackScanner.CallInstructionBefore(info->Site);
             r.Rbp = info->FramePointer;
             r.Rsp = (ulong)&r;
+            r.Rflags = Cpu.ReadRflags();
             if (info->TypeName != null)
                 Report("throw "u8, default, info->TypeName, info->Message, in r);
             else

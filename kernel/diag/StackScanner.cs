@@ -21,10 +21,27 @@ namespace Microkernel.Diagnostics
             for (ulong p = from; p + 8 <= limit && count < found.Length; p += 8)
             {
                 ulong candidate = *(ulong*)p;
-                if (IsReturnAddress(candidate, textStart, textEnd))
+                // Stale copies of the same return address sit in dead frames; list it once
+                // per run so the report stays readable.
+                if (IsReturnAddress(candidate, textStart, textEnd) && (count == 0 || found[count - 1] != candidate))
                     found[count++] = candidate;
             }
             return count;
+        }
+
+        /// <summary>The address of the call instruction that <paramref name="returnAddress"/>
+        /// returns past (its encoded length decides), or returnAddress - 1 when no call
+        /// form matches.</summary>
+        internal static ulong CallInstructionBefore(ulong returnAddress)
+        {
+            if (returnAddress < 8) return returnAddress;
+            byte* p = (byte*)returnAddress;
+            if (p[-5] == 0xE8) return returnAddress - 5;
+            if (p[-2] == 0xFF && (p[-1] & 0x38) == 0x10) return returnAddress - 2;
+            if (p[-3] == 0xFF && (p[-2] & 0x38) == 0x10) return returnAddress - 3;
+            if (p[-6] == 0xFF && (p[-5] & 0x38) == 0x10) return returnAddress - 6;
+            if (p[-7] == 0xFF && (p[-6] & 0x38) == 0x10) return returnAddress - 7;
+            return returnAddress - 1;
         }
 
         /// <summary>True when <paramref name="address"/> is in code and follows a call.</summary>

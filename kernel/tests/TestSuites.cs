@@ -9,6 +9,7 @@ namespace Microkernel.Tests
             DispatchTests.Register();
             MemoryTests.Register();
             PagingTests.Register();
+            AddressSpaceTests.Register();
             BootTests.Register();
             ArchTests.Register();
             DiagnosticsTests.Register();

@@ -37,6 +37,11 @@ namespace Microkernel.Arch
             if (vector < 32)
             {
                 ExceptionCount++;
+                // Demand paging first: a probe of a not-yet-touched anonymous page must
+                // fill it, not fail through the probe's fix-up.
+                if (vector == InterruptVectors.PageFault && Memory.AddressSpace.Current != null &&
+                    Memory.AddressSpace.Current.HandlePageFault(Cpu.ReadCr2(), frame->ErrorCode))
+                    return;
                 if (FaultFixups.TryFix(frame)) return;
                 if (ExceptionRecovery != null && ExceptionRecovery(frame)) return;
                 Panic.FromException(frame);
