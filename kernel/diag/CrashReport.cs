@@ -123,7 +123,8 @@ namespace Microkernel.Diagnostics
         private static ulong StackLimit(ulong rsp)
         {
             // On the boot stack the top is known; elsewhere scan a bounded window.
-            if (rsp >= KernelImage.BootStackBottom && rsp < KernelImage.BootStackTop)
+            // (An overflow leaves rsp in the guard page just below the boot stack.)
+            if (rsp >= KernelImage.BootStackBottom - 4096 && rsp < KernelImage.BootStackTop)
                 return KernelImage.BootStackTop;
             return rsp + 4096;
         }

@@ -20,7 +20,13 @@ namespace Microkernel.Diagnostics
             if (limit - from > 16 * 1024) limit = from + 16 * 1024;
             for (ulong p = from; p + 8 <= limit && count < found.Length; p += 8)
             {
-                ulong candidate = *(ulong*)p;
+                // Read through the nofault probe: after a stack overflow the scan starts in
+                // the guard page, and a fault inside the report would cut it short.
+                if (!Arch.FaultFixups.TryRead(p, out ulong candidate))
+                {
+                    p = (p | 4095) - 7; // skip to the next page
+                    continue;
+                }
                 // Stale copies of the same return address sit in dead frames; list it once
                 // per run so the report stays readable.
                 if (IsReturnAddress(candidate, textStart, textEnd) && (count == 0 || found[count - 1] != candidate))

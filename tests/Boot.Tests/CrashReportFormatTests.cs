@@ -31,4 +31,28 @@ public sealed class CrashReportFormatTests
             Assert.InRange(cr2.Value, 0UL, 0xfffUL);
         });
     }
+
+    /// <summary>(case, what the report's <c>fault:</c> line must say) for each W^X or
+    /// guard-page violation: the kind of access and the kernel area's name.</summary>
+    public static TheoryData<string, string> FaultLines => new()
+    {
+        { "write-text", @"^fault: write at 0x[0-9a-f]{16} \(protection violation, kernel mode\) in kernel text$" },
+        { "exec-data", @"^fault: execute at 0x[0-9a-f]{16} \(protection violation, kernel mode\) in kernel data$" },
+        { "exec-stack", @"^fault: execute at 0x[0-9a-f]{16} \(protection violation, kernel mode\) in boot stack$" },
+        { "stack-overflow", @"^fault: double fault; last page-fault address 0x[0-9a-f]{16} in boot stack guard page$" },
+        { "nullref", @"^fault: read at 0x0000000000000[0-9a-f]{3} \(not present, kernel mode\) in null page$" },
+    };
+
+    [Theory]
+    [MemberData(nameof(FaultLines))]
+    public async Task Protection_violations_report_the_access_and_the_area(string crashCase, string pattern)
+    {
+        BootRun run = await CrashRuns.RunAsync(crashCase);
+
+        _output.CheckWithTranscript(run, () =>
+        {
+            Assert.Single(PanicReport.FindAll(run.Lines));
+            Assert.Single(run.Lines, line => System.Text.RegularExpressions.Regex.IsMatch(line, pattern));
+        });
+    }
 }

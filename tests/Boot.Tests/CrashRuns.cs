@@ -20,6 +20,10 @@ public static class CrashRuns
         new("ud", "#UD", "CrashCases__InvalidOpcode", OnRip: false),
         new("panic", "kernel panic", "CrashCases__ExplicitPanic", OnRip: false),
         new("throw", "throw System.InvalidOperationException: crash test", "CrashCases__ThrowInvalidOperation", OnRip: true),
+        new("write-text", "#PF", "CrashCases__WriteKernelText", OnRip: true),
+        new("exec-data", "#PF", "CrashCases__ExecuteData", OnRip: false),
+        new("exec-stack", "#PF", "CrashCases__ExecuteStack", OnRip: false),
+        new("stack-overflow", "#DF", "CrashCases__Recurse", OnRip: true),
     };
 
     /// <summary>The case names, as theory data.</summary>

@@ -50,6 +50,32 @@ public sealed class DefaultImageBootTests
         });
     }
 
+    /// <summary>The PVH-only image (no multiboot header) on microvm: QEMU must take the
+    /// PVH note, the kernel must parse hvm_start_info, and boot to ready.</summary>
+    [Theory]
+    [InlineData("32M")]
+    [InlineData("4G")]
+    public async Task Pvh_image_boots_through_the_pvh_entry_on_microvm(string memory)
+    {
+        BootRun run = await BootRuns.UntilReadyAsync(new BootConfig("default-pvh", "microvm", memory));
+
+        _output.CheckWithTranscript(run, () =>
+        {
+            Assert.Null(run.HarnessError);
+            Assert.Single(run.Lines, line => line.Contains("boot: PVH boot info at", StringComparison.Ordinal));
+            string ready = Assert.Single(run.Lines, line => line.StartsWith("ready:", StringComparison.Ordinal));
+            Assert.Matches(ReadyLine.Shape(), ready);
+        });
+    }
+
+    [Fact]
+    public async Task Multiboot_image_on_pc_enters_through_multiboot()
+    {
+        BootRun run = await BootRuns.UntilReadyAsync(new BootConfig("default", "pc", "32M"));
+        _output.CheckWithTranscript(run, () =>
+            Assert.Single(run.Lines, line => line.Contains("boot: multiboot1 boot info at", StringComparison.Ordinal)));
+    }
+
     [Fact]
     public async Task Default_image_prints_only_log_lines_before_ready()
     {

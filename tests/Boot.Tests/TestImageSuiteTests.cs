@@ -97,10 +97,18 @@ public sealed partial class TestImageSuiteTests
         });
     }
 
-    [Fact]
-    public async Task Test_image_passes_every_case_on_microvm()
+    /// <summary>Other machines and memory sizes the whole suite must pass on.</summary>
+    public static TheoryData<string, string> OtherMachines => new()
     {
-        BootRun run = await BootRuns.UntilExitAsync(new BootConfig("test", "microvm", "32M"));
+        { "microvm", "32M" },
+        { "q35", "4G" },
+    };
+
+    [Theory]
+    [MemberData(nameof(OtherMachines))]
+    public async Task Test_image_passes_every_case_on_other_machines(string machine, string memory)
+    {
+        BootRun run = await BootRuns.UntilExitAsync(new BootConfig("test", machine, memory));
         TapReport tap = TapReport.Parse(run.Lines);
 
         _output.CheckWithTranscript(run, () =>

@@ -437,7 +437,7 @@ public unsafe struct SlabHeap<TPages, TCpu, TLock>
             info[c].Capacity = capacity;
             info[c].DataOffset = offset;
             info[c].Reciprocal = (uint)(((1UL << 32) + size - 1) / size);
-            int limit = Math.Min(HeapLayout.MagazineSlots, Math.Max(8, HeapLayout.SlabBytes / (int)size));
+            int limit = Math.Min(HeapLayout.MagazineSlots, Math.Max(8, (2 * HeapLayout.SlabBytes) / (int)size)); // 32 up to 1 KiB, 16 for 2 KiB
             info[c].CacheLimit = limit;
             info[c].Batch = limit / 2;
         }
