@@ -1,3 +1,4 @@
+using System;
 using Microkernel.Boot;
 using Microkernel.Console;
 using Microkernel.Diagnostics;
@@ -23,6 +24,14 @@ namespace Microkernel.Tests
                 CrashCases.Run(crashCase);
                 Log.Write(LogLevel.Error, "test"u8, "unknown crash case"u8);
                 DebugExit.Exit(DebugExit.Failure);
+                return;
+            }
+
+            if (CommandLineSettings.Current.TryGet("bench"u8, out System.ReadOnlySpan<byte> benchmark))
+            {
+                if (benchmark.SequenceEqual("memory"u8)) MemoryBenchmarks.Run();
+                else Log.Write(LogLevel.Error, "bench"u8, "unknown benchmark"u8);
+                DebugExit.Exit(DebugExit.Success);
                 return;
             }
 
