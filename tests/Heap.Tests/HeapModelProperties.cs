@@ -55,12 +55,12 @@ public unsafe class HeapModelProperties
     /// refills and flushes; then everything is freed and trimmed.</summary>
     [Fact]
     public void Bursts_fill_many_slabs_then_trim_to_nothing() => PropertyCheck.ForAll(
-        from n in Gen.Choose(100, 1500)
+        from n in Gen.Choose(100, 1200)
         from size in Gen.Choose(1, HeapLayout.MaxSmallSize)
         from seed in Gen.Choose(0, int.MaxValue)
         select (n, size, seed),
         t => RunBurst(t.n, t.size, t.seed),
-        cases: 200);
+        cases: PropertyCheck.Cases);
 
     private static void RunBurst(int n, int size, int seed)
     {
