@@ -3,20 +3,21 @@ using System.Threading;
 namespace Microkernel.Ipc.Bench;
 
 /// <summary>
-/// What a service does when its ring is empty (or full): poll a little, yield a little, then
-/// block on a doorbell after announcing it through the ring's "sleeping" flag. On this host the
+/// What a service does when its ring is empty (or full): poll for a while, then block on a
+/// doorbell after announcing it through the ring's "sleeping" flag. On this host the
 /// doorbell is a semaphore standing in for the kernel's wait/notify; the peer rings it only when
 /// a publish reports the flag set. Busy-polling alone collapses when the two threads do not
 /// have a core each (a shared 2-core machine): the spinner burns the slice its peer needs.
 /// </summary>
 public sealed class IdleWait
 {
-    // Spin long enough to cover a cross-core round trip many times over, yield briefly, then
-    // sleep: when the peer is not running (the two threads share one free core), a yield loop
-    // wastes whole scheduler slices, while a sleep hands the core over at once.
+    // Spin long enough to cover a cross-core round trip many times over, then sleep. No
+    // sched_yield phase: yielding spinners tend to stay stacked on one core (the scheduler sees
+    // them as runnable and cheap), which halves throughput; a sleeping thread is placed on an
+    // idle core when it wakes.
     private const int TightPolls = 256;
-    private const int SpinPolls = 1024;
-    private const int YieldPolls = 4;
+    private const int SpinPolls = 4096;
+    private const int FullSpinsBeforeYield = 1 << 16;
 
     private readonly SemaphoreSlim _doorbell = new(0);
     private int _idle;
@@ -62,13 +63,6 @@ public sealed class IdleWait
             return false;
         }
 
-        if (_idle < SpinPolls + YieldPolls)
-        {
-            Yields++;
-            Thread.Yield();
-            return false;
-        }
-
         _idle = 0;
         if (prepareToSleep() != Microkernel.Ipc.RingStatus.Empty)
         {
@@ -82,15 +76,19 @@ public sealed class IdleWait
         return true;
     }
 
-    /// <summary>Waiting for ring space (the producer side): no flag to announce, so spin then yield.</summary>
+    /// <summary>
+    /// Waiting for ring space (the producer side): there is no flag to announce, so spin, and
+    /// only yield once the consumer has clearly stopped running (it shares our core).
+    /// </summary>
     public void Full()
     {
-        if (++_idle < SpinPolls / 4)
+        if (++_idle < FullSpinsBeforeYield)
         {
             Thread.SpinWait(1);
         }
         else
         {
+            Yields++;
             Thread.Yield();
         }
     }
