@@ -9,7 +9,7 @@ IPC_TEST_PROJECT := $(ROOT)/tests/Ipc.Tests/Ipc.Tests.csproj
 IPC_BENCH_PROJECT := $(ROOT)/bench/Ipc.Bench/Ipc.Bench.csproj
 IPC_BENCH_RESULT := $(ROOT)/bench/results/ipc.json
 
-.PHONY: test-ipc bench-ipc bench test
+.PHONY: test-ipc bench-ipc bench
 test-ipc:
 	$(DOTNET) test $(IPC_TEST_PROJECT) -c Release --nologo -v q
 
@@ -19,7 +19,3 @@ bench-ipc:
 	$(DOTNET) $(OUT)/bin/Ipc.Bench/Release/net10.0/Ipc.Bench.dll --out $(IPC_BENCH_RESULT)
 
 bench: bench-ipc
-
-# `make test` runs every host test project (the root Makefile's test-host); prerequisite only,
-# so other fragments can add theirs.
-test: test-host
