@@ -41,7 +41,11 @@ namespace Microkernel.Init
 
             if (!PhysicalMemory.Initialize(in s_bootInfo, handoff->KernelStart, handoff->KernelEnd))
                 Panic.Fail("no usable memory"u8);
-            KernelHeap.EnableGrowth(&PhysicalMemory.TakeContiguous);
+            // From here on objects come from the slab heap; the boot arena served only
+            // what was allocated before there were frames.
+            if (!KernelObjectHeap.Initialize())
+                Panic.Fail("the kernel object heap could not be created"u8);
+            RuntimeHooks.Install(&KernelObjectHeap.Allocate, &Panic.FromRuntime, &CurrentCpu);
             if (!KernelPageTables.BuildAndActivate(LocalApic.PhysicalBase()))
                 Panic.Fail("out of memory building the kernel page tables"u8);
             SegmentTables.MoveInterruptStacksToGuardedStacks();

@@ -14,6 +14,7 @@ namespace Microkernel.Tests
             TestRegistry.Add("mm/frames-contiguous-aligned", &Contiguous);
             TestRegistry.Add("mm/map-sorted-and-reserves-kernel", &MapShape);
             TestRegistry.Add("mm/heap-grows-from-frames", &HeapGrows);
+            TestRegistry.Add("mm/object-heap-free-and-reuse", &HeapFreeReuse);
         }
 
         private const int Count = 64;
@@ -87,16 +88,33 @@ namespace Microkernel.Tests
 
         private static void HeapGrows(ref TestResult t)
         {
-            ulong reservedBefore = KernelHeap.ReservedBytes;
+            True(ref t, KernelObjectHeap.IsReady, "the slab heap serves allocations"u8);
+            long pagesBefore = KernelObjectHeap.PagesHeld;
             ulong freeBefore = PhysicalMemory.Frames.FreeFrames;
             byte[] big = new byte[300 * 1024];
             Equal(ref t, 300 * 1024, big.Length, "large array allocated"u8);
             big[big.Length - 1] = 1;
-            True(ref t, KernelHeap.ReservedBytes > reservedBefore, "the heap took more memory"u8);
+            True(ref t, KernelObjectHeap.PagesHeld > pagesBefore, "the heap took more pages"u8);
             True(ref t, PhysicalMemory.Frames.FreeFrames < freeBefore, "from the frame allocator"u8);
             long sum = 0;
             for (int i = 0; i < big.Length - 1; i += 4096) sum += big[i];
             Equal(ref t, 0, sum, "grown memory is zeroed"u8);
+        }
+
+        private static void HeapFreeReuse(ref TestResult t)
+        {
+            long before = KernelObjectHeap.BytesInUse;
+            void* a = KernelObjectHeap.Allocate(100);
+            True(ref t, a != null && ((ulong)a & 15) == 0, "a 16-byte aligned block"u8);
+            True(ref t, KernelObjectHeap.BytesInUse > before, "accounted"u8);
+            *(byte*)a = 5;
+            Equal(ref t, (long)Memory.Heap.HeapFreeStatus.Ok, (long)KernelObjectHeap.Free(a), "free"u8);
+            Equal(ref t, (long)Memory.Heap.HeapFreeStatus.DoubleFree, (long)KernelObjectHeap.Free(a), "double free is reported"u8);
+            Equal(ref t, before, KernelObjectHeap.BytesInUse, "accounting restored"u8);
+            void* b = KernelObjectHeap.Allocate(100);
+            Equal(ref t, (ulong)a, (ulong)b, "the freed block is reused first (per-CPU cache)"u8);
+            Equal(ref t, 0, *(byte*)b, "and comes back zeroed"u8);
+            KernelObjectHeap.Free(b);
         }
     }
 }
