@@ -15,6 +15,10 @@ RUNTIME_SOURCES := $(shell find $(ROOT)/runtime -name '*.cs' -not -path '*/obj/*
 KERNEL_SOURCES := $(shell find $(ROOT)/kernel $(ROOT)/ipc -name '*.cs' -not -path '*/obj/*' -not -path '*/generator/*') $(ROOT)/kernel/Kernel.csproj
 ASM_SOURCES := $(ROOT)/boot/entry.asm $(ROOT)/runtime/native/runtime.asm $(wildcard $(ROOT)/kernel/arch/x86_64/*.asm)
 ASM_OBJECTS := $(patsubst $(ROOT)/%.asm,$(OUT)/asm/%.o,$(ASM_SOURCES))
+# Ring-3 test programs exist only in the test image.
+TEST_ASM_OBJECTS := $(patsubst $(ROOT)/%.asm,$(OUT)/asm/%.o,$(wildcard $(ROOT)/kernel/tests/*.asm))
+$(OUT)/test.elf: EXTRA_OBJECTS := $(TEST_ASM_OBJECTS)
+$(OUT)/test.elf: $(TEST_ASM_OBJECTS)
 
 .PHONY: image test-image restore-ilc tools-check
 # default-pvh.elf is the same kernel without the multiboot header, so QEMU (which tries
@@ -57,7 +61,7 @@ $(OUT)/%-pvh.elf: $(OUT)/native/%.o $(ASM_OBJECTS) $(ROOT)/boot/kernel-pvh.ld
 $(OUT)/%.elf: $(OUT)/native/%.o $(ASM_OBJECTS) $(ROOT)/boot/kernel.ld
 	@echo "  LD      $@"
 	@$(LD_LLD) -T $(ROOT)/boot/kernel.ld -nostdlib -static --no-pie -z max-page-size=4096 \
-		-o $@ $(ASM_OBJECTS) $<
+		-o $@ $(ASM_OBJECTS) $(EXTRA_OBJECTS) $<
 	@strip -o $(@:.elf=.stripped.elf) $@
 	@echo "  IMAGE   $@: $$(stat -c %s $@) bytes, $$(stat -c %s $(@:.elf=.stripped.elf)) stripped"
 

@@ -49,6 +49,9 @@ namespace Microkernel.Init
             if (!KernelPageTables.BuildAndActivate(LocalApic.PhysicalBase()))
                 Panic.Fail("out of memory building the kernel page tables"u8);
             SegmentTables.MoveInterruptStacksToGuardedStacks();
+            PerCpu.InitializeBootCpu();
+            PerCpu.SetKernelStack(KernelStacks.Allocate(4));
+            SystemCalls.Initialize();
 
             CpuFeatures.Detect();
             CpuFeatures.LogSummary();

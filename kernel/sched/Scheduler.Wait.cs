@@ -32,6 +32,14 @@ public unsafe partial struct Scheduler
         return i;
     }
 
+    /// <summary>True if waiting record <paramref name="index"/> leads its key's ring (it is
+    /// linked into its bucket's chain). O(1).</summary>
+    private readonly bool IsLeader(int index)
+    {
+        ref ThreadRecord r = ref _table[index];
+        return r.ChainPrev != Nil || _table[Bucket(r.WaitKey)].BucketHead == index;
+    }
+
     /// <summary>Appends record <paramref name="index"/> to the waiters on <paramref name="key"/>.</summary>
     private void WaitInsert(int index, ulong key)
     {
@@ -71,7 +79,7 @@ public unsafe partial struct Scheduler
     {
         ref ThreadRecord r = ref _table[index];
         ref int head = ref _table[Bucket(r.WaitKey)].BucketHead;
-        bool leader = head == index || r.ChainPrev != Nil;
+        bool leader = IsLeader(index);
         int replacement = r.WaitNext == index ? Nil : r.WaitNext;
         if (replacement != Nil)
         {

@@ -494,7 +494,7 @@ public unsafe partial struct Scheduler
             return SchedStatus.InvalidCpu;
         }
 
-        if (rt.State == ThreadState.Blocked)
+        if (rt.State == ThreadState.Ready)
         {
             rt.LastWake = WakeReason.Notified;
         }
@@ -665,6 +665,55 @@ public unsafe partial struct Scheduler
 
     /// <summary>Ticks <paramref name="cpu"/> spent in its idle thread.</summary>
     public readonly ulong IdleTicks(int cpu) => (uint)cpu < (uint)_cpuCount ? _queues[cpu].IdleTicks : 0;
+
+    /// <summary>The first ready thread of <paramref name="priority"/> on
+    /// <paramref name="cpu"/> (the next to run at that priority), or
+    /// <see cref="ThreadId.None"/>. With <see cref="NextReady"/>, walks a queue in order
+    /// for diagnostics. O(1).</summary>
+    public readonly ThreadId FirstReady(int cpu, int priority)
+    {
+        if ((uint)cpu >= (uint)_cpuCount || (uint)priority > MaxPriority)
+        {
+            return ThreadId.None;
+        }
+
+        int index = _queues[cpu].HeadOf(priority);
+        return index == Nil ? ThreadId.None : _table.IdOf(index);
+    }
+
+    /// <summary>The ready thread queued behind <paramref name="id"/> at its priority, or
+    /// <see cref="ThreadId.None"/> (also when <paramref name="id"/> is not ready). O(1).</summary>
+    public readonly ThreadId NextReady(ThreadId id)
+    {
+        if (_table.Resolve(id, out int index) != SchedStatus.Ok || _table[index].State != ThreadState.Ready || _table[index].IsIdle)
+        {
+            return ThreadId.None;
+        }
+
+        int next = _table[index].Next;
+        return next == Nil ? ThreadId.None : _table.IdOf(next);
+    }
+
+    /// <summary>The longest-blocked thread on <paramref name="key"/> (the one
+    /// <see cref="WakeOne"/> would wake), or <see cref="ThreadId.None"/>. O(keys in bucket).</summary>
+    public readonly ThreadId FirstWaiter(ulong key)
+    {
+        int leader = FindLeader(key);
+        return leader == Nil ? ThreadId.None : _table.IdOf(leader);
+    }
+
+    /// <summary>The thread blocked on the same key right after <paramref name="id"/>, or
+    /// <see cref="ThreadId.None"/> (also when <paramref name="id"/> is not blocked). O(1).</summary>
+    public readonly ThreadId NextWaiter(ThreadId id)
+    {
+        if (_table.Resolve(id, out int index) != SchedStatus.Ok || !_table[index].HasKey)
+        {
+            return ThreadId.None;
+        }
+
+        int next = _table[index].WaitNext;
+        return IsLeader(next) ? ThreadId.None : _table.IdOf(next);
+    }
 
     // ---------------------------------------------------------------- helpers
 

@@ -14,6 +14,7 @@ namespace Microkernel.Tests
             ArchTests.Register();
             DiagnosticsTests.Register();
             IpcTests.Register();
+            UserModeTests.Register();
         }
     }
 }

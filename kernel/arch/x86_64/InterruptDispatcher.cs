@@ -44,6 +44,12 @@ namespace Microkernel.Arch
                     return;
                 if (FaultFixups.TryFix(frame)) return;
                 if (ExceptionRecovery != null && ExceptionRecovery(frame)) return;
+                // A fault in ring 3 ends the program, never the kernel.
+                if ((frame->Cs & 3) != 0 && UserMode.Running)
+                {
+                    UserMode.EndOnFault(frame);
+                    return;
+                }
                 Panic.FromException(frame);
                 return;
             }

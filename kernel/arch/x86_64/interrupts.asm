@@ -39,6 +39,11 @@ mk_interrupt_stubs:
 
 interrupt_common:
     cld
+    ; From ring 3 (CS.RPL != 0): take the kernel's GS. Stack here: vector, error, rip, cs.
+    test qword [rsp + 24], 3
+    jz .from_kernel
+    swapgs
+.from_kernel:
     push rax
     push rbx
     push rcx
@@ -78,6 +83,10 @@ interrupt_common:
     pop rbx
     pop rax
     add rsp, 16                 ; vector, error code
+    test qword [rsp + 8], 3     ; back to ring 3: give the user its GS again
+    jz .to_kernel
+    swapgs
+.to_kernel:
     iretq
 
 global mk_interrupt_stubs_base
