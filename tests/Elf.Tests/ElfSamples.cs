@@ -29,7 +29,8 @@ public static class ElfSamples
         }
         """;
 
-    public sealed record Sample(string Name, string Path, byte[] Bytes, bool Pie);
+    /// <summary>A built file: its bytes and what <c>readelf -hlrW</c> said about it.</summary>
+    public sealed record Sample(string Name, byte[] Bytes, bool Pie, ReadElfView View);
 
     private static readonly Lazy<IReadOnlyList<Sample>> s_all = new(Build);
 
@@ -51,11 +52,13 @@ public static class ElfSamples
         {
             string exec = Path.Combine(dir, "exec-" + linker);
             Run("gcc", $"-static -nostdlib -O2 -fno-pie -no-pie -fuse-ld={linker} -o {exec} {source}");
-            samples.Add(new Sample("exec-" + linker, exec, File.ReadAllBytes(exec), false));
+            samples.Add(new Sample("exec-" + linker, File.ReadAllBytes(exec), false, ReadElfView.Of(exec)));
             string pie = Path.Combine(dir, "pie-" + linker);
             Run("gcc", $"-static-pie -nostdlib -fPIE -O2 -fuse-ld={linker} -o {pie} {source}");
-            samples.Add(new Sample("pie-" + linker, pie, File.ReadAllBytes(pie), true));
+            samples.Add(new Sample("pie-" + linker, File.ReadAllBytes(pie), true, ReadElfView.Of(pie)));
         }
+
+        Directory.Delete(dir, recursive: true);
 
         return samples;
     }

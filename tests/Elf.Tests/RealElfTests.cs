@@ -15,7 +15,7 @@ public class RealElfTests
     public void Parses_and_matches_readelf(string name)
     {
         ElfSamples.Sample sample = ElfSamples.Get(name);
-        ReadElfView view = ReadElfView.Of(sample.Path);
+        ReadElfView view = sample.View;
 
         Assert.Equal(ElfStatus.Ok, ElfImage.TryParse(sample.Bytes, out ElfImage image));
         Assert.Equal(sample.Pie ? ElfKind.PositionIndependent : ElfKind.Executable, image.Kind);
@@ -109,7 +109,7 @@ public class RealElfTests
         byte[] changed = (byte[])sample.Bytes.Clone();
         Assert.Equal(ElfStatus.Ok, plan.TryGetRelocation(changed, 0, out _));
         // Turn relocation 0 into R_X86_64_64: re-checked on read.
-        ReadElfView view = ReadElfView.Of(sample.Path);
+        ReadElfView view = sample.View;
         int table = FindRelocationTable(changed, view.Relocations[0].Offset);
         changed[table + 8] = 1;
         Assert.Equal(ElfStatus.UnsupportedRelocation, plan.TryGetRelocation(changed, 0, out _));
