@@ -63,6 +63,43 @@ public static class ElfSamples
         return samples;
     }
 
+/// <summary>The checkout: the first directory above the test binary with kernel/ and a Makefile.</summary>
+    public static string RepositoryRoot()
+    {
+        for (DirectoryInfo? d = new(AppContext.BaseDirectory); d != null; d = d.Parent)
+        {
+            if (File.Exists(Path.Combine(d.FullName, "Makefile")) && Directory.Exists(Path.Combine(d.FullName, "kernel")))
+            {
+                return d.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("repository root not found above " + AppContext.BaseDirectory);
+    }
+
+    /// <summary>NativeAOT services (mk/services.mk: ilc output linked by ld.lld as static
+    /// PIEs) when a build has produced them, read from private copies.</summary>
+    public static IReadOnlyList<(string Name, byte[] Bytes, ReadElfView View)> Services()
+    {
+        var list = new List<(string, byte[], ReadElfView)>();
+        string dir = Path.Combine(RepositoryRoot(), "out", "services");
+        if (!Directory.Exists(dir))
+        {
+            return list;
+        }
+
+        foreach (string path in Directory.GetFiles(dir, "*.elf"))
+        {
+            // Another build may rewrite the original meanwhile.
+            string copy = Path.GetTempFileName();
+            File.Copy(path, copy, overwrite: true);
+            list.Add((Path.GetFileName(path), File.ReadAllBytes(copy), ReadElfView.Of(copy)));
+            File.Delete(copy);
+        }
+
+        return list;
+    }
+
     public static string Run(string program, string arguments)
     {
         var info = new ProcessStartInfo(program, arguments)

@@ -9,7 +9,8 @@ using Xunit;
 namespace Microkernel.Tests;
 
 /// <summary>
-/// Good files (the hand-made PIE and ET_EXEC and the four gcc-built ones) mutated at random:
+/// Good files (the hand-made PIE and ET_EXEC, the four gcc-built ones and any NativeAOT
+/// service in out/services) mutated at random:
 /// bytes, whole fields set to awkward values, truncation, and mixes of these. Every mutant is
 /// either accepted with a plan that satisfies <see cref="PlanInvariants"/> or refused with a
 /// specific status; never an exception (the host's spans are bounds checked, so an
@@ -30,6 +31,7 @@ public class MutationProperties
     {
         var files = new List<(string, byte[])> { ("synthetic-pie", SyntheticElf.Pie()), ("synthetic-exec", SyntheticElf.Exec()) };
         files.AddRange(ElfSamples.All.Select(s => (s.Name, s.Bytes)));
+        files.AddRange(ElfSamples.Services().Select(s => (s.Name, s.Bytes)));
         return files.Select(f => Describe(f.Item1, f.Item2)).ToArray();
     });
 
