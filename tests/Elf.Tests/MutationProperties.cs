@@ -104,6 +104,10 @@ public class MutationProperties
 
     public enum Kind { Bytes, Field, Truncate, Mixed }
 
+    /// <summary>Cases per property: 2,000, or ELF_MUTATION_CASES for a longer soak.</summary>
+    private static int CaseCount =>
+        int.TryParse(Environment.GetEnvironmentVariable("ELF_MUTATION_CASES"), out int n) && n > 0 ? n : 2000;
+
     private static ElfStatus CheckMutant(byte[] mutant, ulong randomBits, HashSet<ElfStatus>? seen = null)
     {
         ElfStatus status = ElfImage.TryParse(mutant, out ElfImage image);
@@ -214,7 +218,7 @@ public class MutationProperties
             {
                 accepted++;
             }
-        }, cases: 2000);
+        }, cases: CaseCount);
 
         _output.WriteLine($"{kind}: {accepted} accepted; statuses seen: {string.Join(", ", seen.Order())}");
         // The generators reach both sides and many distinct reasons (a truncation almost
