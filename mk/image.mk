@@ -14,7 +14,7 @@ ILC_FLAGS := --systemmodule:Microkernel.Runtime --targetos:linux --targetarch:x6
 RUNTIME_SOURCES := $(shell find $(ROOT)/runtime -name '*.cs' -not -path '*/obj/*') $(ROOT)/runtime/Runtime.csproj
 KERNEL_SOURCES := $(shell find $(ROOT)/kernel $(ROOT)/ipc -name '*.cs' -not -path '*/obj/*' -not -path '*/generator/*') $(ROOT)/kernel/Kernel.csproj
 ASM_SOURCES := $(ROOT)/boot/entry.asm $(ROOT)/runtime/native/runtime.asm $(wildcard $(ROOT)/kernel/arch/x86_64/*.asm)
-ASM_OBJECTS := $(patsubst $(ROOT)/%.asm,$(OUT)/asm/%.o,$(ASM_SOURCES))
+ASM_OBJECTS := $(patsubst $(ROOT)/%.asm,$(OUT)/asm/%.o,$(ASM_SOURCES)) $(OUT)/asm/services.o
 # Ring-3 test programs exist only in the test image.
 TEST_ASM_OBJECTS := $(patsubst $(ROOT)/%.asm,$(OUT)/asm/%.o,$(wildcard $(ROOT)/kernel/tests/*.asm))
 $(OUT)/test.elf: EXTRA_OBJECTS := $(TEST_ASM_OBJECTS)
@@ -66,4 +66,4 @@ $(OUT)/%.elf: $(OUT)/native/%.o $(ASM_OBJECTS) $(ROOT)/boot/kernel.ld
 	@echo "  IMAGE   $@: $$(stat -c %s $@) bytes, $$(stat -c %s $(@:.elf=.stripped.elf)) stripped"
 
 # Keep the intermediate objects: they are what makes the next build incremental.
-.SECONDARY:
+.SECONDARY: $(OUT)/native/default.o $(OUT)/native/test.o $(filter-out $(OUT)/asm/services.o,$(ASM_OBJECTS)) $(TEST_ASM_OBJECTS)

@@ -64,6 +64,7 @@ namespace Microkernel.Init
 #if KERNEL_TESTS
             Tests.TestMain.Run(in s_bootInfo);
 #else
+            ServicesStarted = Process.ServiceLauncher.RunAll();
             ReportReady();
             Idle();
 #endif

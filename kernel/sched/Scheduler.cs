@@ -494,7 +494,7 @@ public unsafe partial struct Scheduler
             return SchedStatus.InvalidCpu;
         }
 
-        if (rt.State == ThreadState.Ready)
+        if (rt.State == ThreadState.Blocked)
         {
             rt.LastWake = WakeReason.Notified;
         }

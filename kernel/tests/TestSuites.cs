@@ -15,6 +15,7 @@ namespace Microkernel.Tests
             DiagnosticsTests.Register();
             IpcTests.Register();
             UserModeTests.Register();
+            ProcessTests.Register();
         }
     }
 }

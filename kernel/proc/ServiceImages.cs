@@ -1,0 +1,42 @@
+using System.Runtime.InteropServices;
+
+namespace Microkernel.Process
+{
+    /// <summary>The service ELFs this kernel image carries (mk/services.mk packs them in).</summary>
+    internal static unsafe class ServiceImages
+    {
+        [DllImport("*", EntryPoint = "mk_service_table_info"), SuppressGCTransition]
+        private static extern void TableInfo(ulong* table, ulong* count);
+
+#pragma warning disable CS0649 // written by mk/services.mk's generated table, read here
+        private struct Entry
+        {
+            internal byte* Name;
+            internal ulong NameLength;
+            internal byte* Elf;
+            internal ulong ElfLength;
+        }
+#pragma warning restore CS0649
+
+        /// <summary>Number of carried services.</summary>
+        internal static int Count
+        {
+            get
+            {
+                ulong table, count;
+                TableInfo(&table, &count);
+                return (int)count;
+            }
+        }
+
+        /// <summary>The name and ELF bytes of service <paramref name="index"/>.</summary>
+        internal static void Get(int index, out System.ReadOnlySpan<byte> name, out System.ReadOnlySpan<byte> elf)
+        {
+            ulong table, count;
+            TableInfo(&table, &count);
+            Entry* entry = (Entry*)table + index;
+            name = new System.ReadOnlySpan<byte>(entry->Name, (int)entry->NameLength);
+            elf = new System.ReadOnlySpan<byte>(entry->Elf, (int)entry->ElfLength);
+        }
+    }
+}
