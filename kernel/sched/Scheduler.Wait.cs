@@ -84,7 +84,7 @@ public unsafe partial struct Scheduler
         if (replacement != Nil)
         {
             _table[r.WaitPrev].WaitNext = r.WaitNext;
-
+            _table[r.WaitNext].WaitPrev = r.WaitPrev;
         }
 
         if (leader)
