@@ -21,11 +21,11 @@ namespace Microkernel.Tests
 
         internal static void Register()
         {
-            TestRegistry.Add("sched/user-hello-syscall-exit", &Hello);
-            TestRegistry.Add("sched/user-faults-end-only-the-program", &FaultsAreContained);
-            TestRegistry.Add("sched/user-bad-syscall-arguments", &BadArguments);
-            TestRegistry.Add("sched/user-map-syscalls", &MapSyscalls);
-            TestRegistry.Add("sched/user-timer-interrupts-in-ring3", &TimerInRing3);
+            TestRegistry.Add("proc/user-hello-syscall-exit", &Hello);
+            TestRegistry.Add("proc/user-faults-end-only-the-program", &FaultsAreContained);
+            TestRegistry.Add("proc/user-bad-syscall-arguments", &BadArguments);
+            TestRegistry.Add("proc/user-map-syscalls", &MapSyscalls);
+            TestRegistry.Add("proc/user-timer-interrupts-in-ring3", &TimerInRing3);
         }
 
         private const ulong CodeAddress = AddressSpace.UserLowest + 0x40_0000;

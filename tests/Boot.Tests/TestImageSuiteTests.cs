@@ -17,7 +17,7 @@ public sealed partial class TestImageSuiteTests
     /// <summary>Folders of the kernel a case name may start with.</summary>
     private static readonly string[] s_rooms =
     {
-        "arch", "boot", "console", "diag", "init", "ipc", "mm", "power", "runtime", "sched", "sync",
+        "arch", "boot", "console", "diag", "init", "ipc", "mm", "power", "proc", "runtime", "sched", "sync",
     };
 
     private readonly ITestOutputHelper _output;
