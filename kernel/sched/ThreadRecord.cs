@@ -14,11 +14,16 @@ namespace Microkernel.Scheduling;
 /// </remarks>
 public struct ThreadRecord
 {
-    // Identity and policy.
-    internal ThreadState State;
-    internal bool IsIdle;
-    internal WakeReason LastWake;
-    internal ushort Generation;
+    // Fields are ordered 8-, 4-, 2-, then 1-byte so the record packs into 104 bytes.
+
+    // Wait key, sleep order and counters.
+    internal ulong WaitKey;
+    internal ulong Deadline;
+    internal ulong SleepSeq;
+    internal ulong Switches;
+    internal ulong TicksRun;
+
+    // Policy.
     internal int Priority;
     internal int HomeCpu;
     internal int OnCpu;
@@ -31,8 +36,6 @@ public struct ThreadRecord
     // Wait hash: threads blocked on one key form a circular ring (WaitNext/WaitPrev) in
     // FIFO order; the oldest (the "leader") is also linked into its bucket's chain
     // (ChainNext/ChainPrev). HasKey says the thread is in the hash.
-    internal bool HasKey;
-    internal ulong WaitKey;
     internal int WaitNext;
     internal int WaitPrev;
     internal int ChainNext;
@@ -40,17 +43,17 @@ public struct ThreadRecord
 
     // Sleep heap (pairing heap per CPU): first child, next sibling, and previous sibling or
     // parent for a first child. InHeap says the thread is in its home CPU's heap.
-    internal bool InHeap;
-    internal ulong Deadline;
-    internal ulong SleepSeq;
     internal int HeapChild;
     internal int HeapSibling;
     internal int HeapPrev;
 
-    // Counters.
-    internal ulong Switches;
-    internal ulong TicksRun;
-
     // Table-wide slot: head of wait-hash bucket number (this record's index).
     internal int BucketHead;
+
+    internal ushort Generation;
+    internal ThreadState State;
+    internal WakeReason LastWake;
+    internal bool IsIdle;
+    internal bool HasKey;
+    internal bool InHeap;
 }

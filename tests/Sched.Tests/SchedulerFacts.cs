@@ -150,4 +150,11 @@ public class SchedulerFacts
         Assert.Equal(ThreadState.Ready, h.Info(c).State);
         h.AssertValid();
     }
+
+    [Fact]
+    public unsafe void Records_and_run_queues_have_the_documented_sizes()
+    {
+        Assert.Equal(104, sizeof(ThreadRecord));
+        Assert.Equal(304, sizeof(RunQueue));
+    }
 }
