@@ -52,6 +52,8 @@ namespace Microkernel.Init
             PerCpu.InitializeBootCpu();
             PerCpu.SetKernelStack(KernelStacks.Allocate(4));
             SystemCalls.Initialize();
+            if (!Process.Threads.Initialize())
+                Panic.Fail("no memory for the thread table"u8);
 
             CpuFeatures.Detect();
             CpuFeatures.LogSummary();

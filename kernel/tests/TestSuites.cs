@@ -16,6 +16,7 @@ namespace Microkernel.Tests
             IpcTests.Register();
             UserModeTests.Register();
             ProcessTests.Register();
+            ThreadTests.Register();
         }
     }
 }

@@ -32,27 +32,47 @@ namespace Microkernel.Tests
         private const ulong StackTop = AddressSpace.UserLowest + 0x80_0000;
         private const ulong StackBytes = 4 * 4096;
 
-        /// <summary>Runs a program in a fresh address space: code read+execute, a stack with
-        /// a guard page below it. Returns its status.</summary>
+        /// <summary>Runs a program in a fresh address space; returns its status.</summary>
         private static long Run(ref TestResult t, Program program)
         {
-            ulong start, end;
-            if (!ProgramBounds((int)program, &start, &end)) { True(ref t, false, "program exists"u8); return 0; }
-            AddressSpace? space = AddressSpace.Create();
-            if (space == null) { True(ref t, false, "an address space"u8); return 0; }
-            const VmProtection ReadWrite = VmProtection.Read | VmProtection.Write;
-            space.Map(CodeAddress, 4096, ReadWrite, MapFlags.Fixed | MapFlags.Populate, VmAreaKind.Image, 1, out _);
-            space.Map(StackTop - StackBytes - 4096, 4096, VmProtection.None, MapFlags.Fixed, VmAreaKind.Guard, 2, out _);
-            space.Map(StackTop - StackBytes, StackBytes, ReadWrite, MapFlags.Fixed, VmAreaKind.Stack, 3, out _);
+            AddressSpace? space = Prepare((int)program);
+            if (space == null) { True(ref t, false, "program prepared in an address space"u8); return 0; }
             space.Activate();
-            new System.ReadOnlySpan<byte>((void*)start, (int)(end - start)).CopyTo(new System.Span<byte>((void*)CodeAddress, 4096));
-            // W^X: the code becomes executable only once it is no longer writable.
-            Equal(ref t, (long)VmError.None, (long)space.Protect(CodeAddress, 4096, VmProtection.Read | VmProtection.Execute), "code r-x"u8);
             long status = UserMode.Run(CodeAddress, StackTop);
             AddressSpace.ActivateKernel();
             space.Destroy();
             return status;
         }
+
+        /// <summary>A fresh address space holding program <paramref name="index"/>: code
+        /// read+execute (written first while read+write: W^X), a stack with a guard page
+        /// below it. Null when the program or memory is missing. Leaves the kernel's
+        /// tables active.</summary>
+        internal static AddressSpace? Prepare(int index)
+        {
+            ulong start, end;
+            if (!ProgramBounds(index, &start, &end)) return null;
+            AddressSpace? space = AddressSpace.Create();
+            if (space == null) return null;
+            const VmProtection ReadWrite = VmProtection.Read | VmProtection.Write;
+            bool ok = space.Map(CodeAddress, 4096, ReadWrite, MapFlags.Fixed | MapFlags.Populate, VmAreaKind.Image, 1, out _) == VmError.None
+                && space.Map(StackTop - StackBytes - 4096, 4096, VmProtection.None, MapFlags.Fixed, VmAreaKind.Guard, 2, out _) == VmError.None
+                && space.Map(StackTop - StackBytes, StackBytes, ReadWrite, MapFlags.Fixed, VmAreaKind.Stack, 3, out _) == VmError.None;
+            if (ok)
+            {
+                space.Activate();
+                new System.ReadOnlySpan<byte>((void*)start, (int)(end - start)).CopyTo(new System.Span<byte>((void*)CodeAddress, 4096));
+                ok = space.Protect(CodeAddress, 4096, VmProtection.Read | VmProtection.Execute) == VmError.None;
+                AddressSpace.ActivateKernel();
+            }
+            if (!ok) { space.Destroy(); return null; }
+            return space;
+        }
+
+        /// <summary>Where <see cref="Prepare"/> puts a program's entry and stack top.</summary>
+        internal const ulong ProgramEntry = CodeAddress;
+        internal const ulong ProgramStackTop = StackTop;
+        internal const int SpinProgram = (int)Program.Spin;
 
         private static void Hello(ref TestResult t)
         {

@@ -123,7 +123,7 @@ END_PROGRAM user_write_own_code
 
 ; Long enough for timer interrupts to arrive in ring 3 and return to it.
 PROGRAM user_spin
-    mov ecx, 3000000
+    mov ecx, 40000000
 .loop:
     dec ecx
     jnz .loop

@@ -45,7 +45,7 @@ namespace Microkernel.Arch
                 if (FaultFixups.TryFix(frame)) return;
                 if (ExceptionRecovery != null && ExceptionRecovery(frame)) return;
                 // A fault in ring 3 ends the program, never the kernel.
-                if ((frame->Cs & 3) != 0 && UserMode.Running)
+                if ((frame->Cs & 3) != 0)
                 {
                     UserMode.EndOnFault(frame);
                     return;

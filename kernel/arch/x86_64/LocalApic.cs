@@ -70,7 +70,10 @@ namespace Microkernel.Arch
         private static void OnTimer(InterruptFrame* frame)
         {
             Ticks++;
+            // Acknowledge before a possible switch: the next thread may run a long time
+            // before this interrupt's frame unwinds.
             EndOfInterrupt();
+            Process.Threads.OnTimerTick();
         }
 
         // Volatile: MMIO must be touched exactly once per access, in program order.

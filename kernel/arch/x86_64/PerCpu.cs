@@ -19,6 +19,7 @@ namespace Microkernel.Arch
             internal ulong SavedKernelRsp;  // gs:24 where mk_user_return goes back to
             internal uint CpuIndex;         // gs:32
             private uint _padding;
+            internal ulong TssRsp0Address;  // gs:40 where mk_run_user writes its entry stack
         }
 
         private static Block s_bootCpu;
@@ -29,6 +30,7 @@ namespace Microkernel.Arch
             fixed (Block* block = &s_bootCpu)
             {
                 block->Self = (ulong)block;
+                block->TssRsp0Address = SegmentTables.Rsp0Address;
                 Cpu.WriteMsr(GsBaseMsr, (ulong)block);
             }
             Cpu.WriteMsr(KernelGsBaseMsr, 0);
@@ -41,6 +43,15 @@ namespace Microkernel.Arch
             SegmentTables.SetKernelStack(top);
         }
 
+        /// <summary>The stack ring 3 enters the kernel on (set per user run, saved per thread).</summary>
         internal static ulong KernelStackTop => s_bootCpu.KernelStackTop;
+
+        /// <summary>Where the running thread's user program returns to when it ends (gs:24);
+        /// saved and restored per thread on every switch.</summary>
+        internal static ulong UserReturnRsp
+        {
+            get => s_bootCpu.SavedKernelRsp;
+            set => s_bootCpu.SavedKernelRsp = value;
+        }
     }
 }

@@ -97,6 +97,9 @@ namespace Microkernel.Arch
         /// <summary>The stack the CPU switches to on an interrupt from ring 3 (set per thread later).</summary>
         internal static void SetKernelStack(ulong top) => s_tss.Rsp0 = top;
 
+        /// <summary>Where TSS.rsp0 lives (mk_run_user writes it directly).</summary>
+        internal static ulong Rsp0Address => (ulong)Unsafe.AsPointer(ref s_tss.Rsp0);
+
         internal static ulong DoubleFaultStackBottom => (ulong)Unsafe.AsPointer(ref s_doubleFaultStack);
 
         private static ulong StackTop(ref IstStack stack) => ((ulong)Unsafe.AsPointer(ref stack) + IstStackSize) & ~15UL;

@@ -4,6 +4,7 @@
 ; Per-CPU block (PerCpu.cs mirrors it), reached through GS in the kernel:
 ;   [gs:0]  self pointer     [gs:8]  kernel stack top for syscalls
 ;   [gs:16] user rsp scratch [gs:24] kernel rsp saved by mk_run_user
+;   [gs:40] address of TSS.rsp0
 ; The kernel runs with GS_BASE = the block; user code runs with GS_BASE = 0 and the
 ; block parked in KERNEL_GS_BASE. swapgs flips them on every ring crossing.
 
@@ -28,6 +29,11 @@ mk_run_user:
     push r15
     pushfq                      ; the caller's interrupt state, restored on return
     mov [gs:24], rsp
+    ; Ring 3 re-enters the kernel right below this frame (syscalls via gs:8, interrupts
+    ; via TSS.rsp0), so a thread's live kernel frames above it are never overwritten.
+    mov [gs:8], rsp
+    mov rax, [gs:40]
+    mov [rax], rsp
     push USER_DATA              ; ss
     push rsi                    ; rsp
     push 0x202                  ; rflags: IF
