@@ -108,6 +108,27 @@ namespace Microkernel.Memory
             return _map.Protect(address, length, protection, ref releaser);
         }
 
+        /// <summary>Maps <paramref name="pages"/> frames starting at physical
+        /// <paramref name="physical"/> at the fixed <paramref name="address"/>, read+write,
+        /// no-execute. The frames stay their owner's (a channel): the area is of kind
+        /// Device, and unmapping it never frees them.</summary>
+        internal VmError MapShared(ulong address, ulong physical, ulong pages)
+        {
+            PageReleaser releaser = new PageReleaser(this);
+            VmError error = _map.Map(address, pages * 4096, VmProtection.Read | VmProtection.Write, VmAreaKind.Device,
+                MapFlags.FixedNoReplace, 200, ref releaser, out _);
+            if (error != VmError.None) return error;
+            for (ulong i = 0; i < pages; i++)
+            {
+                if (_tables.Map(address + i * 4096, physical + i * 4096, ToPageFlags(VmProtection.Read | VmProtection.Write)) != MapStatus.Ok)
+                {
+                    Unmap(address, pages * 4096);
+                    return VmError.ENOMEM;
+                }
+            }
+            return VmError.None;
+        }
+
         /// <summary>Resolves a page fault in this space: zero-fills an anonymous page on
         /// first touch. False when the access is not allowed (guard page, protection,
         /// no area) or memory is exhausted: the caller reports it.</summary>
@@ -179,13 +200,16 @@ namespace Microkernel.Memory
             return flags;
         }
 
-        private void ReleaseRange(ulong start, ulong end)
+        private void ReleaseRange(ulong start, ulong end, bool ownsFrames)
         {
             for (ulong page = start; page < end; page += 4096)
             {
                 if (_tables.Unmap(page, out ulong frame) != MapStatus.Ok) continue; // never touched
-                PhysicalMemory.Free(FramePurpose.Anonymous, frame);
-                ResidentPages--;
+                if (ownsFrames)
+                {
+                    PhysicalMemory.Free(FramePurpose.Anonymous, frame);
+                    ResidentPages--;
+                }
                 if (Current == this) Tlb.Invalidate(page);
             }
         }
@@ -204,7 +228,8 @@ namespace Microkernel.Memory
         {
             private readonly AddressSpace _space;
             internal PageReleaser(AddressSpace space) { _space = space; }
-            public readonly void Removed(in VmArea area) => _space.ReleaseRange(area.Start, area.End);
+            // Device areas map someone else's frames (channel rings): unmap, never free.
+            public readonly void Removed(in VmArea area) => _space.ReleaseRange(area.Start, area.End, area.Kind != VmAreaKind.Device);
             public readonly void ProtectionChanged(in VmArea area, VmProtection newProtection) =>
                 _space.ReprotectRange(area.Start, area.End, newProtection);
         }

@@ -1,52 +1,139 @@
+using System;
 using Microkernel.Arch;
+using Microkernel.Channels;
 using Microkernel.Console;
+using Microkernel.Memory;
+using Microkernel.Scheduling;
 
 namespace Microkernel.Process
 {
-    /// <summary>Starts the services the image carries, each in its own address space.</summary>
-    /// <remarks>Partial (no scheduler yet): each service runs to completion in turn, so only
-    /// services that finish are useful today; the supervisor with restarts and channels
-    /// replaces this once threads exist. Logs <c>service NAME pid=N base=0xADDR</c> per
-    /// service and its exit status.</remarks>
+    /// <summary>Starts services as processes, each with its own address space and thread,
+    /// grants channels between them, and waits for them to finish.</summary>
+    /// <remarks>Partial supervisor: the grants are fixed here (echo-client ↔ echo-server)
+    /// until the manifest names them, services run to their exit, and a service that
+    /// faults is reported, not restarted. Logs <c>service NAME pid=N base=0xADDR</c> per
+    /// start and <c>service NAME pid=N exited with status S</c> per end.</remarks>
     internal static class ServiceLauncher
     {
-        private static int s_nextPid = 1;
+        private const int MaxProcesses = 16;
 
-        /// <summary>Runs every carried service; returns how many were started.</summary>
-        internal static int RunAll()
+        private struct Slot
         {
-            int started = 0;
-            for (int i = 0; i < ServiceImages.Count; i++)
-            {
-                ServiceImages.Get(i, out System.ReadOnlySpan<byte> name, out System.ReadOnlySpan<byte> elf);
-                if (Run(name, elf, out _)) started++;
-            }
-            return started;
+            internal ServiceProcess? Process;
+            internal LoadedService Image;
+            internal ulong Argument0, Argument1, Argument2;
+            internal int NameIndex;
         }
 
-        /// <summary>Loads and runs one service to its end; false when it could not be loaded.</summary>
-        internal static bool Run(System.ReadOnlySpan<byte> name, System.ReadOnlySpan<byte> elf, out long status)
+        private static readonly Slot[] s_slots = new Slot[MaxProcesses];
+        private static int s_count;
+        private static int s_nextPid = 1;
+
+        /// <summary>Starts every carried service (wiring the echo pair with a channel) and
+        /// returns when all have ended. Returns how many were started.</summary>
+        internal static int RunAll()
         {
-            status = 0;
-            if (!ServiceLoader.TryLoad(name, elf, out LoadedService service)) return false;
-            int pid = s_nextPid++;
+            int first = s_count;
+            int client = -1, server = -1;
+            for (int i = 0; i < ServiceImages.Count; i++)
+            {
+                ServiceImages.Get(i, out System.ReadOnlySpan<byte> name, out _);
+                int slot = Load(i);
+                if (slot < 0) continue;
+                if (name.SequenceEqual("echo-client"u8)) client = slot;
+                if (name.SequenceEqual("echo-server"u8)) server = slot;
+            }
+            if (client >= 0 && server >= 0) Connect(client, server);
+            for (int slot = first; slot < s_count; slot++) Start(slot);
+            WaitForAll(first);
+            return s_count - first;
+        }
+
+        /// <summary>Loads carried service <paramref name="index"/> as a new process (not
+        /// started); returns its slot, or -1 when it was refused.</summary>
+        internal static int Load(int index)
+        {
+            ServiceImages.Get(index, out System.ReadOnlySpan<byte> name, out System.ReadOnlySpan<byte> elf);
+            if (s_count == MaxProcesses || !ServiceLoader.TryLoad(name, elf, out LoadedService image)) return -1;
+            int slot = s_count++;
+            s_slots[slot].Image = image;
+            s_slots[slot].Process = new ServiceProcess(s_nextPid++, image.Space);
+            s_slots[slot].NameIndex = index;
+            return slot;
+        }
+
+        /// <summary>Creates a channel and grants its client end to one slot, its server end
+        /// to the other, mapped at the same address in both.</summary>
+        internal static bool Connect(int clientSlot, int serverSlot)
+        {
+            Channel? channel = Channel.Create();
+            if (channel == null) return false;
+            return Grant(clientSlot, channel, ChannelSide.Client) && Grant(serverSlot, channel, ChannelSide.Server);
+        }
+
+        private static bool Grant(int slot, Channel channel, ChannelSide side)
+        {
+            ServiceProcess process = s_slots[slot].Process!;
+            if (process.Space.MapShared(Channel.UserAddress, channel.Region, channel.RegionPages) != Memory.Virtual.VmError.None) return false;
+            int handle = process.Grant(channel, side);
+            if (handle == 0) return false;
+            s_slots[slot].Argument0 = (ulong)handle;
+            s_slots[slot].Argument1 = Channel.UserAddress;
+            s_slots[slot].Argument2 = (ulong)side;
+            return true;
+        }
+
+        /// <summary>Gives the process of <paramref name="slot"/> a thread and makes it ready.</summary>
+        internal static unsafe bool Start(int slot)
+        {
+            ServiceProcess process = s_slots[slot].Process!;
+            ThreadId thread = Threads.Create(&ServiceThread, (ulong)slot, 10, process.Space);
+            if (thread.IsNone) return false;
+            process.Thread = thread;
+            Threads.SetProcess(thread, process);
+            ServiceImages.Get(s_slots[slot].NameIndex, out System.ReadOnlySpan<byte> name, out _);
             LogLine line = Log.Begin(LogLevel.Info, "proc"u8);
             line.Text("service "u8); line.Text(name);
-            line.Text(" pid="u8); line.Decimal((long)pid);
-            line.Text(" base="u8); line.Address(service.Base);
+            line.Text(" pid="u8); line.Decimal((long)process.Pid);
+            line.Text(" base="u8); line.Address(s_slots[slot].Image.Base);
             line.End();
+            return Threads.Start(thread);
+        }
 
-            service.Space.Activate();
-            status = UserMode.Run(service.Entry, service.StackTop);
-            Memory.AddressSpace.ActivateKernel();
-            service.Space.Destroy();
+        /// <summary>Runs ready threads until every process from <paramref name="firstSlot"/> on has exited.</summary>
+        internal static void WaitForAll(int firstSlot)
+        {
+            while (true)
+            {
+                Threads.RunReadyThreads();
+                bool allExited = true;
+                for (int slot = firstSlot; slot < s_count; slot++)
+                    if (!s_slots[slot].Process!.Exited) allExited = false;
+                if (allExited) break;
+                Cpu.EnableInterruptsAndHalt();
+            }
+            for (int slot = firstSlot; slot < s_count; slot++) Reap(slot);
+        }
 
-            line = Log.Begin(status < 0 ? LogLevel.Warning : LogLevel.Info, "proc"u8);
+        /// <summary>The exit status of the process in <paramref name="slot"/>.</summary>
+        internal static long StatusOf(int slot) => s_slots[slot].Process!.ExitStatus;
+
+        private static void Reap(int slot)
+        {
+            ServiceProcess process = s_slots[slot].Process!;
+            ServiceImages.Get(s_slots[slot].NameIndex, out System.ReadOnlySpan<byte> name, out _);
+            LogLine line = Log.Begin(process.ExitStatus < 0 ? LogLevel.Warning : LogLevel.Info, "proc"u8);
             line.Text("service "u8); line.Text(name);
-            line.Text(" pid="u8); line.Decimal((long)pid);
-            line.Text(" exited with status "u8); line.Decimal(status);
+            line.Text(" pid="u8); line.Decimal((long)process.Pid);
+            line.Text(" exited with status "u8); line.Decimal(process.ExitStatus);
             line.End();
-            return true;
+            process.Space.Destroy();
+        }
+
+        private static void ServiceThread(ulong slot)
+        {
+            ref Slot s = ref s_slots[(int)slot];
+            UserMode.Run(s.Image.Entry, s.Image.StackTop, s.Argument0, s.Argument1, s.Argument2);
         }
     }
 }

@@ -36,6 +36,7 @@ namespace Microkernel.Process
             internal ulong KernelEntryRsp;
             internal ulong UserReturnRsp;
             internal AddressSpace? Space;
+            internal ServiceProcess? Process;
         }
 
         private static Scheduler s_scheduler;
@@ -94,6 +95,7 @@ namespace Microkernel.Process
             context.KernelEntryRsp = top; // until it runs user code, which sets its own
             context.UserReturnRsp = 0;
             context.Space = space;
+            context.Process = null;
             return id;
         }
 
@@ -137,6 +139,21 @@ namespace Microkernel.Process
             Leave(interrupts);
             return woke;
         }
+
+        /// <summary>Wakes every thread blocked on <paramref name="key"/> because its peer closed.</summary>
+        internal static int WakeAllClosed(ulong key)
+        {
+            bool interrupts = Enter();
+            int woken = s_scheduler.WakeAll(key, WakeReason.Closed, out _);
+            Leave(interrupts);
+            return woken;
+        }
+
+        /// <summary>The process the running thread belongs to, or null for kernel threads.</summary>
+        internal static ServiceProcess? CurrentProcess => s_contexts[Current.Index].Process;
+
+        /// <summary>Ties a thread to its process (for system calls and fault handling).</summary>
+        internal static void SetProcess(ThreadId id, ServiceProcess process) => s_contexts[id.Index].Process = process;
 
         /// <summary>Sleeps the running thread for <paramref name="ticks"/> timer ticks.</summary>
         internal static void Sleep(ulong ticks)

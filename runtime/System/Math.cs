@@ -22,6 +22,31 @@ namespace System
             return value < 0 ? -value : value;
         }
 
+        // Checked floating-point to integer conversions: the compiler calls these by name.
+        internal static int ConvertToInt32Checked(double value)
+        {
+            if (!(value > -2147483649.0 && value < 2147483648.0)) ThrowHelpers.ThrowOverflowException();
+            return (int)value;
+        }
+
+        internal static uint ConvertToUInt32Checked(double value)
+        {
+            if (!(value > -1.0 && value < 4294967296.0)) ThrowHelpers.ThrowOverflowException();
+            return (uint)value;
+        }
+
+        internal static long ConvertToInt64Checked(double value)
+        {
+            if (!(value >= -9223372036854775808.0 && value < 9223372036854775808.0)) ThrowHelpers.ThrowOverflowException();
+            return (long)value;
+        }
+
+        internal static ulong ConvertToUInt64Checked(double value)
+        {
+            if (!(value > -1.0 && value < 18446744073709551616.0)) ThrowHelpers.ThrowOverflowException();
+            return (ulong)value;
+        }
+
         public static long Abs(long value)
         {
             if (value == long.MinValue) ThrowHelpers.ThrowOverflowException();

@@ -20,8 +20,11 @@ namespace Microkernel.UserRuntime
         internal const long FailFastStatus = -0x20000;
 
         [UnmanagedCallersOnly(EntryPoint = "mk_service_start")]
-        private static void Start()
+        private static void Start(ulong a0, ulong a1, ulong a2)
         {
+            StartupArguments.ChannelHandle = a0;
+            StartupArguments.ChannelAddress = a1;
+            StartupArguments.ChannelSide = a2;
             RuntimeHooks.Install(&Arena.Allocate, &FailFast, &CurrentCpu);
             nint start, end;
             ModuleBounds(&start, &end);

@@ -31,6 +31,15 @@ namespace Microkernel.UserRuntime
         /// <summary>Removes a range.</summary>
         public static long Unmap(ulong address, ulong length) => Raw(4, address, length, 0, 0);
 
+        /// <summary>Blocks until the channel's peer notifies; 0, or -EPIPE (-32) once the peer is gone.</summary>
+        public static long Wait(ulong handle) => Raw(7, handle, 0, 0, 0);
+
+        /// <summary>Wakes the channel's peer; 0, or -EPIPE when it is gone.</summary>
+        public static long Notify(ulong handle) => Raw(8, handle, 0, 0, 0);
+
+        /// <summary>Gives up the CPU.</summary>
+        public static long Yield() => Raw(6, 0, 0, 0, 0);
+
         /// <summary>Changes a range's protection.</summary>
         public static long Protect(ulong address, ulong length, ulong protection) => Raw(5, address, length, protection, 0);
     }

@@ -6,8 +6,8 @@ section .text
 extern mk_service_start
 global _start, mk_user_syscall
 
-; Entry from the kernel: rsp = top of the stack, 16-byte aligned; rdi = start-up
-; argument block (reserved, 0 for now). Align as a call would, then never return.
+; Entry from the kernel: rsp = top of the stack; rdi, rsi, rdx = start-up arguments
+; (StartupArguments.cs), passed on unchanged. Align as a call would, never return.
 _start:
     and rsp, -16
     xor ebp, ebp

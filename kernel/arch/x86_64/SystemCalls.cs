@@ -27,12 +27,16 @@ namespace Microkernel.Arch
             Protect = 5,
             /// <summary>yield(): gives up the CPU (no scheduler yet: returns at once).</summary>
             Yield = 6,
+            /// <summary>wait(handle): blocks until the channel's peer notifies; -EPIPE once it closed.</summary>
+            Wait = 7,
+            /// <summary>notify(handle): wakes the channel's peer (or leaves it a notification).</summary>
+            Notify = 8,
             /// <summary>Number of calls.</summary>
-            Count = 7,
+            Count = 9,
         }
 
         // Linux errno values, negated in results.
-        internal const long EFAULT = 14, EINVAL = 22, ENOSYS = 38;
+        internal const long EBADF = 9, EFAULT = 14, EINVAL = 22, EPIPE = 32, ENOSYS = 38;
         private const int MaxLogLength = 200;
 
         [StructLayout(LayoutKind.Sequential)]
@@ -73,7 +77,9 @@ namespace Microkernel.Arch
                 case Number.Map: return Map(frame->Rdi, frame->Rsi, frame->Rdx, frame->R10);
                 case Number.Unmap: return Result(Space()?.Unmap(frame->Rdi, frame->Rsi));
                 case Number.Protect: return Result(Space()?.Protect(frame->Rdi, frame->Rsi, ToProtection(frame->Rdx)));
-                case Number.Yield: return 0;
+                case Number.Yield: Process.Threads.Yield(); return 0;
+                case Number.Wait: return Wait(frame->Rdi);
+                case Number.Notify: return Notify(frame->Rdi);
                 default: return -ENOSYS;
             }
         }
@@ -102,6 +108,33 @@ namespace Microkernel.Arch
             if ((flags & ~(ulong)(MapFlags.Fixed | MapFlags.FixedNoReplace | MapFlags.Populate)) != 0 || protection > 7) return -EINVAL;
             VmError error = space.Map(hint, length, ToProtection(protection), (MapFlags)flags, VmAreaKind.Anonymous, 0, out ulong address);
             return error == VmError.None ? (long)address : -(long)error;
+        }
+
+        private static long Wait(ulong handle)
+        {
+            Process.ServiceProcess? process = Process.Threads.CurrentProcess;
+            Channels.ChannelSide side = Channels.ChannelSide.Client;
+            Channels.Channel? channel = process?.Resolve(handle, out side);
+            if (channel == null) return -EBADF;
+            // Pending notifications are consumed first, so a notify that raced ahead of
+            // this wait is never lost; a closed peer ends every wait at once.
+            while (true)
+            {
+                if (channel.TryConsumeNotification(side)) return 0;
+                if (channel.IsClosed(Channels.Channel.Peer(side))) return -EPIPE;
+                Process.Threads.Block(channel.WaitKey(side));
+            }
+        }
+
+        private static long Notify(ulong handle)
+        {
+            Process.ServiceProcess? process = Process.Threads.CurrentProcess;
+            Channels.ChannelSide side = Channels.ChannelSide.Client;
+            Channels.Channel? channel = process?.Resolve(handle, out side);
+            if (channel == null) return -EBADF;
+            if (channel.IsClosed(Channels.Channel.Peer(side))) return -EPIPE;
+            Process.Threads.WakeOne(channel.Notify(side));
+            return 0;
         }
 
         private static VmProtection ToProtection(ulong bits) => (VmProtection)(byte)(bits & 7);

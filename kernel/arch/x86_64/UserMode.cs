@@ -10,7 +10,7 @@ namespace Microkernel.Arch
     internal static unsafe class UserMode
     {
         [DllImport("*", EntryPoint = "mk_run_user"), SuppressGCTransition]
-        private static extern long RunUser(ulong rip, ulong rsp);
+        private static extern long RunUser(ulong rip, ulong rsp, ulong a0, ulong a1, ulong a2);
 
         [DllImport("*", EntryPoint = "mk_user_return"), SuppressGCTransition]
         private static extern void ReturnToKernel(long status);
@@ -28,16 +28,31 @@ namespace Microkernel.Arch
 
         /// <summary>Runs from <paramref name="rip"/> with stack <paramref name="rsp"/>; returns
         /// the exit status, or <see cref="FaultBase"/> - vector when a fault ended it.</summary>
-        internal static long Run(ulong rip, ulong rsp)
+        internal static long Run(ulong rip, ulong rsp, ulong a0 = 0, ulong a1 = 0, ulong a2 = 0)
         {
             s_running = true;
-            long status = RunUser(rip, rsp);
+            long status = RunUser(rip, rsp, a0, a1, a2);
             s_running = false;
             return status;
         }
 
         /// <summary>Ends the running program with <paramref name="status"/> (exit call).</summary>
-        internal static void Return(long status) => ReturnToKernel(status);
+        internal static void Return(long status)
+        {
+            EndProcess(status);
+            ReturnToKernel(status);
+        }
+
+        /// <summary>The running service's process (if any) ends: its handles close, so
+        /// peers blocked on its channels wake with EPIPE instead of hanging.</summary>
+        private static void EndProcess(long status)
+        {
+            Process.ServiceProcess? process = Process.Threads.IsReady ? Process.Threads.CurrentProcess : null;
+            if (process == null || process.Exited) return;
+            process.Exited = true;
+            process.ExitStatus = status;
+            process.CloseAll();
+        }
 
         /// <summary>A fault in ring 3 that nothing resolved: report it and end the program.</summary>
         internal static void EndOnFault(InterruptFrame* frame)
@@ -52,6 +67,7 @@ namespace Microkernel.Arch
             line.Text(" at rip="u8); line.Address(frame->Rip);
             if (frame->Vector == InterruptVectors.PageFault) { line.Text(" address="u8); line.Address(LastFaultAddress); }
             line.End();
+            EndProcess(FaultBase - (long)frame->Vector);
             ReturnToKernel(FaultBase - (long)frame->Vector);
         }
     }

@@ -18,8 +18,9 @@ global mk_run_user, mk_user_return, mk_syscall_entry_address
 USER_DATA equ 0x20 | 3
 USER_CODE equ 0x28 | 3
 
-; long mk_run_user(ulong rip, ulong rsp): runs user code until it ends; returns the
-; status mk_user_return was given.
+; long mk_run_user(ulong rip, ulong rsp, ulong a0, ulong a1, ulong a2): runs user
+; code until it ends, with a0..a2 in rdi, rsi, rdx (its start-up arguments); returns
+; the status mk_user_return was given.
 mk_run_user:
     push rbp
     push rbx
@@ -34,6 +35,9 @@ mk_run_user:
     mov [gs:8], rsp
     mov rax, [gs:40]
     mov [rax], rsp
+    mov r12, rdx                ; start-up arguments, kept across the frame pushes
+    mov r13, rcx
+    mov r14, r8
     push USER_DATA              ; ss
     push rsi                    ; rsp
     push 0x202                  ; rflags: IF
@@ -43,9 +47,9 @@ mk_run_user:
     xor eax, eax
     xor ebx, ebx
     xor ecx, ecx
-    xor edx, edx
-    xor esi, esi
-    xor edi, edi
+    mov rdi, r12
+    mov rsi, r13
+    mov rdx, r14
     xor ebp, ebp
     xor r8d, r8d
     xor r9d, r9d

@@ -1,0 +1,53 @@
+using Microkernel.Ipc;
+using Microkernel.Services.Contracts;
+using Microkernel.UserRuntime;
+using System.Runtime.InteropServices;
+
+namespace Microkernel.Services.Echo
+{
+    /// <summary>Serves IEcho on the channel it was granted until its client goes away.</summary>
+    internal sealed unsafe class EchoServer : IEcho
+    {
+        private uint _calls;
+
+        public EchoReply Echo(in EchoRequest request)
+        {
+            _calls++;
+            return new EchoReply { Doubled = request.Value * 2, Calls = _calls };
+        }
+
+        [UnmanagedCallersOnly(EntryPoint = "service_main")]
+        private static int Main()
+        {
+            ulong handle = StartupArguments.ChannelHandle;
+            if (handle == 0 || StartupArguments.ChannelSide != 1) return 1;
+            byte* region = (byte*)StartupArguments.ChannelAddress;
+            int ringBytes = SpscRing.RequiredBytes(8192);
+            int replyOffset = (ringBytes + 4095) & ~4095;
+            EchoServer handler = new EchoServer();
+            ServerEndpoint server = new ServerEndpoint(new SpscConsumer(region, ringBytes),
+                new SpscProducer(region + replyOffset, ringBytes), new EchoDispatcher(handler), 256, 256);
+            SystemCall.Log("echo-server: serving"u8);
+            while (true)
+            {
+                ServeStatus status = server.TryServe(64, out int served);
+                if (server.WakeNeeded) SystemCall.Notify(handle);
+                if (status != ServeStatus.Ok && status != ServeStatus.Idle) return 2;
+                if (served > 0) continue;
+                // Empty: announce sleeping, look once more, then block in the kernel.
+                if (server.PrepareToSleep() == RingStatus.Empty)
+                {
+                    long waited = SystemCall.Wait(handle);
+                    server.ClearSleeping();
+                    if (waited < 0) break; // the client is gone (EPIPE)
+                }
+                else
+                {
+                    server.ClearSleeping();
+                }
+            }
+            SystemCall.Log("echo-server: client gone, exiting"u8);
+            return (int)handler._calls;
+        }
+    }
+}
