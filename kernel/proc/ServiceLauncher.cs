@@ -62,6 +62,30 @@ namespace Microkernel.Process
             return slot;
         }
 
+        /// <summary>Loads the carried service called <paramref name="name"/>; its slot or -1.</summary>
+        internal static int LoadByName(ReadOnlySpan<byte> name)
+        {
+            for (int i = 0; i < ServiceImages.Count; i++)
+            {
+                ServiceImages.Get(i, out ReadOnlySpan<byte> candidate, out _);
+                if (candidate.SequenceEqual(name)) return Load(i);
+            }
+            return -1;
+        }
+
+        /// <summary>Grants <paramref name="clientSlot"/> the client end of a channel whose
+        /// server is already gone (for tests of a dead peer).</summary>
+        internal static bool ConnectToClosed(int clientSlot)
+        {
+            Channel? channel = Channel.Create();
+            if (channel == null) return false;
+            channel.Close(ChannelSide.Server);
+            return Grant(clientSlot, channel, ChannelSide.Client);
+        }
+
+        /// <summary>Slots in use so far (the next Load returns this one).</summary>
+        internal static int SlotCount => s_count;
+
         /// <summary>Creates a channel and grants its client end to one slot, its server end
         /// to the other, mapped at the same address in both.</summary>
         internal static bool Connect(int clientSlot, int serverSlot)

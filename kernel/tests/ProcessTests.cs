@@ -30,10 +30,13 @@ namespace Microkernel.Tests
 
         private static void ServiceRuns(ref TestResult t)
         {
-            True(ref t, Hello(out var name, out var elf), "the image carries the hello service"u8);
+            True(ref t, Hello(out _, out _), "the image carries the hello service"u8);
             ulong anonymous = Memory.PhysicalMemory.FramesFor(Memory.FramePurpose.Anonymous);
-            True(ref t, ServiceLauncher.Run(name, elf, out long status), "loaded"u8);
-            Equal(ref t, 58, status, "its Main returned 30 + 28 (allocation, statics, interface call)"u8);
+            int first = ServiceLauncher.SlotCount;
+            int slot = ServiceLauncher.LoadByName("hello"u8);
+            True(ref t, slot >= 0 && ServiceLauncher.Start(slot), "loaded and started"u8);
+            ServiceLauncher.WaitForAll(first);
+            Equal(ref t, 58, ServiceLauncher.StatusOf(slot), "its Main returned 30 + 28 (allocation, statics, interface call)"u8);
             Equal(ref t, anonymous, Memory.PhysicalMemory.FramesFor(Memory.FramePurpose.Anonymous), "its memory was returned"u8);
         }
 

@@ -16,7 +16,7 @@ namespace Microkernel.Tests
         /// <summary>Mirrors the table in user-programs.asm.</summary>
         private enum Program
         {
-            Hello, NullDereference, Privileged, ReadKernel, BadPointers, MapUseUnmap, ExecuteStack, WriteOwnCode, Spin,
+            Hello, NullDereference, Privileged, ReadKernel, BadPointers, MapUseUnmap, ExecuteStack, WriteOwnCode, Spin, BadHandles,
         }
 
         internal static void Register()
@@ -26,6 +26,7 @@ namespace Microkernel.Tests
             TestRegistry.Add("proc/user-bad-syscall-arguments", &BadArguments);
             TestRegistry.Add("proc/user-map-syscalls", &MapSyscalls);
             TestRegistry.Add("proc/user-timer-interrupts-in-ring3", &TimerInRing3);
+            TestRegistry.Add("proc/user-bad-handles", &BadHandles);
         }
 
         private const ulong CodeAddress = AddressSpace.UserLowest + 0x40_0000;
@@ -110,6 +111,12 @@ namespace Microkernel.Tests
             ulong anonymous = PhysicalMemory.FramesFor(FramePurpose.Anonymous);
             Equal(ref t, UserMode.FaultBase - InterruptVectors.PageFault, Run(ref t, Program.MapUseUnmap), "used mapped memory, then faulted after unmap"u8);
             Equal(ref t, anonymous, PhysicalMemory.FramesFor(FramePurpose.Anonymous), "every frame returned"u8);
+        }
+
+        private static void BadHandles(ref TestResult t)
+        {
+            // A program that is not a service has no handles at all: every one is bad.
+            Equal(ref t, -3 * SystemCalls.EBADF, Run(ref t, Program.BadHandles), "wait/notify on unknown handles return EBADF"u8);
         }
 
         private static void TimerInRing3(ref TestResult t)

@@ -144,6 +144,7 @@ program_table:
     dq user_execute_stack_start, user_execute_stack_end
     dq user_write_own_code_start, user_write_own_code_end
     dq user_spin_start, user_spin_end
+    dq user_bad_handles_start, user_bad_handles_end
 program_count equ ($ - program_table) / 16
 
 section .text
@@ -163,3 +164,25 @@ mk_user_program:
 .none:
     xor eax, eax
     ret
+
+section .rodata
+; wait and notify on handles that do not exist: each must return -EBADF (-9).
+global user_bad_handles_start, user_bad_handles_end
+user_bad_handles_start:
+    mov edi, 5
+    mov eax, 7
+    syscall
+    mov rbx, rax
+    xor edi, edi
+    mov eax, 8
+    syscall
+    add rbx, rax
+    mov rdi, 0xFFFFFFFFFFFF
+    mov eax, 7
+    syscall
+    add rbx, rax
+    mov rdi, rbx
+    xor eax, eax
+    syscall
+    ud2
+user_bad_handles_end:

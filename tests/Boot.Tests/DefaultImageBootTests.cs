@@ -43,11 +43,16 @@ public sealed class DefaultImageBootTests
             Assert.Matches(ReadyLine.Shape(), ready);
 
             ReadyLine summary = ReadyLine.TryParse(ready)!;
-            // The default image carries one service (hello), started before ready.
-            Assert.Equal(1, summary.Services);
-            Assert.Single(run.Lines, line => System.Text.RegularExpressions.Regex.IsMatch(line, @"^\[info\] proc: service hello pid=1 base=0x[0-9a-f]{16}$"));
+            // The default image carries three services, each started in its own address
+            // space before ready; the echo pair talks over a channel.
+            Assert.Equal(3, summary.Services);
+            foreach (string service in new[] { "echo-client", "echo-server", "hello" })
+                Assert.Single(run.Lines, line => System.Text.RegularExpressions.Regex.IsMatch(line, @"^\[info\] proc: service " + service + @" pid=\d+ base=0x[0-9a-f]{16}$"));
             Assert.Single(run.Lines, line => line.Contains("user: hello from a C# service in ring 3", StringComparison.Ordinal));
-            Assert.Single(run.Lines, line => line.EndsWith("service hello pid=1 exited with status 58", StringComparison.Ordinal));
+            Assert.Single(run.Lines, line => line.Contains("user: echo-client: 100 calls answered correctly", StringComparison.Ordinal));
+            Assert.Single(run.Lines, line => System.Text.RegularExpressions.Regex.IsMatch(line, @"service hello pid=\d+ exited with status 58$"));
+            Assert.Single(run.Lines, line => System.Text.RegularExpressions.Regex.IsMatch(line, @"service echo-client pid=\d+ exited with status 100$"));
+            Assert.Single(run.Lines, line => System.Text.RegularExpressions.Regex.IsMatch(line, @"service echo-server pid=\d+ exited with status 100$"));
             (long low, long high) = memory == "32M" ? (16 * MiB, 32 * MiB) : (3 * GiB + 512 * MiB, 4 * GiB);
             Assert.InRange(summary.FreeKib, low + 1, high - 1);
             Assert.InRange(summary.BootUs, 1, 4_999_999);

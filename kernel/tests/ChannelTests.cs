@@ -1,0 +1,44 @@
+using Microkernel.Process;
+using static Microkernel.Tests.Expect;
+
+namespace Microkernel.Tests
+{
+    /// <summary>Services talking over kernel channels, and what happens when a peer is gone.</summary>
+    internal static unsafe class ChannelTests
+    {
+        internal static void Register()
+        {
+            TestRegistry.Add("ipc/echo-services-over-a-channel", &EchoPair);
+            TestRegistry.Add("ipc/dead-peer-ends-waits-with-epipe", &DeadPeer);
+        }
+
+        private static void EchoPair(ref TestResult t)
+        {
+            int first = ServiceLauncher.SlotCount;
+            int client = ServiceLauncher.LoadByName("echo-client"u8);
+            int server = ServiceLauncher.LoadByName("echo-server"u8);
+            True(ref t, client >= 0 && server >= 0, "both services load"u8);
+            if (client < 0 || server < 0) return;
+            ulong anonymous = Memory.PhysicalMemory.FramesFor(Memory.FramePurpose.Anonymous);
+            True(ref t, ServiceLauncher.Connect(client, server), "a channel between them"u8);
+            True(ref t, ServiceLauncher.Start(server) && ServiceLauncher.Start(client), "both started"u8);
+            ServiceLauncher.WaitForAll(first);
+            Equal(ref t, 100, ServiceLauncher.StatusOf(client), "the client got 100 correct replies"u8);
+            Equal(ref t, 100, ServiceLauncher.StatusOf(server), "the server answered 100 calls, then saw its client go"u8);
+            True(ref t, Memory.PhysicalMemory.FramesFor(Memory.FramePurpose.Anonymous) <= anonymous, "their memory and the channel's pages came back"u8);
+        }
+
+        private static void DeadPeer(ref TestResult t)
+        {
+            int first = ServiceLauncher.SlotCount;
+            int client = ServiceLauncher.LoadByName("echo-client"u8);
+            if (client < 0) { True(ref t, false, "echo-client loads"u8); return; }
+            True(ref t, ServiceLauncher.ConnectToClosed(client), "a channel whose server is gone"u8);
+            ulong deadline = Arch.Cpu.ReadTsc() + 5 * Arch.TimeStampCounter.Hz;
+            ServiceLauncher.Start(client);
+            ServiceLauncher.WaitForAll(first);
+            True(ref t, Arch.Cpu.ReadTsc() < deadline, "the client did not hang"u8);
+            Equal(ref t, 0, ServiceLauncher.StatusOf(client), "every call failed cleanly (EPIPE), none succeeded"u8);
+        }
+    }
+}
