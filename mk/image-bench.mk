@@ -12,3 +12,11 @@ bench-memory-image: deps test-image image-bench-tool
 	@$(DOTNET) $(IMAGE_BENCH_DLL) --image $(OUT)/test.elf --bench memory --out $(ROOT)/bench/results/memory.json
 
 bench: bench-memory-image
+
+# Kernel figures: null system call, same-core typed call/reply over a channel, context
+# switch (bench/results/ipc-kernel.json).
+.PHONY: bench-kernel
+bench-kernel: deps test-image image-bench-tool
+	@$(DOTNET) $(IMAGE_BENCH_DLL) --image $(OUT)/test.elf --bench kernel --out $(ROOT)/bench/results/ipc-kernel.json
+
+bench: bench-kernel

@@ -14,11 +14,13 @@ ILC_FLAGS := --systemmodule:Microkernel.Runtime --targetos:linux --targetarch:x6
 RUNTIME_SOURCES := $(shell find $(ROOT)/runtime -name '*.cs' -not -path '*/obj/*') $(ROOT)/runtime/Runtime.csproj
 KERNEL_SOURCES := $(shell find $(ROOT)/kernel $(ROOT)/ipc -name '*.cs' -not -path '*/obj/*' -not -path '*/generator/*') $(ROOT)/kernel/Kernel.csproj
 ASM_SOURCES := $(ROOT)/boot/entry.asm $(ROOT)/runtime/native/runtime.asm $(wildcard $(ROOT)/kernel/arch/x86_64/*.asm)
-ASM_OBJECTS := $(patsubst $(ROOT)/%.asm,$(OUT)/asm/%.o,$(ASM_SOURCES)) $(OUT)/asm/services.o
+ASM_OBJECTS := $(patsubst $(ROOT)/%.asm,$(OUT)/asm/%.o,$(ASM_SOURCES))
 # Ring-3 test programs exist only in the test image.
 TEST_ASM_OBJECTS := $(patsubst $(ROOT)/%.asm,$(OUT)/asm/%.o,$(wildcard $(ROOT)/kernel/tests/*.asm))
-$(OUT)/test.elf: EXTRA_OBJECTS := $(TEST_ASM_OBJECTS)
-$(OUT)/test.elf: $(TEST_ASM_OBJECTS)
+$(OUT)/test.elf: EXTRA_OBJECTS := $(TEST_ASM_OBJECTS) $(OUT)/asm/services-test.o
+$(OUT)/test.elf: $(TEST_ASM_OBJECTS) $(OUT)/asm/services-test.o
+$(OUT)/default.elf $(OUT)/default-pvh.elf: EXTRA_OBJECTS := $(OUT)/asm/services-default.o
+$(OUT)/default.elf $(OUT)/default-pvh.elf: $(OUT)/asm/services-default.o
 
 .PHONY: image test-image restore-ilc tools-check
 # default-pvh.elf is the same kernel without the multiboot header, so QEMU (which tries
@@ -56,7 +58,7 @@ $(OUT)/native/%.o: $(OUT)/il/%/Microkernel.Kernel.dll
 $(OUT)/%-pvh.elf: $(OUT)/native/%.o $(ASM_OBJECTS) $(ROOT)/boot/kernel-pvh.ld
 	@echo "  LD      $@"
 	@$(LD_LLD) -T $(ROOT)/boot/kernel-pvh.ld -nostdlib -static --no-pie -z max-page-size=4096 \
-		-o $@ $(ASM_OBJECTS) $<
+		-o $@ $(ASM_OBJECTS) $(EXTRA_OBJECTS) $<
 
 $(OUT)/%.elf: $(OUT)/native/%.o $(ASM_OBJECTS) $(ROOT)/boot/kernel.ld
 	@echo "  LD      $@"
@@ -66,4 +68,4 @@ $(OUT)/%.elf: $(OUT)/native/%.o $(ASM_OBJECTS) $(ROOT)/boot/kernel.ld
 	@echo "  IMAGE   $@: $$(stat -c %s $@) bytes, $$(stat -c %s $(@:.elf=.stripped.elf)) stripped"
 
 # Keep the intermediate objects: they are what makes the next build incremental.
-.SECONDARY: $(OUT)/native/default.o $(OUT)/native/test.o $(filter-out $(OUT)/asm/services.o,$(ASM_OBJECTS)) $(TEST_ASM_OBJECTS)
+.SECONDARY: $(OUT)/native/default.o $(OUT)/native/test.o $(ASM_OBJECTS) $(TEST_ASM_OBJECTS)

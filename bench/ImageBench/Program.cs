@@ -7,11 +7,14 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-// Usage: ImageBench --image out/test.elf --bench memory --out bench/results/memory.json
+// Usage: ImageBench --image out/test.elf --bench memory|kernel --out bench/results/X.json
 // Boots the image twice under QEMU TCG with `-append bench=NAME`: once on the wall-clock
 // TSC and once with `-icount shift=0`, where one TSC tick is one guest instruction and
-// the figures repeat exactly. Writes {"image": {"accel": "tcg", "tsc_ticks": {...},
-// "icount_instructions": {...}}} into the output file, keeping its other keys.
+// the figures repeat exactly. memory: writes {"image": {"accel", "tsc_ticks",
+// "icount_instructions"}} into the file, keeping its other keys. kernel: writes the
+// TCG medians as top-level keys (null_syscall_ticks, call_reply_ticks,
+// context_switch_ticks), "accel", the call/reply to null-syscall ratio for both runs,
+// and "icount_instructions".
 string image = Arg("--image") ?? "out/test.elf";
 string bench = Arg("--bench") ?? "memory";
 string output = Arg("--out") ?? $"bench/results/{bench}.json";
@@ -25,13 +28,23 @@ if (ticks.Count == 0 || instructions.Count == 0)
 }
 
 JsonObject root = (File.Exists(output) ? JsonNode.Parse(File.ReadAllText(output)) as JsonObject : null) ?? new JsonObject();
-var section = new JsonObject
+if (bench == "kernel")
 {
-    ["accel"] = "tcg",
-    ["tsc_ticks"] = ToJson(ticks),
-    ["icount_instructions"] = ToJson(instructions),
-};
-root["image"] = section;
+    root = new JsonObject { ["accel"] = "tcg" };
+    foreach (var (k, v) in ticks) root[k] = v;
+    root["call_reply_over_null_syscall"] = Ratio(ticks, "call_reply_ticks", "null_syscall_ticks");
+    root["icount_instructions"] = ToJson(instructions);
+    root["icount_call_reply_over_null_syscall"] = Ratio(instructions, "call_reply_ticks", "null_syscall_ticks");
+}
+else
+{
+    root["image"] = new JsonObject
+    {
+        ["accel"] = "tcg",
+        ["tsc_ticks"] = ToJson(ticks),
+        ["icount_instructions"] = ToJson(instructions),
+    };
+}
 Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
 File.WriteAllText(output, root.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
 
@@ -46,6 +59,10 @@ string? Arg(string name)
     int i = Array.IndexOf(args, name);
     return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
 }
+
+static double Ratio(Dictionary<string, ulong> figures, string numerator, string denominator) =>
+    figures.TryGetValue(numerator, out ulong n) && figures.TryGetValue(denominator, out ulong d) && d != 0
+        ? Math.Round((double)n / d, 2) : 0;
 
 static JsonObject ToJson(Dictionary<string, ulong> figures)
 {
@@ -74,9 +91,11 @@ static Dictionary<string, ulong> Run(string image, string bench, bool icount)
     while ((line = qemu.StandardOutput.ReadLine()) != null)
     {
         line = line.TrimEnd('\r');
-        if (line.StartsWith("bench: ", StringComparison.Ordinal))
+        // Kernel lines are "bench: k=v"; lines a service logs arrive as "[info] user: bench: k=v".
+        int at = line.IndexOf("bench: ", StringComparison.Ordinal);
+        if (at >= 0 && (at == 0 || line.StartsWith("[info] user: ", StringComparison.Ordinal)))
         {
-            string[] pair = line["bench: ".Length..].Split('=', 2);
+            string[] pair = line[(at + "bench: ".Length)..].Split('=', 2);
             if (pair.Length == 2 && ulong.TryParse(pair[1], NumberStyles.None, CultureInfo.InvariantCulture, out ulong value))
                 figures[pair[0]] = value;
         }

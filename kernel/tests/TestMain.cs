@@ -30,6 +30,7 @@ namespace Microkernel.Tests
             if (CommandLineSettings.Current.TryGet("bench"u8, out System.ReadOnlySpan<byte> benchmark))
             {
                 if (benchmark.SequenceEqual("memory"u8)) MemoryBenchmarks.Run();
+                else if (benchmark.SequenceEqual("kernel"u8)) KernelBenchmarks.Run();
                 else Log.Write(LogLevel.Error, "bench"u8, "unknown benchmark"u8);
                 DebugExit.Exit(DebugExit.Success);
                 return;

@@ -37,6 +37,13 @@ namespace Microkernel.UserRuntime
         /// <summary>Wakes the channel's peer; 0, or -EPIPE when it is gone.</summary>
         public static long Notify(ulong handle) => Raw(8, handle, 0, 0, 0);
 
+        /// <summary>Does nothing in the kernel: the cost of the round trip itself.</summary>
+        public static long Null() => Raw(9, 0, 0, 0, 0);
+
+        /// <summary>The time-stamp counter, read in ring 3.</summary>
+        [DllImport("*", EntryPoint = "mk_user_rdtsc"), SuppressGCTransition]
+        public static extern ulong ReadTsc();
+
         /// <summary>Gives up the CPU.</summary>
         public static long Yield() => Raw(6, 0, 0, 0, 0);
 

@@ -4,7 +4,7 @@ default rel
 section .text
 
 extern mk_service_start
-global _start, mk_user_syscall
+global _start, mk_user_syscall, mk_user_rdtsc
 
 ; Entry from the kernel: rsp = top of the stack; rdi, rsi, rdx = start-up arguments
 ; (StartupArguments.cs), passed on unchanged. Align as a call would, never return.
@@ -13,6 +13,13 @@ _start:
     xor ebp, ebp
     call mk_service_start
     ud2
+
+; ulong mk_user_rdtsc(): the TSC (allowed in ring 3: CR4.TSD is clear).
+mk_user_rdtsc:
+    rdtsc
+    shl rdx, 32
+    or rax, rdx
+    ret
 
 ; long mk_user_syscall(ulong number, ulong a0, ulong a1, ulong a2, ulong a3):
 ; System V arguments in, the kernel's syscall ABI out (rax = number, rdi.. = args,

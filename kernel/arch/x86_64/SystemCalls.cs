@@ -31,8 +31,10 @@ namespace Microkernel.Arch
             Wait = 7,
             /// <summary>notify(handle): wakes the channel's peer (or leaves it a notification).</summary>
             Notify = 8,
+            /// <summary>null(): does nothing; measures the round trip itself.</summary>
+            Null = 9,
             /// <summary>Number of calls.</summary>
-            Count = 9,
+            Count = 10,
         }
 
         // Linux errno values, negated in results.
@@ -80,6 +82,7 @@ namespace Microkernel.Arch
                 case Number.Yield: Process.Threads.Yield(); return 0;
                 case Number.Wait: return Wait(frame->Rdi);
                 case Number.Notify: return Notify(frame->Rdi);
+                case Number.Null: return 0;
                 default: return -ENOSYS;
             }
         }
