@@ -27,6 +27,14 @@ namespace Microkernel.Tests
                 return;
             }
 
+            // power=off|reboot: the power paths themselves, for the host's boot tests.
+            if (CommandLineSettings.Current.Is("power"u8, "off"u8)) PowerControl.PowerOff();
+            if (CommandLineSettings.Current.Is("power"u8, "reboot"u8))
+            {
+                Log.Write(LogLevel.Info, "power"u8, "rebooting"u8);
+                PowerControl.Reboot();
+            }
+
             if (CommandLineSettings.Current.TryGet("bench"u8, out System.ReadOnlySpan<byte> benchmark))
             {
                 if (benchmark.SequenceEqual("memory"u8)) MemoryBenchmarks.Run();
