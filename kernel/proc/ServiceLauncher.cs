@@ -10,12 +10,18 @@ namespace Microkernel.Process
     /// <summary>Starts services as processes, each with its own address space and thread,
     /// grants channels between them, and waits for them to finish.</summary>
     /// <remarks>Partial supervisor: the grants are fixed here (echo-client ↔ echo-server)
-    /// until the manifest names them, services run to their exit, and a service that
-    /// faults is reported, not restarted. Logs <c>service NAME pid=N base=0xADDR</c> per
-    /// start and <c>service NAME pid=N exited with status S</c> per end.</remarks>
+    /// until the manifest names them. A service without channels that ends by a fault or
+    /// a throw is restarted from its image, at a new random base, up to
+    /// <see cref="MaxRestarts"/> times with a doubling back-off, and told its restart
+    /// count; a service holding channels is not restarted (its peers saw EPIPE). Logs
+    /// <c>service NAME pid=N base=0xADDR</c> per start and
+    /// <c>service NAME pid=N exited with status S</c> per end.</remarks>
     internal static class ServiceLauncher
     {
         private const int MaxProcesses = 16;
+
+        /// <summary>Restarts of one service before the launcher gives up on it.</summary>
+        internal const int MaxRestarts = 3;
 
         private struct Slot
         {
@@ -23,6 +29,10 @@ namespace Microkernel.Process
             internal LoadedService Image;
             internal ulong Argument0, Argument1, Argument2;
             internal int NameIndex;
+            internal int Restarts;
+            internal bool HasChannels;
+            /// <summary>The thread is done: the service ended and will not be restarted.</summary>
+            internal bool Finished;
         }
 
         private static readonly Slot[] s_slots = new Slot[MaxProcesses];
@@ -104,6 +114,7 @@ namespace Microkernel.Process
             s_slots[slot].Argument0 = (ulong)handle;
             s_slots[slot].Argument1 = Channel.UserAddress;
             s_slots[slot].Argument2 = (ulong)side;
+            s_slots[slot].HasChannels = true;
             return true;
         }
 
@@ -132,7 +143,7 @@ namespace Microkernel.Process
                 Threads.RunReadyThreads();
                 bool allExited = true;
                 for (int slot = firstSlot; slot < s_count; slot++)
-                    if (!s_slots[slot].Process!.Exited) allExited = false;
+                    if (!System.Threading.Volatile.Read(ref s_slots[slot].Finished)) allExited = false;
                 if (allExited) break;
                 Cpu.EnableInterruptsAndHalt();
             }
@@ -141,6 +152,9 @@ namespace Microkernel.Process
 
         /// <summary>The exit status of the process in <paramref name="slot"/>.</summary>
         internal static long StatusOf(int slot) => s_slots[slot].Process!.ExitStatus;
+
+        /// <summary>How many times the service in <paramref name="slot"/> was restarted.</summary>
+        internal static int RestartsOf(int slot) => s_slots[slot].Restarts;
 
         private static void Reap(int slot)
         {
@@ -157,7 +171,52 @@ namespace Microkernel.Process
         private static void ServiceThread(ulong slot)
         {
             ref Slot s = ref s_slots[(int)slot];
-            UserMode.Run(s.Image.Entry, s.Image.StackTop, s.Argument0, s.Argument1, s.Argument2);
+            while (true)
+            {
+                ulong argument2 = s.Argument2 | ((ulong)s.Restarts << 8);
+                long status = UserMode.Run(s.Image.Entry, s.Image.StackTop, s.Argument0, s.Argument1, argument2);
+                bool failed = status < 0;
+                if (!failed || s.HasChannels || s.Restarts == MaxRestarts || !Restart(ref s, status))
+                {
+                    System.Threading.Volatile.Write(ref s.Finished, true);
+                    return;
+                }
+            }
+        }
+
+        /// <summary>Reloads a failed service into a fresh address space after a back-off
+        /// of 2^restarts ticks; false when it cannot be reloaded.</summary>
+        private static bool Restart(ref Slot s, long status)
+        {
+            s.Restarts++;
+            ServiceImages.Get(s.NameIndex, out ReadOnlySpan<byte> name, out ReadOnlySpan<byte> elf);
+            ulong backoff = 1UL << s.Restarts;
+            LogLine line = Log.Begin(LogLevel.Warning, "proc"u8);
+            line.Text("service "u8); line.Text(name);
+            line.Text(" pid="u8); line.Decimal((long)s.Process!.Pid);
+            line.Text(" failed with status "u8); line.Decimal(status);
+            line.Text("; restart "u8); line.Decimal((long)s.Restarts);
+            line.Text(" of "u8); line.Decimal((long)MaxRestarts);
+            line.Text(" in "u8); line.Decimal(backoff);
+            line.Text(" ticks"u8);
+            line.End();
+            Threads.Sleep(backoff);
+
+            AddressSpace old = s.Image.Space;
+            if (!ServiceLoader.TryLoad(name, elf, out LoadedService image)) return false;
+            Threads.SwitchSpace(image.Space);
+            old.Destroy();
+            s.Image = image;
+            ServiceProcess process = new ServiceProcess(s_nextPid++, image.Space);
+            process.Thread = s.Process.Thread;
+            Threads.SetProcess(process.Thread, process);
+            s.Process = process;
+            line = Log.Begin(LogLevel.Info, "proc"u8);
+            line.Text("service "u8); line.Text(name);
+            line.Text(" pid="u8); line.Decimal((long)process.Pid);
+            line.Text(" base="u8); line.Address(image.Base);
+            line.End();
+            return true;
         }
     }
 }

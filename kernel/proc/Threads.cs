@@ -152,6 +152,16 @@ namespace Microkernel.Process
         /// <summary>The process the running thread belongs to, or null for kernel threads.</summary>
         internal static ServiceProcess? CurrentProcess => s_contexts[Current.Index].Process;
 
+        /// <summary>Moves the running thread to <paramref name="space"/> (a restarted
+        /// service's fresh address space) and loads it.</summary>
+        internal static void SwitchSpace(AddressSpace space)
+        {
+            bool interrupts = Enter();
+            s_contexts[Current.Index].Space = space;
+            space.Activate();
+            Leave(interrupts);
+        }
+
         /// <summary>Ties a thread to its process (for system calls and fault handling).</summary>
         internal static void SetProcess(ThreadId id, ServiceProcess process) => s_contexts[id.Index].Process = process;
 

@@ -10,6 +10,7 @@ namespace Microkernel.Tests
         {
             TestRegistry.Add("ipc/echo-services-over-a-channel", &EchoPair);
             TestRegistry.Add("ipc/dead-peer-ends-waits-with-epipe", &DeadPeer);
+            TestRegistry.Add("proc/faulting-service-restarted-while-others-run", &RestartWhileOthersRun);
         }
 
         private static void EchoPair(ref TestResult t)
@@ -26,6 +27,25 @@ namespace Microkernel.Tests
             Equal(ref t, 100, ServiceLauncher.StatusOf(client), "the client got 100 correct replies"u8);
             Equal(ref t, 100, ServiceLauncher.StatusOf(server), "the server answered 100 calls, then saw its client go"u8);
             True(ref t, Memory.PhysicalMemory.FramesFor(Memory.FramePurpose.Anonymous) <= anonymous, "their memory and the channel's pages came back"u8);
+        }
+
+        private static void RestartWhileOthersRun(ref TestResult t)
+        {
+            int first = ServiceLauncher.SlotCount;
+            int crasher = ServiceLauncher.LoadByName("crasher"u8);
+            int client = ServiceLauncher.LoadByName("echo-client"u8);
+            int server = ServiceLauncher.LoadByName("echo-server"u8);
+            True(ref t, crasher >= 0 && client >= 0 && server >= 0, "three services load"u8);
+            if (crasher < 0 || client < 0 || server < 0) return;
+            ServiceLauncher.Connect(client, server);
+            ServiceLauncher.Start(crasher);
+            ServiceLauncher.Start(server);
+            ServiceLauncher.Start(client);
+            ServiceLauncher.WaitForAll(first);
+            Equal(ref t, 3, ServiceLauncher.RestartsOf(crasher), "restarted after a page fault, a divide error and a throw"u8);
+            Equal(ref t, 3, ServiceLauncher.StatusOf(crasher), "its fourth run succeeded"u8);
+            Equal(ref t, 100, ServiceLauncher.StatusOf(client), "the echo pair kept working meanwhile"u8);
+            Equal(ref t, 0, ServiceLauncher.RestartsOf(client), "and was never restarted"u8);
         }
 
         private static void DeadPeer(ref TestResult t)

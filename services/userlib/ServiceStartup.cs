@@ -24,7 +24,8 @@ namespace Microkernel.UserRuntime
         {
             StartupArguments.ChannelHandle = a0;
             StartupArguments.ChannelAddress = a1;
-            StartupArguments.ChannelSide = a2;
+            StartupArguments.ChannelSide = a2 & 0xFF;
+            StartupArguments.RestartCount = a2 >> 8;
             RuntimeHooks.Install(&Arena.Allocate, &FailFast, &CurrentCpu);
             nint start, end;
             ModuleBounds(&start, &end);

@@ -9,7 +9,11 @@ namespace Microkernel.UserRuntime
         public static ulong ChannelHandle;
         /// <summary>User address of the channel's ring pages.</summary>
         public static ulong ChannelAddress;
-        /// <summary>0 = client end, 1 = server end.</summary>
+        /// <summary>0 = client end, 1 = server end (the low byte of the third argument).</summary>
         public static ulong ChannelSide;
+
+        /// <summary>How many times the launcher restarted this service before this run
+        /// (the third argument's upper bits).</summary>
+        public static ulong RestartCount;
     }
 }
