@@ -20,10 +20,21 @@ namespace Microkernel.Power
             ushort ich9 = Ich9PmBase();
             if (ich9 != 0) Cpu.OutWord((ushort)(ich9 + 4), 0x2000); // QEMU q35
             Cpu.OutWord(0x604, 0x2000);   // QEMU pc (PIIX4)
+            // The machine goes down asynchronously (a hypervisor handles the request on
+            // its own time): give it a moment before trying the next way or giving up.
+            WaitMilliseconds(500);
             Cpu.OutWord(0xB004, 0x2000);  // Bochs, older QEMU
             Cpu.OutWord(0x4004, 0x3400);  // VirtualBox
+            WaitMilliseconds(500);
             Log.Write(LogLevel.Error, "power"u8, "power off did not take effect; halting"u8);
             Cpu.HaltForever();
+        }
+
+        private static void WaitMilliseconds(ulong milliseconds)
+        {
+            ulong hz = TimeStampCounter.Hz == 0 ? 1_000_000_000 : TimeStampCounter.Hz;
+            ulong end = Cpu.ReadTsc() + hz / 1000 * milliseconds;
+            while (Cpu.ReadTsc() < end) Cpu.Pause();
         }
 
         /// <summary>The ICH9 LPC bridge's ACPI I/O base, or 0 when there is no ICH9.</summary>
