@@ -18,7 +18,9 @@ namespace Microkernel.Channels
     /// Invariants: the ring memory is owned by the channel, never by either address space
     /// (their mappings are of kind Device and are not freed on unmap); a notify is never
     /// lost: each side has a pending-notification count that a later wait consumes
-    /// without blocking (the rings' "sleeping" flags decide when to notify at all, so
+    /// without blocking; it is a flag, not a counter (one wake-up covers everything the
+    /// peer published before it; a peer that notifies in a loop cannot overflow it)
+    /// (the rings' "sleeping" flags decide when to notify at all, so
     /// the kernel is entered only when a ring is empty or a sleeper must be woken);
     /// once a side closes, the other side's waits return at once with EPIPE.
     /// </remarks>
@@ -81,7 +83,7 @@ namespace Microkernel.Channels
         internal ulong Notify(ChannelSide from)
         {
             ChannelSide peer = Peer(from);
-            if (peer == ChannelSide.Client) _pendingClient++; else _pendingServer++;
+            if (peer == ChannelSide.Client) _pendingClient = 1; else _pendingServer = 1;
             return WaitKey(peer);
         }
 

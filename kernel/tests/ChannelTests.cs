@@ -11,6 +11,7 @@ namespace Microkernel.Tests
             TestRegistry.Add("ipc/echo-services-over-a-channel", &EchoPair);
             TestRegistry.Add("ipc/dead-peer-ends-waits-with-epipe", &DeadPeer);
             TestRegistry.Add("proc/faulting-service-restarted-while-others-run", &RestartWhileOthersRun);
+            TestRegistry.Add("ipc/flooded-channel-contained", &Flood);
         }
 
         private static void EchoPair(ref TestResult t)
@@ -46,6 +47,27 @@ namespace Microkernel.Tests
             Equal(ref t, 3, ServiceLauncher.StatusOf(crasher), "its fourth run succeeded"u8);
             Equal(ref t, 100, ServiceLauncher.StatusOf(client), "the echo pair kept working meanwhile"u8);
             Equal(ref t, 0, ServiceLauncher.RestartsOf(client), "and was never restarted"u8);
+        }
+
+        private static void Flood(ref TestResult t)
+        {
+            int first = ServiceLauncher.SlotCount;
+            int flooder = ServiceLauncher.LoadByName("flooder"u8);
+            int server = ServiceLauncher.LoadByName("echo-server"u8);
+            int client = ServiceLauncher.LoadByName("echo-client"u8);
+            int peer = ServiceLauncher.LoadByName("echo-server"u8);
+            True(ref t, flooder >= 0 && server >= 0 && client >= 0 && peer >= 0, "services load"u8);
+            if (flooder < 0 || server < 0 || client < 0 || peer < 0) return;
+            ServiceLauncher.Connect(flooder, server);
+            ServiceLauncher.Connect(client, peer);
+            ServiceLauncher.Start(server);
+            ServiceLauncher.Start(peer);
+            ServiceLauncher.Start(flooder);
+            ServiceLauncher.Start(client);
+            ServiceLauncher.WaitForAll(first);
+            True(ref t, ServiceLauncher.StatusOf(flooder) > 10, "the flooder filled its ring and stopped at Full"u8);
+            Equal(ref t, 0, ServiceLauncher.StatusOf(server), "its server answered none of the garbage and ended when the flooder went"u8);
+            Equal(ref t, 100, ServiceLauncher.StatusOf(client), "another pair kept working meanwhile"u8);
         }
 
         private static void DeadPeer(ref TestResult t)
