@@ -107,30 +107,8 @@ namespace Microkernel.Memory
             return status;
         }
 
-        /// <summary>Records frames taken straight from <see cref="Frames"/> under the caller's own discipline.</summary>
-        internal static void CountAllocation(FramePurpose purpose, ulong frames)
-        {
-            bool interrupts = s_lock.Acquire();
-            s_byPurpose[(int)purpose] += frames;
-            s_lock.Release(interrupts);
-        }
-
-        internal static void CountRelease(FramePurpose purpose, ulong frames)
-        {
-            bool interrupts = s_lock.Acquire();
-            s_byPurpose[(int)purpose] -= frames;
-            s_lock.Release(interrupts);
-        }
-
         /// <summary>Frames currently held for <paramref name="purpose"/>.</summary>
         internal static ulong FramesFor(FramePurpose purpose) => s_byPurpose[(int)purpose];
-
-        /// <summary>Contiguous, frame-aligned memory for the heap's growth; 0 when none.</summary>
-        internal static ulong TakeContiguous(ulong bytes)
-        {
-            ulong frames = (bytes + FrameAllocator.FrameSize - 1) / FrameAllocator.FrameSize;
-            return TryAllocateContiguous(FramePurpose.KernelHeap, frames, 1, out ulong address) ? address : 0;
-        }
 
         /// <summary>Free RAM in KiB.</summary>
         internal static ulong FreeKib => Frames.FreeFrames * (FrameAllocator.FrameSize / 1024);

@@ -34,7 +34,6 @@ namespace Microkernel.Arch
         [DllImport("*", EntryPoint = "mk_sti_hlt"), SuppressGCTransition] internal static extern void EnableInterruptsAndHalt();
         [DllImport("*", EntryPoint = "mk_pause"), SuppressGCTransition] internal static extern void Pause();
         [DllImport("*", EntryPoint = "mk_rdrand64"), SuppressGCTransition] internal static extern bool RdRand64(ulong* value);
-        [DllImport("*", EntryPoint = "mk_rdseed64"), SuppressGCTransition] internal static extern bool RdSeed64(ulong* value);
         [DllImport("*", EntryPoint = "mk_int3"), SuppressGCTransition] internal static extern void Breakpoint();
         [DllImport("*", EntryPoint = "mk_ud2"), SuppressGCTransition] internal static extern void InvalidOpcode();
         [DllImport("*", EntryPoint = "mk_here"), SuppressGCTransition] internal static extern ulong Here();

@@ -100,8 +100,6 @@ namespace Microkernel.Arch
         /// <summary>Where TSS.rsp0 lives (mk_run_user writes it directly).</summary>
         internal static ulong Rsp0Address => (ulong)Unsafe.AsPointer(ref s_tss.Rsp0);
 
-        internal static ulong DoubleFaultStackBottom => (ulong)Unsafe.AsPointer(ref s_doubleFaultStack);
-
         private static ulong StackTop(ref IstStack stack) => ((ulong)Unsafe.AsPointer(ref stack) + IstStackSize) & ~15UL;
     }
 }

@@ -21,19 +21,11 @@ namespace Microkernel.Arch
         /// <summary>The last fault that ended a program.</summary>
         internal static ulong LastFaultVector, LastFaultRip, LastFaultAddress, LastFaultError;
 
-        private static bool s_running;
-
-        /// <summary>True while user code runs (or is in a system call).</summary>
-        internal static bool Running => s_running;
-
         /// <summary>Runs from <paramref name="rip"/> with stack <paramref name="rsp"/>; returns
         /// the exit status, or <see cref="FaultBase"/> - vector when a fault ended it.</summary>
         internal static long Run(ulong rip, ulong rsp, ulong a0 = 0, ulong a1 = 0, ulong a2 = 0)
         {
-            s_running = true;
-            long status = RunUser(rip, rsp, a0, a1, a2);
-            s_running = false;
-            return status;
+            return RunUser(rip, rsp, a0, a1, a2);
         }
 
         /// <summary>Ends the running program with <paramref name="status"/> (exit call).</summary>

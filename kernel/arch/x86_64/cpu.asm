@@ -154,16 +154,6 @@ FUNC mk_rdrand64
     xor eax, eax
     ret
 
-FUNC mk_rdseed64
-    rdseed rax
-    jnc .fail
-    mov [rdi], rax
-    mov eax, 1
-    ret
-.fail:
-    xor eax, eax
-    ret
-
 ; Used by the in-image crash tests: an instruction the tests deliberately fault on.
 FUNC mk_ud2
     ud2

@@ -16,7 +16,6 @@ namespace Internal.Runtime.CompilerHelpers
         [DoesNotReturn] public static void ThrowInvalidCastException() => throw new InvalidCastException();
         [DoesNotReturn] public static void ThrowArgumentException() => throw new ArgumentException();
         [DoesNotReturn] public static void ThrowArgumentOutOfRangeException() => throw new ArgumentOutOfRangeException();
-        [DoesNotReturn] public static void ThrowNotImplementedException() => throw new NotImplementedException();
         [DoesNotReturn] public static void ThrowFeatureBodyRemoved() => throw new NotSupportedException("This code was removed by the compiler.");
         [DoesNotReturn] public static void ThrowInvalidProgramException() => throw new InvalidOperationException("Invalid program.");
         [DoesNotReturn] public static void ThrowInvalidProgramExceptionWithArgument(int id, string methodName) => throw new InvalidOperationException("Invalid program.");
