@@ -34,31 +34,12 @@ namespace Microkernel.Services.EchoBenchmark
             for (int i = 0; i < Runs + 16; i++)
             {
                 ulong start = SystemCall.ReadTsc();
-                if (!Call(client, handle, i)) return 2;
+                if (!EchoCall.TryCall(client, handle, i, out _)) return 2;
                 ulong elapsed = SystemCall.ReadTsc() - start;
                 if (i >= 16) samples[i - 16] = elapsed; // the first calls warm the caches
             }
             Report("call_reply_ticks"u8, Median(samples, Runs));
             return 0;
-        }
-
-        private static bool Call(EchoClient client, ulong handle, long value)
-        {
-            if (client.TrySendEcho(new EchoRequest { Value = value }, out uint id) != CallStatus.Ok) return false;
-            if (client.Endpoint.Flush()) SystemCall.Notify(handle);
-            while (true)
-            {
-                CallStatus status = client.Endpoint.TryReceive(out ReplyMessage reply);
-                if (status == CallStatus.Ok) return reply.RequestId == id;
-                if (status != CallStatus.NoReply) return false;
-                if (client.Endpoint.PrepareToSleep() == RingStatus.Empty)
-                {
-                    long waited = SystemCall.Wait(handle);
-                    client.Endpoint.ClearSleeping();
-                    if (waited < 0) return false;
-                }
-                else client.Endpoint.ClearSleeping();
-            }
         }
 
         private static ulong Median(ulong* values, int count)
