@@ -19,14 +19,11 @@ namespace Microkernel.Services.Echo
         [UnmanagedCallersOnly(EntryPoint = "service_main")]
         private static int Main()
         {
-            ulong handle = StartupArguments.ChannelHandle;
-            if (handle == 0 || StartupArguments.ChannelSide != 1) return 1;
-            byte* region = (byte*)StartupArguments.ChannelAddress;
-            int ringBytes = SpscRing.RequiredBytes(8192);
-            int replyOffset = (ringBytes + 4095) & ~4095;
+            if (!StartInfo.TryGetChannel(0, out ChannelGrant channel) || !channel.IsServer) return 1;
+            ulong handle = channel.Handle;
             EchoServer handler = new EchoServer();
-            ServerEndpoint server = new ServerEndpoint(new SpscConsumer(region, ringBytes),
-                new SpscProducer(region + replyOffset, ringBytes), new EchoDispatcher(handler), 256, 256);
+            ServerEndpoint server = new ServerEndpoint(ChannelRings.IncomingRequests(in channel),
+                ChannelRings.OutgoingReplies(in channel), new EchoDispatcher(handler), 256, 256);
             SystemCall.Log("echo-server: serving"u8);
             while (true)
             {
