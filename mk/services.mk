@@ -45,8 +45,10 @@ DEFAULT_MANIFEST := $(OUT)/manifests/default.manifest.msgpack
 $(OUT)/services-default.asm: $(patsubst %,$(OUT)/services/%.elf,$(DEFAULT_IMAGE_SERVICES)) $(ROOT)/build/service-table.sh $(DEFAULT_MANIFEST)
 	@$(ROOT)/build/service-table.sh --manifest $(DEFAULT_MANIFEST) $(OUT)/services $(DEFAULT_IMAGE_SERVICES) > $@
 
-$(OUT)/services-test.asm: $(SERVICE_ELFS) $(ROOT)/build/service-table.sh
-	@$(ROOT)/build/service-table.sh $(OUT)/services $(TEST_IMAGE_SERVICES) > $@
+TEST_MANIFEST := $(OUT)/manifests/test.manifest.msgpack
+
+$(OUT)/services-test.asm: $(SERVICE_ELFS) $(ROOT)/build/service-table.sh $(TEST_MANIFEST)
+	@$(ROOT)/build/service-table.sh --manifest $(TEST_MANIFEST) $(OUT)/services $(TEST_IMAGE_SERVICES) > $@
 
 $(OUT)/asm/services-%.o: $(OUT)/services-%.asm
 	@mkdir -p $(dir $@)

@@ -10,11 +10,19 @@ namespace Microkernel.Services.Echo
     {
         private uint _calls;
 
+        /// <summary>The request value that makes the server fault (a null dereference) on
+        /// purpose: the restart tests use it to kill a server with calls in flight.</summary>
+        internal const long FaultInjectionValue = 0xDEAD;
+
         public EchoReply Echo(in EchoRequest request)
         {
+            if (request.Value == FaultInjectionValue) FaultOnPurpose(null);
             _calls++;
             return new EchoReply { Doubled = request.Value * 2, Calls = _calls };
         }
+
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+        private static void FaultOnPurpose(int* nowhere) => *nowhere = 1;
 
         [UnmanagedCallersOnly(EntryPoint = "service_main")]
         private static int Main()
