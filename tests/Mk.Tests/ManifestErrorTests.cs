@@ -10,7 +10,7 @@ namespace Mk.Tests;
 /// column and carry a useful hint.</summary>
 public sealed class ManifestErrorTests : System.IDisposable
 {
-    private readonly string _servicesRoot = Repository.FakeServicesRoot("echo-server", "echo-client", "hello", "crasher");
+    private readonly string _servicesRoot = Repository.FakeServicesRoot("echo-server", "echo-client", "hello", "crasher", "supervisor");
     private ServiceCatalog Catalog => ServiceCatalog.FromDirectory(_servicesRoot);
 
     public void Dispose() => Directory.Delete(_servicesRoot, true);
@@ -144,6 +144,24 @@ public sealed class ManifestErrorTests : System.IDisposable
         Assert.Equal("unknown service `echo-sever`", e.Message);
         Assert.StartsWith("did you mean `echo-server`?", e.Hint);
         Assert.DoesNotContain("not-a-service", e.Hint);
+    }
+
+    [Fact]
+    public void Limits_of_the_supervisors_reader_are_enforced()
+    {
+        IReadOnlyList<ManifestDiagnostic> errors = Errors($"name: x\nservices:\n  hello: {{}}\n  crasher:\n    after: [echo-server, echo-client, hello, a, b, c, d, e, f]\n");
+        Assert.Contains(errors, e => e.Message == "`crasher` lists more than 8 services in `after`" && e.Position == new SourcePosition(5, 61));
+    }
+
+    [Fact]
+    public void Supervisor_is_not_a_manifest_service()
+    {
+        ManifestDiagnostic e = Single("name: x\nservices:\n  supervisor: {}\n  hello: {}\n");
+        At(e, 3, 3);
+        Assert.Contains("started by the kernel", e.Message);
+        Assert.Equal("remove it from services", e.Hint);
+        ManifestDiagnostic unknown = Single("name: x\nservices:\n  helo: {}\n");
+        Assert.DoesNotContain("supervisor", unknown.Hint);
     }
 
     [Fact]

@@ -34,16 +34,19 @@ public class ShippedManifestTests
     }
 
     [Fact]
-    public void Test_image_carries_every_service_in_file_order()
+    public void Test_image_runs_the_supervisor_case_services()
     {
+        // kernel/tests/SupervisorTests.cs counts on exactly these: echo-server killed
+        // mid-call and restarted, echo-reconnect its client, crasher restarted 3 times.
         ImageManifest m = Load("test");
         Assert.Equal("test", m.Flavour);
         Assert.Equal(64u, m.MemoryMib);
-        Assert.Equal(new[] { "hello", "echo-client", "echo-server", "echo-bench", "crasher", "flooder" }, Order(m));
-        // Every real service (a services/ folder with a project) is in the test image.
-        Assert.Equal(Repository.RealServices.Names.OrderBy(n => n, System.StringComparer.Ordinal),
-            m.Services.Select(s => s.Name).OrderBy(n => n, System.StringComparer.Ordinal));
-        Assert.Equal(new[] { "echo-server" }, m.Services.Single(s => s.Name == "echo-client").Channels);
+        Assert.Equal(new[] { "echo-server", "echo-reconnect", "crasher", "hello" }, Order(m));
+        Assert.Equal(new[] { "echo-server" }, m.Services.Single(s => s.Name == "echo-reconnect").Channels);
+        ServiceSpec crasher = m.Services.Single(s => s.Name == "crasher");
+        Assert.Equal(RestartPolicy.OnFailure, crasher.Restart);
+        Assert.True(crasher.MaxRestarts >= 3);
+        Assert.True(m.Services.Single(s => s.Name == "echo-server").MaxRestarts >= 1);
     }
 
     [Fact]

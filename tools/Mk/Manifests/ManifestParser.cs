@@ -27,6 +27,18 @@ public static partial class ManifestParser
     private static readonly string[] ChannelKeys = { "to" };
     private static readonly string[] Flavours = { "default", "test" };
 
+    /// <summary>The service the kernel starts to run the manifest: never one of its services.</summary>
+    public const string SupervisorService = "supervisor";
+
+    /// <summary>Most services an image may list (the supervisor's reader refuses more).</summary>
+    public const int MaxServices = 24;
+
+    /// <summary>Most <c>after</c> entries, and most channels, one service may list.</summary>
+    public const int MaxLinks = 8;
+
+    /// <summary>Longest service name, in bytes.</summary>
+    public const int MaxServiceName = 31;
+
     /// <summary>Reads the manifest at <paramref name="path"/> (named in errors as given).</summary>
     /// <exception cref="MkException">The file cannot be read.</exception>
     public static ManifestParseResult Load(string path, ServiceCatalog catalog)
@@ -228,13 +240,23 @@ public static partial class ManifestParser
             var services = new List<RawService>();
             foreach ((YamlScalarNode key, YamlNode settings) in map.Entries)
             {
-                if (!_catalog.Contains(key.Value))
+                string[] names = _catalog.Names.Where(n => n != SupervisorService).ToArray();
+                if (key.Value == SupervisorService)
                 {
-                    string? near = NameSuggestion.Nearest(key.Value, _catalog.Names);
-                    string known = _catalog.Names.Count == 0 ? "none were found" : string.Join(", ", _catalog.Names);
+                    Error(key, "`supervisor` is started by the kernel to run this manifest; it is not one of its services",
+                        "remove it from services");
+                }
+                else if (!_catalog.Contains(key.Value))
+                {
+                    string? near = NameSuggestion.Nearest(key.Value, names);
+                    string known = names.Length == 0 ? "none were found" : string.Join(", ", names);
                     Error(key, $"unknown service `{key.Value}`",
                         (near is null ? "" : $"did you mean `{near}`? ") + $"services are the folders of services/ with a .csproj: {known}");
                 }
+                if (services.Count == MaxServices)
+                    Error(key, $"more than {MaxServices} services", "the supervisor runs at most 24 services an image; split the image");
+                if (System.Text.Encoding.UTF8.GetByteCount(key.Value) > MaxServiceName)
+                    Error(key, $"service name `{key.Value}` is longer than {MaxServiceName} bytes", "rename the service folder");
                 var service = new RawService { Name = key.Value, Key = key };
                 services.Add(service);
                 ReadServiceSettings(service, settings);
@@ -293,6 +315,11 @@ public static partial class ManifestParser
                     Error(item, $"`after` entries must be service names, not {item.KindName}", "write `after: [echo-server]`");
                     continue;
                 }
+                if (service.After.Count == MaxLinks)
+                {
+                    Error(item, $"`{service.Name}` lists more than {MaxLinks} services in `after`", "the supervisor reads at most 8");
+                    break;
+                }
                 if (service.After.Any(a => a.Value == name.Value))
                 {
                     Error(item, $"`{name.Value}` is listed twice in `after`", "remove the second one");
@@ -334,6 +361,11 @@ public static partial class ManifestParser
                     if (!channel.Entries.Any(e => e.Key.Value == "to"))
                         Error(channel, "a channel needs `to`, the service that serves it", "write `- to: echo-server`");
                     continue;
+                }
+                if (service.Channels.Count == MaxLinks)
+                {
+                    Error(to, $"`{service.Name}` opens more than {MaxLinks} channels", "the supervisor grants at most 8 a service");
+                    break;
                 }
                 if (service.Channels.Any(c => c.Value == to.Value))
                 {
