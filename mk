@@ -1,7 +1,6 @@
 #!/usr/bin/env bash
-# ./mk.sh VERB ...: runs the mk tool (tools/Mk). Builds it into out/tools/mk first when that
+# ./mk VERB ...: runs the mk tool (tools/Mk). Builds it into out/tools/mk first when that
 # build is missing or older than any of its sources (a find over tools/Mk, no dotnet call).
-# (It is meant to be ./mk; that name is taken by the Makefile fragments folder mk/ for now.)
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 out=$root/out/tools/mk
@@ -14,7 +13,7 @@ stale() {
 if stale; then
     mkdir -p "$out"
     exec 9>"$out/.lock"
-    flock 9               # two ./mk.sh at once: one builds, the other waits and reuses it
+    flock 9               # two ./mk at once: one builds, the other waits and reuses it
     if stale; then
         touch "$stamp.$$"     # sources edited during the build make the next run build again
         log=$out/build.log
