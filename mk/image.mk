@@ -12,7 +12,7 @@ ILC_FLAGS := --systemmodule:Microkernel.Runtime --targetos:linux --targetarch:x6
 	--noinlinetls --preinitstatics --generateunmanagedentrypoints:Microkernel.Runtime
 
 RUNTIME_SOURCES := $(shell find $(ROOT)/runtime -name '*.cs' -not -path '*/obj/*') $(ROOT)/runtime/Runtime.csproj
-KERNEL_SOURCES := $(shell find $(ROOT)/kernel $(ROOT)/ipc -name '*.cs' -not -path '*/obj/*' -not -path '*/generator/*') $(ROOT)/kernel/Kernel.csproj
+KERNEL_SOURCES := $(shell find $(ROOT)/kernel $(ROOT)/ipc $(ROOT)/abi -name '*.cs' -not -path '*/obj/*' -not -path '*/generator/*') $(ROOT)/kernel/Kernel.csproj
 ASM_SOURCES := $(ROOT)/boot/entry.asm $(ROOT)/runtime/native/runtime.asm $(wildcard $(ROOT)/kernel/arch/x86_64/*.asm)
 ASM_OBJECTS := $(patsubst $(ROOT)/%.asm,$(OUT)/asm/%.o,$(ASM_SOURCES))
 # Ring-3 test programs exist only in the test image.

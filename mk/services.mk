@@ -6,7 +6,7 @@
 
 SERVICE_NAMES := $(sort $(filter-out userlib,$(notdir $(patsubst %/,%,$(dir $(wildcard $(ROOT)/services/*/*.csproj))))))
 SERVICE_ELFS := $(patsubst %,$(OUT)/services/%.elf,$(SERVICE_NAMES))
-USERLIB_SOURCES := $(wildcard $(ROOT)/services/userlib/*.cs) $(ROOT)/services/Service.props
+USERLIB_SOURCES := $(wildcard $(ROOT)/services/userlib/*.cs) $(wildcard $(ROOT)/abi/*.cs) $(ROOT)/services/Service.props
 USER_ASM_OBJECT := $(OUT)/asm/services/userlib/user.o
 RUNTIME_ASM_OBJECT := $(OUT)/asm/runtime/native/runtime.o
 
@@ -38,14 +38,17 @@ $(OUT)/services/%.elf: $(OUT)/native/services/%.o $(USER_ASM_OBJECT) $(RUNTIME_A
 
 # The services each image carries: the default image what a user boots, the test image
 # everything (its suites and benchmarks start the ones they need).
-DEFAULT_IMAGE_SERVICES := echo-client echo-server hello
+DEFAULT_IMAGE_SERVICES := supervisor echo-client echo-server hello
 TEST_IMAGE_SERVICES := $(SERVICE_NAMES)
+DEFAULT_MANIFEST := $(OUT)/manifests/default.manifest.msgpack
 
-$(OUT)/services-default.asm: $(patsubst %,$(OUT)/services/%.elf,$(DEFAULT_IMAGE_SERVICES)) $(ROOT)/build/service-table.sh
-	@$(ROOT)/build/service-table.sh $(OUT)/services $(DEFAULT_IMAGE_SERVICES) > $@
+$(OUT)/services-default.asm: $(patsubst %,$(OUT)/services/%.elf,$(DEFAULT_IMAGE_SERVICES)) $(ROOT)/build/service-table.sh $(DEFAULT_MANIFEST)
+	@$(ROOT)/build/service-table.sh --manifest $(DEFAULT_MANIFEST) $(OUT)/services $(DEFAULT_IMAGE_SERVICES) > $@
 
-$(OUT)/services-test.asm: $(SERVICE_ELFS) $(ROOT)/build/service-table.sh
-	@$(ROOT)/build/service-table.sh $(OUT)/services $(TEST_IMAGE_SERVICES) > $@
+TEST_MANIFEST := $(OUT)/manifests/test.manifest.msgpack
+
+$(OUT)/services-test.asm: $(SERVICE_ELFS) $(ROOT)/build/service-table.sh $(TEST_MANIFEST)
+	@$(ROOT)/build/service-table.sh --manifest $(TEST_MANIFEST) $(OUT)/services $(TEST_IMAGE_SERVICES) > $@
 
 $(OUT)/asm/services-%.o: $(OUT)/services-%.asm
 	@mkdir -p $(dir $@)

@@ -16,7 +16,7 @@ namespace Microkernel.Init
     /// CPU tables (so faults are reports, not triple faults), then memory and time.</remarks>
     internal static unsafe class Kmain
     {
-        /// <summary>Services started; the supervisor issue fills this in.</summary>
+        /// <summary>Services the supervisor reported started (its debug(Ready) call).</summary>
         internal static int ServicesStarted = 0;
 
         private static BootInfo s_bootInfo;
@@ -66,8 +66,7 @@ namespace Microkernel.Init
 #if KERNEL_TESTS
             Tests.TestMain.Run(in s_bootInfo);
 #else
-            ServicesStarted = Process.ServiceLauncher.RunAll();
-            ReportReady();
+            Process.SupervisorLaunch.Start();
             Idle();
 #endif
         }
@@ -108,10 +107,23 @@ namespace Microkernel.Init
 
         private static uint CurrentCpu() => 0;
 
-        /// <summary>Nothing to run yet: sleep until the next interrupt, forever.</summary>
+        /// <summary>CPU 0's idle thread: runs whatever is ready; when nothing is, halts
+        /// until the next interrupt. The first time the system is idle after the
+        /// supervisor reported every service started, prints the ready line.</summary>
         private static void Idle()
         {
-            while (true) Cpu.EnableInterruptsAndHalt();
+            bool reported = false;
+            while (true)
+            {
+                Process.Threads.RunReadyThreads();
+                if (!reported && Process.ProcessCalls.ReadyServices >= 0)
+                {
+                    ServicesStarted = Process.ProcessCalls.ReadyServices;
+                    ReportReady();
+                    reported = true;
+                }
+                Cpu.EnableInterruptsAndHalt();
+            }
         }
     }
 }

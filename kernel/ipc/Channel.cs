@@ -17,7 +17,7 @@ namespace Microkernel.Channels
     /// <remarks>
     /// Invariants: the ring memory is owned by the channel, never by either address space
     /// (their mappings are of kind Device and are not freed on unmap); a notify is never
-    /// lost: each side has a pending-notification count that a later wait consumes
+    /// lost: each side has a pending notification that a later wait consumes
     /// without blocking; it is a flag, not a counter (one wake-up covers everything the
     /// peer published before it; a peer that notifies in a loop cannot overflow it)
     /// (the rings' "sleeping" flags decide when to notify at all, so
@@ -40,6 +40,7 @@ namespace Microkernel.Channels
         internal readonly ulong RegionPages;
         private int _pendingClient, _pendingServer;
         private bool _clientClosed, _serverClosed;
+        private Process.ServiceProcess? _clientOwner, _serverOwner;
 
         /// <summary>Byte offset of the reply ring in the region (the request ring is at 0).</summary>
         internal static int ReplyRingOffset => PageRound(SpscRing.RequiredBytes(RingCapacity));
@@ -100,6 +101,16 @@ namespace Microkernel.Channels
             if (!_clientClosed || !_serverClosed) return;
             for (ulong p = 0; p < RegionPages; p++) PhysicalMemory.Free(FramePurpose.Anonymous, Region + p * 4096);
         }
+
+        /// <summary>Records which process holds <paramref name="side"/> (null: nobody, or
+        /// the end closed), so a notify can also wake that process's wait(0).</summary>
+        internal void SetOwner(ChannelSide side, Process.ServiceProcess? owner)
+        {
+            if (side == ChannelSide.Client) _clientOwner = owner; else _serverOwner = owner;
+        }
+
+        /// <summary>The process holding <paramref name="side"/>, or null.</summary>
+        internal Process.ServiceProcess? OwnerOf(ChannelSide side) => side == ChannelSide.Client ? _clientOwner : _serverOwner;
 
         internal static ChannelSide Peer(ChannelSide side) => side == ChannelSide.Client ? ChannelSide.Server : ChannelSide.Client;
 

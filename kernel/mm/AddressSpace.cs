@@ -109,18 +109,20 @@ namespace Microkernel.Memory
         }
 
         /// <summary>Maps <paramref name="pages"/> frames starting at physical
-        /// <paramref name="physical"/> at the fixed <paramref name="address"/>, read+write,
-        /// no-execute. The frames stay their owner's (a channel): the area is of kind
-        /// Device, and unmapping it never frees them.</summary>
-        internal VmError MapShared(ulong address, ulong physical, ulong pages)
+        /// <paramref name="physical"/> at the fixed <paramref name="address"/>, read (and
+        /// write when <paramref name="writable"/>), never execute. The frames stay their
+        /// owner's (a channel, the kernel): the area is of kind Device, and unmapping it
+        /// never frees them.</summary>
+        internal VmError MapShared(ulong address, ulong physical, ulong pages, bool writable = true)
         {
+            VmProtection protection = writable ? VmProtection.Read | VmProtection.Write : VmProtection.Read;
             PageReleaser releaser = new PageReleaser(this);
-            VmError error = _map.Map(address, pages * 4096, VmProtection.Read | VmProtection.Write, VmAreaKind.Device,
+            VmError error = _map.Map(address, pages * 4096, protection, VmAreaKind.Device,
                 MapFlags.FixedNoReplace, 200, ref releaser, out _);
             if (error != VmError.None) return error;
             for (ulong i = 0; i < pages; i++)
             {
-                if (_tables.Map(address + i * 4096, physical + i * 4096, ToPageFlags(VmProtection.Read | VmProtection.Write)) != MapStatus.Ok)
+                if (_tables.Map(address + i * 4096, physical + i * 4096, ToPageFlags(protection)) != MapStatus.Ok)
                 {
                     Unmap(address, pages * 4096);
                     return VmError.ENOMEM;

@@ -1,3 +1,4 @@
+using System;
 using System.Runtime.InteropServices;
 
 namespace Microkernel.Process
@@ -7,6 +8,33 @@ namespace Microkernel.Process
     {
         [DllImport("*", EntryPoint = "mk_service_table_info"), SuppressGCTransition]
         private static extern void TableInfo(ulong* table, ulong* count);
+
+        [DllImport("*", EntryPoint = "mk_manifest_info"), SuppressGCTransition]
+        private static extern void ManifestInfo(ulong* address, ulong* length);
+
+        /// <summary>The image's compiled manifest (MessagePack, written by <c>./mk compose</c>
+        /// from images/NAME.yaml); empty when the image carries none.</summary>
+        internal static System.ReadOnlySpan<byte> Manifest
+        {
+            get
+            {
+                ulong address, length;
+                ManifestInfo(&address, &length);
+                return new System.ReadOnlySpan<byte>((void*)address, (int)length);
+            }
+        }
+
+        /// <summary>The index of the carried service called <paramref name="name"/>, or -1.</summary>
+        internal static int Find(System.ReadOnlySpan<byte> name)
+        {
+            int count = Count;
+            for (int i = 0; i < count; i++)
+            {
+                Get(i, out System.ReadOnlySpan<byte> candidate, out _);
+                if (candidate.SequenceEqual(name)) return i;
+            }
+            return -1;
+        }
 
 #pragma warning disable CS0649 // written by mk/services.mk's generated table, read here
         private struct Entry

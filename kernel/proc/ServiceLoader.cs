@@ -98,8 +98,13 @@ namespace Microkernel.Process
                 && space.Map(StackTop - StackBytes, StackBytes, VmProtection.Read | VmProtection.Write, MapFlags.FixedNoReplace, VmAreaKind.Stack, 101, out _) == VmError.None;
         }
 
+        /// <summary>Why the last refused load failed, as an errno: ENOEXEC for a malformed
+        /// ELF, ENOMEM when memory ran short.</summary>
+        internal static long LastError;
+
         private static bool Refuse(System.ReadOnlySpan<byte> name, ElfStatus status, System.ReadOnlySpan<byte> reason = default)
         {
+            LastError = status == ElfStatus.Ok ? Abi.Errno.ENOMEM : Abi.Errno.ENOEXEC;
             LogLine line = Log.Begin(LogLevel.Error, "loader"u8);
             line.Text("service "u8);
             line.Text(name);

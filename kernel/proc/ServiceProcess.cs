@@ -1,67 +1,320 @@
+using Microkernel.Abi;
 using Microkernel.Channels;
 using Microkernel.Memory;
+using Microkernel.Memory.Virtual;
 using Microkernel.Scheduling;
 
 namespace Microkernel.Process
 {
-    /// <summary>A running service: its address space, its thread, and its handles.</summary>
-    /// <remarks>Handles index a small fixed table; a handle names a channel end, so a
-    /// service reaches exactly the channels it was granted at start (handle 1 is the
-    /// first grant). Ending the process closes every handle: peers blocked in wait wake
-    /// with EPIPE, never hang.</remarks>
-    internal sealed class ServiceProcess
+    /// <summary>What a handle names.</summary>
+    internal enum HandleKind : byte
     {
-        internal const int MaxHandles = 8;
+        /// <summary>A free slot.</summary>
+        None = 0,
+        /// <summary>One end of a channel.</summary>
+        Channel = 1,
+        /// <summary>A child process (the supervisor's).</summary>
+        Process = 2,
+    }
 
-        private readonly Channel?[] _channels = new Channel?[MaxHandles];
-        private readonly ChannelSide[] _sides = new ChannelSide[MaxHandles];
+    /// <summary>A service process: its address space, its thread, its handles and its
+    /// start page.</summary>
+    /// <remarks>
+    /// Invariants: handles index a fixed table (0 is never valid); a channel end is held
+    /// by exactly one process at a time (granting moves it); every channel end a process
+    /// holds is mapped at its own slot address and listed in its start page; ending the
+    /// process closes every end it holds, so peers blocked in wait wake with EPIPE, never
+    /// hang; the address space outlives the thread until the parent reaps the process.
+    /// </remarks>
+    internal sealed unsafe class ServiceProcess
+    {
+        /// <summary>Handles per process (the start page holds at most this many channel entries).</summary>
+        internal const int MaxHandles = 32;
+        /// <summary>Address distance between consecutive channel mappings.</summary>
+        internal const ulong ChannelStride = 64 * 1024;
 
-        internal readonly int Pid;
-        internal readonly AddressSpace Space;
-        internal ThreadId Thread;
-        internal long ExitStatus;
-        internal bool Exited;
-
-        internal ServiceProcess(int pid, AddressSpace space)
+        private struct Handle
         {
-            Pid = pid;
-            Space = space;
+            internal HandleKind Kind;
+            internal ChannelSide Side;
+            internal bool ClosureReported;
+            internal int StartEntry;
+            internal Channel? Channel;
+            internal ServiceProcess? Process;
         }
 
-        /// <summary>Grants a channel end; returns the handle, or 0 when the table is full.</summary>
-        internal int Grant(Channel channel, ChannelSide side)
+        private readonly Handle[] _handles = new Handle[MaxHandles];
+        private readonly byte[] _name;
+        private int _channelEntries;
+        private ulong _startPage;
+
+        internal readonly int Pid;
+        internal AddressSpace Space;
+        internal LoadedService Image;
+        internal ThreadId Thread;
+        internal long ExitStatus;
+        internal bool Started, Exited, Reaped;
+        /// <summary>Who may wait for and restart this process (null for kernel-started ones).</summary>
+        internal ServiceProcess? Parent;
+        /// <summary>The supervisor may create processes and channels and grant them.</summary>
+        internal bool IsSupervisor;
+        /// <summary>A notification arrived on some end since the last wait(0).</summary>
+        internal bool AnyPending;
+
+        internal ServiceProcess(int pid, System.ReadOnlySpan<byte> name, in LoadedService image)
+        {
+            Pid = pid;
+            Space = image.Space;
+            Image = image;
+            _name = new byte[name.Length];
+            name.CopyTo(_name);
+        }
+
+        /// <summary>The service's name (its image's).</summary>
+        internal System.ReadOnlySpan<byte> Name => _name;
+
+        /// <summary>The key wait(0) blocks on.</summary>
+        internal ulong WaitAnyKey => 0xA11_0000_0000UL | (uint)Pid;
+
+        /// <summary>The key process_wait blocks on (children wake it when they end).</summary>
+        internal ulong ChildKey => 0xC41D_0000_0000UL | (uint)Pid;
+
+        /// <summary>Allocates and maps the read-only start page; false when memory is short.</summary>
+        internal bool MapStartPage(uint restarts)
+        {
+            if (!PhysicalMemory.TryAllocate(FramePurpose.Anonymous, out ulong frame)) return false;
+            new System.Span<byte>((void*)frame, 4096).Clear();
+            if (Space.MapShared(StartInfoLayout.Address, frame, 1, writable: false) != VmError.None)
+            {
+                PhysicalMemory.Free(FramePurpose.Anonymous, frame);
+                return false;
+            }
+            _startPage = frame;
+            byte* page = (byte*)frame;
+            *(uint*)page = StartInfoLayout.Magic;
+            *(uint*)(page + 4) = StartInfoLayout.Version;
+            *(uint*)(page + StartInfoLayout.RestartsOffset) = restarts;
+            *(uint*)(page + StartInfoLayout.PidOffset) = (uint)Pid;
+            *(uint*)(page + StartInfoLayout.FlagsOffset) = IsSupervisor ? StartInfoLayout.FlagSupervisor : 0;
+            CopyName(page + StartInfoLayout.NameOffset, _name);
+            return true;
+        }
+
+        /// <summary>Records where the image manifest is mapped (the supervisor's start page).</summary>
+        internal void SetManifest(ulong address, ulong length)
+        {
+            if (_startPage == 0) return;
+            *(ulong*)(_startPage + StartInfoLayout.ManifestAddressOffset) = address;
+            *(ulong*)(_startPage + StartInfoLayout.ManifestLengthOffset) = length;
+        }
+
+        /// <summary>Sets the restart count the service reads at start.</summary>
+        internal void SetRestarts(uint restarts)
+        {
+            if (_startPage != 0) *(uint*)(_startPage + StartInfoLayout.RestartsOffset) = restarts;
+        }
+
+        /// <summary>Adds a handle to a child process; 0 when the table is full.</summary>
+        internal int AddProcess(ServiceProcess child)
+        {
+            int h = FreeSlot();
+            if (h == 0) return 0;
+            _handles[h] = new Handle { Kind = HandleKind.Process, Process = child };
+            return h;
+        }
+
+        /// <summary>Adds a channel end the caller keeps (not mapped: the supervisor only
+        /// passes ends on); 0 when the table is full.</summary>
+        internal int AddUnmappedEnd(Channel channel, ChannelSide side)
+        {
+            int h = FreeSlot();
+            if (h == 0) return 0;
+            _handles[h] = new Handle { Kind = HandleKind.Channel, Channel = channel, Side = side, StartEntry = -1 };
+            channel.SetOwner(side, this);
+            return h;
+        }
+
+        /// <summary>Maps a channel end into this process and lists it in the start page
+        /// under <paramref name="peerName"/>. With <paramref name="replace"/> non-zero, the
+        /// end takes over that existing channel handle and its address (the old end is
+        /// closed and unmapped). Returns the handle, or a negated errno.</summary>
+        internal long GrantChannel(Channel channel, ChannelSide side, System.ReadOnlySpan<byte> peerName, int replace)
+        {
+            int h, entry;
+            if (replace != 0)
+            {
+                if ((uint)replace >= MaxHandles || _handles[replace].Kind != HandleKind.Channel || _handles[replace].StartEntry < 0)
+                    return -Errno.EBADF;
+                h = replace;
+                entry = _handles[h].StartEntry;
+                // Unmap before closing: closing may free the old rings' frames.
+                Space.Unmap(EntryAddress(entry), channel.RegionPages * 4096);
+                CloseEnd(h);
+            }
+            else
+            {
+                h = FreeSlot();
+                if (h == 0 || _channelEntries == StartInfoLayout.MaxEntries) return -Errno.EMFILE;
+                entry = _channelEntries;
+            }
+            if (Space.MapShared(EntryAddress(entry), channel.Region, channel.RegionPages, writable: true) != VmError.None)
+            {
+                if (replace != 0) _handles[h] = default;
+                return -Errno.ENOMEM;
+            }
+            if (replace == 0) _channelEntries++;
+            _handles[h] = new Handle { Kind = HandleKind.Channel, Channel = channel, Side = side, StartEntry = entry };
+            channel.SetOwner(side, this);
+            WriteEntry(entry, h, side, peerName);
+            // A replaced end may have a sleeper: give it a notification to look again.
+            channel.Notify(Channel.Peer(side));
+            AnyPending = true;
+            Threads.WakeOne(WaitAnyKey);
+            return h;
+        }
+
+        /// <summary>Where start entry <paramref name="entry"/>'s rings are mapped.</summary>
+        internal static ulong EntryAddress(int entry) => Channel.UserAddress + (ulong)entry * ChannelStride;
+
+        /// <summary>The channel end behind <paramref name="handle"/>, or null.</summary>
+        internal Channel? Resolve(ulong handle, out ChannelSide side)
+        {
+            side = ChannelSide.Client;
+            if (handle == 0 || handle >= MaxHandles || _handles[(int)handle].Kind != HandleKind.Channel) return null;
+            side = _handles[(int)handle].Side;
+            return _handles[(int)handle].Channel;
+        }
+
+        /// <summary>The child process behind <paramref name="handle"/>, or null.</summary>
+        internal ServiceProcess? ResolveProcess(ulong handle)
+        {
+            if (handle == 0 || handle >= MaxHandles || _handles[(int)handle].Kind != HandleKind.Process) return null;
+            return _handles[(int)handle].Process;
+        }
+
+        /// <summary>Takes a channel end out of this process's table (granting moves it).</summary>
+        internal Channel? TakeEnd(ulong handle, out ChannelSide side)
+        {
+            Channel? channel = Resolve(handle, out side);
+            if (channel == null) return null;
+            if (_handles[(int)handle].StartEntry >= 0) return null; // a mapped end stays where it is
+            _handles[(int)handle] = default;
+            return channel;
+        }
+
+        /// <summary>Closes one handle; false for a bad handle.</summary>
+        internal bool Close(ulong handle)
+        {
+            if (handle == 0 || handle >= MaxHandles || _handles[(int)handle].Kind == HandleKind.None) return false;
+            if (_handles[(int)handle].Kind == HandleKind.Channel) CloseEnd((int)handle);
+            _handles[(int)handle] = default;
+            return true;
+        }
+
+        /// <summary>wait(0)'s check: a channel whose peer closed and was not reported yet,
+        /// or 0.</summary>
+        internal int TakeUnreportedClosure()
         {
             for (int h = 1; h < MaxHandles; h++)
             {
-                if (_channels[h] != null) continue;
-                _channels[h] = channel;
-                _sides[h] = side;
+                ref Handle entry = ref _handles[h];
+                if (entry.Kind != HandleKind.Channel || entry.ClosureReported) continue;
+                if (!entry.Channel!.IsClosed(Channel.Peer(entry.Side))) continue;
+                entry.ClosureReported = true;
                 return h;
             }
             return 0;
         }
 
-        /// <summary>The channel end behind <paramref name="handle"/>, or null for a bad handle.</summary>
-        internal Channel? Resolve(ulong handle, out ChannelSide side)
+        /// <summary>Consumes every pending notification on every end; true if there was one.</summary>
+        internal bool TakeNotifications()
         {
-            side = ChannelSide.Client;
-            if (handle == 0 || handle >= MaxHandles) return null;
-            side = _sides[(int)handle];
-            return _channels[(int)handle];
+            bool any = AnyPending;
+            AnyPending = false;
+            for (int h = 1; h < MaxHandles; h++)
+                if (_handles[h].Kind == HandleKind.Channel && _handles[h].Channel!.TryConsumeNotification(_handles[h].Side)) any = true;
+            return any;
         }
 
-        /// <summary>Closes every handle; returns nothing, wakes every peer.</summary>
+        /// <summary>Child handles whose process has ended and is not reaped yet: the first, or 0.
+        /// <paramref name="live"/> counts children not reaped.</summary>
+        internal int FindEndedChild(ulong only, out int live)
+        {
+            live = 0;
+            int found = 0;
+            for (int h = 1; h < MaxHandles; h++)
+            {
+                if (_handles[h].Kind != HandleKind.Process || (only != 0 && (ulong)h != only)) continue;
+                ServiceProcess child = _handles[h].Process!;
+                if (child.Reaped || !child.Started) continue;
+                live++;
+                if (found == 0 && child.Exited && child.Thread.IsNone) found = h;
+            }
+            return found;
+        }
+
+        /// <summary>Handles in use (for the process dump).</summary>
+        internal int HandleCount()
+        {
+            int n = 0;
+            for (int h = 1; h < MaxHandles; h++) if (_handles[h].Kind != HandleKind.None) n++;
+            return n;
+        }
+
+        /// <summary>Closes every handle; peers wake with EPIPE.</summary>
         internal void CloseAll()
         {
             for (int h = 1; h < MaxHandles; h++)
             {
-                Channel? channel = _channels[h];
-                if (channel == null) continue;
-                ulong peerKey = channel.Close(_sides[h]);
-                Threads.WakeAllClosed(peerKey);
-                _channels[h] = null;
-                channel.ReleaseIfUnused();
+                if (_handles[h].Kind == HandleKind.Channel) CloseEnd(h);
+                _handles[h] = default;
             }
+        }
+
+        /// <summary>Frees the start page and the address space (after the thread ended).</summary>
+        internal void Release()
+        {
+            Space.Destroy();
+            if (_startPage != 0) PhysicalMemory.Free(FramePurpose.Anonymous, _startPage);
+            _startPage = 0;
+        }
+
+        private void CloseEnd(int h)
+        {
+            Channel channel = _handles[h].Channel!;
+            ChannelSide side = _handles[h].Side;
+            channel.SetOwner(side, null);
+            ulong peerKey = channel.Close(side);
+            Threads.WakeAllClosed(peerKey);
+            ServiceProcess? peer = channel.OwnerOf(Channel.Peer(side));
+            if (peer != null) Threads.WakeAllClosed(peer.WaitAnyKey);
+            channel.ReleaseIfUnused();
+        }
+
+        private int FreeSlot()
+        {
+            for (int h = 1; h < MaxHandles; h++) if (_handles[h].Kind == HandleKind.None) return h;
+            return 0;
+        }
+
+        private void WriteEntry(int entry, int handle, ChannelSide side, System.ReadOnlySpan<byte> peerName)
+        {
+            if (_startPage == 0) return;
+            byte* e = (byte*)_startPage + StartInfoLayout.EntriesOffset + entry * StartInfoLayout.EntryBytes;
+            *(ulong*)(e + StartInfoLayout.EntryHandle) = (ulong)handle;
+            *(ulong*)(e + StartInfoLayout.EntryAddress) = EntryAddress(entry);
+            *(uint*)(e + StartInfoLayout.EntrySide) = (uint)side;
+            *(uint*)(e + StartInfoLayout.EntryRingBytes) = (uint)Channel.RingRegionBytes;
+            *(uint*)(e + StartInfoLayout.EntryReplyOffset) = (uint)Channel.ReplyRingOffset;
+            *(uint*)(e + StartInfoLayout.EntryGeneration) += 1;
+            CopyName(e + StartInfoLayout.EntryPeerName, peerName);
+            *(uint*)((byte*)_startPage + StartInfoLayout.ChannelCountOffset) = (uint)_channelEntries;
+        }
+
+        private static void CopyName(byte* to, System.ReadOnlySpan<byte> name)
+        {
+            int n = System.Math.Min(name.Length, StartInfoLayout.NameBytes - 1);
+            for (int i = 0; i < StartInfoLayout.NameBytes; i++) to[i] = i < n ? name[i] : (byte)0;
         }
     }
 }

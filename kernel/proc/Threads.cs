@@ -162,6 +162,17 @@ namespace Microkernel.Process
             Leave(interrupts);
         }
 
+        /// <summary>Moves the running thread off its address space onto the kernel's own
+        /// tables (an ending process's thread, so its space can be destroyed).</summary>
+        internal static void LeaveSpace()
+        {
+            bool interrupts = Enter();
+            s_contexts[Current.Index].Space = null;
+            s_contexts[Current.Index].Process = null;
+            AddressSpace.ActivateKernel();
+            Leave(interrupts);
+        }
+
         /// <summary>Ties a thread to its process (for system calls and fault handling).</summary>
         internal static void SetProcess(ThreadId id, ServiceProcess process) => s_contexts[id.Index].Process = process;
 

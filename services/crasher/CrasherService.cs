@@ -5,7 +5,7 @@ using System.Runtime.InteropServices;
 namespace Microkernel.Services.Crasher
 {
     /// <summary>Run 0 dereferences null, run 1 divides by zero, run 2 throws; run 3 exits
-    /// with 3. The run number is StartupArguments.RestartCount.</summary>
+    /// with 3. The run number is StartInfo.RestartCount.</summary>
     internal static class CrasherService
     {
         private sealed class Node { internal int Value = 1; }
@@ -18,7 +18,7 @@ namespace Microkernel.Services.Crasher
         [UnmanagedCallersOnly(EntryPoint = "service_main")]
         private static int Main()
         {
-            ulong run = StartupArguments.RestartCount;
+            ulong run = StartInfo.RestartCount;
             if (run == 0) return Dereference(s_missing);
             if (run == 1) return 100 / s_zero;
             if (run == 2) throw new System.InvalidOperationException("crasher: third run fails on purpose");

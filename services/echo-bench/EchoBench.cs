@@ -25,12 +25,9 @@ namespace Microkernel.Services.EchoBenchmark
             }
             Report("null_syscall_ticks"u8, Median(samples, Runs));
 
-            ulong handle = StartupArguments.ChannelHandle;
-            if (handle == 0) return 1;
-            byte* region = (byte*)StartupArguments.ChannelAddress;
-            int ringBytes = SpscRing.RequiredBytes(8192);
-            int replyOffset = (ringBytes + 4095) & ~4095;
-            EchoClient client = new EchoClient(new SpscProducer(region, ringBytes), new SpscConsumer(region + replyOffset, ringBytes), 256, 8);
+            if (!StartInfo.TryGetChannel(0, out ChannelGrant channel) || channel.IsServer) return 1;
+            ulong handle = channel.Handle;
+            EchoClient client = new EchoClient(ChannelRings.Requests(in channel), ChannelRings.Replies(in channel), 256, 8);
             for (int i = 0; i < Runs + 16; i++)
             {
                 ulong start = SystemCall.ReadTsc();

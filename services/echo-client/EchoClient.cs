@@ -14,13 +14,9 @@ namespace Microkernel.Services.EchoCalls
         [UnmanagedCallersOnly(EntryPoint = "service_main")]
         private static int Main()
         {
-            ulong handle = StartupArguments.ChannelHandle;
-            if (handle == 0 || StartupArguments.ChannelSide != 0) return -1;
-            byte* region = (byte*)StartupArguments.ChannelAddress;
-            int ringBytes = SpscRing.RequiredBytes(8192);
-            int replyOffset = (ringBytes + 4095) & ~4095;
-            EchoClient client = new EchoClient(new SpscProducer(region, ringBytes),
-                new SpscConsumer(region + replyOffset, ringBytes), 256, 8);
+            if (!StartInfo.TryFindChannel("echo-server"u8, out ChannelGrant channel) || channel.IsServer) return -1;
+            ulong handle = channel.Handle;
+            EchoClient client = new EchoClient(ChannelRings.Requests(in channel), ChannelRings.Replies(in channel), 256, 8);
             int correct = 0;
             for (int i = 1; i <= Calls; i++)
             {

@@ -10,23 +10,28 @@ namespace Microkernel.Services.Echo
     {
         private uint _calls;
 
+        /// <summary>The request value that makes the server fault (a null dereference) on
+        /// purpose: the restart tests use it to kill a server with calls in flight.</summary>
+        internal const long FaultInjectionValue = 0xDEAD;
+
         public EchoReply Echo(in EchoRequest request)
         {
+            if (request.Value == FaultInjectionValue) FaultOnPurpose(null);
             _calls++;
             return new EchoReply { Doubled = request.Value * 2, Calls = _calls };
         }
 
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+        private static void FaultOnPurpose(int* nowhere) => *nowhere = 1;
+
         [UnmanagedCallersOnly(EntryPoint = "service_main")]
         private static int Main()
         {
-            ulong handle = StartupArguments.ChannelHandle;
-            if (handle == 0 || StartupArguments.ChannelSide != 1) return 1;
-            byte* region = (byte*)StartupArguments.ChannelAddress;
-            int ringBytes = SpscRing.RequiredBytes(8192);
-            int replyOffset = (ringBytes + 4095) & ~4095;
+            if (!StartInfo.TryGetChannel(0, out ChannelGrant channel) || !channel.IsServer) return 1;
+            ulong handle = channel.Handle;
             EchoServer handler = new EchoServer();
-            ServerEndpoint server = new ServerEndpoint(new SpscConsumer(region, ringBytes),
-                new SpscProducer(region + replyOffset, ringBytes), new EchoDispatcher(handler), 256, 256);
+            ServerEndpoint server = new ServerEndpoint(ChannelRings.IncomingRequests(in channel),
+                ChannelRings.OutgoingReplies(in channel), new EchoDispatcher(handler), 256, 256);
             SystemCall.Log("echo-server: serving"u8);
             while (true)
             {

@@ -12,11 +12,9 @@ namespace Microkernel.Services.Flooder
         [UnmanagedCallersOnly(EntryPoint = "service_main")]
         private static int Main()
         {
-            ulong handle = StartupArguments.ChannelHandle;
-            if (handle == 0) return -1;
-            byte* region = (byte*)StartupArguments.ChannelAddress;
-            int ringBytes = SpscRing.RequiredBytes(8192);
-            SpscProducer requests = new SpscProducer(region, ringBytes);
+            if (!StartInfo.TryGetChannel(0, out ChannelGrant channel) || channel.IsServer) return -1;
+            ulong handle = channel.Handle;
+            SpscProducer requests = new SpscProducer(channel.RequestRing, channel.RingBytes);
             System.Span<byte> garbage = stackalloc byte[200];
             for (int i = 0; i < garbage.Length; i++) garbage[i] = (byte)(i * 37);
             int accepted = 0;

@@ -3,8 +3,8 @@ using System.Runtime.InteropServices;
 
 namespace Microkernel.UserRuntime
 {
-    /// <summary>What runs between the kernel starting a service and its Main: install the
-    /// runtime hooks (arena, fail-fast panic, CPU 0), create static bases, call Main, exit
+    /// <summary>What runs between the kernel starting a service and its Main (the kernel
+    /// passes the start page's address in rdi; StartInfo reads it): install the runtime hooks (arena, fail-fast panic, CPU 0), create static bases, call Main, exit
     /// with its result.</summary>
     internal static unsafe class ServiceStartup
     {
@@ -22,10 +22,6 @@ namespace Microkernel.UserRuntime
         [UnmanagedCallersOnly(EntryPoint = "mk_service_start")]
         private static void Start(ulong a0, ulong a1, ulong a2)
         {
-            StartupArguments.ChannelHandle = a0;
-            StartupArguments.ChannelAddress = a1;
-            StartupArguments.ChannelSide = a2 & 0xFF;
-            StartupArguments.RestartCount = a2 >> 8;
             RuntimeHooks.Install(&Arena.Allocate, &FailFast, &CurrentCpu);
             nint start, end;
             ModuleBounds(&start, &end);

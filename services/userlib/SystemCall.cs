@@ -1,53 +1,100 @@
+using Microkernel.Abi;
 using System.Runtime.InteropServices;
 
 namespace Microkernel.UserRuntime
 {
-    /// <summary>The kernel's system calls as seen from a service (numbers match
-    /// kernel/arch/x86_64/SystemCalls.cs). Results: non-negative on success, -errno on error.</summary>
+    /// <summary>The kernel's system calls as seen from a service (numbers from
+    /// abi/SystemCallNumber.cs, shared with the kernel). Results: non-negative on success,
+    /// a negated errno (abi/Errno) on error.</summary>
     public static unsafe class SystemCall
     {
         [DllImport("*", EntryPoint = "mk_user_syscall"), SuppressGCTransition]
         private static extern long Raw(ulong number, ulong a0, ulong a1, ulong a2, ulong a3);
 
+        private static long Call(SystemCallNumber number, ulong a0 = 0, ulong a1 = 0, ulong a2 = 0, ulong a3 = 0) =>
+            Raw((ulong)number, a0, a1, a2, a3);
+
         /// <summary>Ends the service with <paramref name="status"/>; never returns.</summary>
         public static void Exit(long status)
         {
-            Raw(0, (ulong)status, 0, 0, 0);
+            Call(SystemCallNumber.Exit, (ulong)status);
             while (true) { }
         }
 
         /// <summary>Writes one line to the kernel log; returns the length or -errno.</summary>
         public static long Log(System.ReadOnlySpan<byte> text)
         {
-            fixed (byte* p = text) return Raw(1, (ulong)p, (ulong)text.Length, 0, 0);
+            fixed (byte* p = text) return Call(SystemCallNumber.Log, (ulong)p, (ulong)text.Length);
         }
 
         /// <summary>Nanoseconds since boot.</summary>
-        public static long ClockNanoseconds() => Raw(2, 0, 0, 0, 0);
+        public static long ClockNanoseconds() => Call(SystemCallNumber.Clock);
 
         /// <summary>Anonymous memory (protection: 1 read, 2 write, 4 execute); the address or -errno.</summary>
-        public static long Map(ulong hint, ulong length, ulong protection, ulong flags) => Raw(3, hint, length, protection, flags);
+        public static long Map(ulong hint, ulong length, ulong protection, ulong flags) => Call(SystemCallNumber.Map, hint, length, protection, flags);
 
         /// <summary>Removes a range.</summary>
-        public static long Unmap(ulong address, ulong length) => Raw(4, address, length, 0, 0);
+        public static long Unmap(ulong address, ulong length) => Call(SystemCallNumber.Unmap, address, length);
 
-        /// <summary>Blocks until the channel's peer notifies; 0, or -EPIPE (-32) once the peer is gone.</summary>
-        public static long Wait(ulong handle) => Raw(7, handle, 0, 0, 0);
+        /// <summary>Changes a range's protection.</summary>
+        public static long Protect(ulong address, ulong length, ulong protection) => Call(SystemCallNumber.Protect, address, length, protection);
+
+        /// <summary>Gives up the CPU.</summary>
+        public static long Yield() => Call(SystemCallNumber.Yield);
+
+        /// <summary>Blocks until the channel's peer notifies; 0, or -EPIPE once the peer is gone.</summary>
+        public static long Wait(ulong handle) => Call(SystemCallNumber.Wait, handle);
+
+        /// <summary>Blocks until any channel this service holds is notified (0) or a peer
+        /// closed (<see cref="WaitResult.PeerClosedFlag"/> | handle, once per closure).</summary>
+        public static long WaitAny() => Call(SystemCallNumber.Wait, 0);
 
         /// <summary>Wakes the channel's peer; 0, or -EPIPE when it is gone.</summary>
-        public static long Notify(ulong handle) => Raw(8, handle, 0, 0, 0);
+        public static long Notify(ulong handle) => Call(SystemCallNumber.Notify, handle);
 
         /// <summary>Does nothing in the kernel: the cost of the round trip itself.</summary>
-        public static long Null() => Raw(9, 0, 0, 0, 0);
+        public static long Null() => Call(SystemCallNumber.Null);
+
+        /// <summary>Closes a handle.</summary>
+        public static long Close(ulong handle) => Call(SystemCallNumber.Close, handle);
+
+        /// <summary>A new channel (supervisor only): client handle | server handle &lt;&lt; 32, or -errno.</summary>
+        public static long ChannelCreate() => Call(SystemCallNumber.ChannelCreate);
+
+        /// <summary>Loads a carried service image as a new process, not started (supervisor only).</summary>
+        public static long ProcessCreate(System.ReadOnlySpan<byte> name)
+        {
+            fixed (byte* p = name) return Call(SystemCallNumber.ProcessCreate, (ulong)p, (ulong)name.Length);
+        }
+
+        /// <summary>Moves channel end <paramref name="channel"/> into <paramref name="process"/>,
+        /// listed under <paramref name="peerName"/>; with <paramref name="replace"/> non-zero it
+        /// takes over that handle of the process. Returns the handle inside the process.</summary>
+        public static long ProcessGrant(ulong process, ulong channel, System.ReadOnlySpan<byte> peerName, ulong replace)
+        {
+            fixed (byte* p = peerName) return Call(SystemCallNumber.ProcessGrant, process, channel, (ulong)p | ((ulong)peerName.Length << 48), replace);
+        }
+
+        /// <summary>Starts a created process, telling it how often it was restarted.</summary>
+        public static long ProcessStart(ulong process, ulong restarts) => Call(SystemCallNumber.ProcessStart, process, restarts);
+
+        /// <summary>Waits for a child (0: any) to end; its handle, status in <paramref name="status"/>.</summary>
+        public static long ProcessWait(ulong process, out long status)
+        {
+            long s = 0;
+            long result = Call(SystemCallNumber.ProcessWait, process, (ulong)&s);
+            status = s;
+            return result;
+        }
+
+        /// <summary>Sleeps at least <paramref name="nanoseconds"/>.</summary>
+        public static long Sleep(ulong nanoseconds) => Call(SystemCallNumber.Sleep, nanoseconds);
+
+        /// <summary>The debug call (abi/DebugOperation).</summary>
+        public static long Debug(DebugOperation operation, ulong argument) => Call(SystemCallNumber.Debug, (ulong)operation, argument);
 
         /// <summary>The time-stamp counter, read in ring 3.</summary>
         [DllImport("*", EntryPoint = "mk_user_rdtsc"), SuppressGCTransition]
         public static extern ulong ReadTsc();
-
-        /// <summary>Gives up the CPU.</summary>
-        public static long Yield() => Raw(6, 0, 0, 0, 0);
-
-        /// <summary>Changes a range's protection.</summary>
-        public static long Protect(ulong address, ulong length, ulong protection) => Raw(5, address, length, protection, 0);
     }
 }

@@ -7,7 +7,7 @@ extern mk_service_start
 global _start, mk_user_syscall, mk_user_rdtsc
 
 ; Entry from the kernel: rsp = top of the stack; rdi, rsi, rdx = start-up arguments
-; (StartupArguments.cs), passed on unchanged. Align as a call would, never return.
+; (rdi = the start page, read by StartInfo.cs), passed on unchanged. Align as a call would, never return.
 _start:
     and rsp, -16
     xor ebp, ebp

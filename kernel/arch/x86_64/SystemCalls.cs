@@ -1,6 +1,7 @@
 using Microkernel.Console;
 using Microkernel.Memory;
 using Microkernel.Memory.Virtual;
+using Microkernel.Abi;
 using System.Runtime.InteropServices;
 
 namespace Microkernel.Arch
@@ -10,35 +11,8 @@ namespace Microkernel.Arch
     /// negative errno; nothing a user program passes can panic the kernel.</summary>
     internal static unsafe class SystemCalls
     {
-        /// <summary>The table: rax selects, rdi/rsi/rdx/r10/r8/r9 are arguments.</summary>
-        internal enum Number : ulong
-        {
-            /// <summary>exit(status): ends the program.</summary>
-            Exit = 0,
-            /// <summary>log(text, length): one line to the kernel log.</summary>
-            Log = 1,
-            /// <summary>clock(): nanoseconds since boot.</summary>
-            Clock = 2,
-            /// <summary>map(hint, length, protection, flags): anonymous memory; returns the address.</summary>
-            Map = 3,
-            /// <summary>unmap(address, length).</summary>
-            Unmap = 4,
-            /// <summary>protect(address, length, protection).</summary>
-            Protect = 5,
-            /// <summary>yield(): gives up the CPU (no scheduler yet: returns at once).</summary>
-            Yield = 6,
-            /// <summary>wait(handle): blocks until the channel's peer notifies; -EPIPE once it closed.</summary>
-            Wait = 7,
-            /// <summary>notify(handle): wakes the channel's peer (or leaves it a notification).</summary>
-            Notify = 8,
-            /// <summary>null(): does nothing; measures the round trip itself.</summary>
-            Null = 9,
-            /// <summary>Number of calls.</summary>
-            Count = 10,
-        }
-
-        // Linux errno values, negated in results.
-        internal const long EBADF = 9, EFAULT = 14, EINVAL = 22, EPIPE = 32, ENOSYS = 38;
+        // Linux errno values, negated in results (the full list: abi/SystemCallNumber.cs).
+        internal const long EBADF = Errno.EBADF, EFAULT = Errno.EFAULT, EINVAL = Errno.EINVAL, EPIPE = Errno.EPIPE, ENOSYS = Errno.ENOSYS;
         private const int MaxLogLength = 200;
 
         [StructLayout(LayoutKind.Sequential)]
@@ -69,20 +43,28 @@ namespace Microkernel.Arch
         private static long Dispatch(Frame* frame)
         {
             Calls++;
-            switch ((Number)frame->Number)
+            switch ((SystemCallNumber)frame->Number)
             {
-                case Number.Exit:
+                case SystemCallNumber.Exit:
                     UserMode.Return((long)frame->Rdi);
                     return 0; // not reached
-                case Number.Log: return Log(frame->Rdi, frame->Rsi);
-                case Number.Clock: return (long)(TimeStampCounter.ToMicroseconds(Cpu.ReadTsc()) * 1000);
-                case Number.Map: return Map(frame->Rdi, frame->Rsi, frame->Rdx, frame->R10);
-                case Number.Unmap: return Result(Space()?.Unmap(frame->Rdi, frame->Rsi));
-                case Number.Protect: return Result(Space()?.Protect(frame->Rdi, frame->Rsi, ToProtection(frame->Rdx)));
-                case Number.Yield: Process.Threads.Yield(); return 0;
-                case Number.Wait: return Wait(frame->Rdi);
-                case Number.Notify: return Notify(frame->Rdi);
-                case Number.Null: return 0;
+                case SystemCallNumber.Log: return Log(frame->Rdi, frame->Rsi);
+                case SystemCallNumber.Clock: return (long)(TimeStampCounter.ToMicroseconds(Cpu.ReadTsc()) * 1000);
+                case SystemCallNumber.Map: return Map(frame->Rdi, frame->Rsi, frame->Rdx, frame->R10);
+                case SystemCallNumber.Unmap: return Result(Space()?.Unmap(frame->Rdi, frame->Rsi));
+                case SystemCallNumber.Protect: return Result(Space()?.Protect(frame->Rdi, frame->Rsi, ToProtection(frame->Rdx)));
+                case SystemCallNumber.Yield: Process.Threads.Yield(); return 0;
+                case SystemCallNumber.Wait: return Process.ChannelCalls.Wait(frame->Rdi);
+                case SystemCallNumber.Notify: return Process.ChannelCalls.Notify(frame->Rdi);
+                case SystemCallNumber.Null: return 0;
+                case SystemCallNumber.Close: return Process.ProcessCalls.Close(frame->Rdi);
+                case SystemCallNumber.ChannelCreate: return Process.ProcessCalls.ChannelCreate();
+                case SystemCallNumber.ProcessCreate: return Process.ProcessCalls.Create(frame->Rdi, frame->Rsi);
+                case SystemCallNumber.ProcessGrant: return Process.ProcessCalls.Grant(frame->Rdi, frame->Rsi, frame->Rdx, frame->R10);
+                case SystemCallNumber.ProcessStart: return Process.ProcessCalls.Start(frame->Rdi, frame->Rsi);
+                case SystemCallNumber.ProcessWait: return Process.ProcessCalls.Wait(frame->Rdi, frame->Rsi);
+                case SystemCallNumber.Sleep: return Process.ProcessCalls.Sleep(frame->Rdi);
+                case SystemCallNumber.Debug: return Process.ProcessCalls.Debug(frame->Rdi, frame->Rsi);
                 default: return -ENOSYS;
             }
         }
@@ -111,33 +93,6 @@ namespace Microkernel.Arch
             if ((flags & ~(ulong)(MapFlags.Fixed | MapFlags.FixedNoReplace | MapFlags.Populate)) != 0 || protection > 7) return -EINVAL;
             VmError error = space.Map(hint, length, ToProtection(protection), (MapFlags)flags, VmAreaKind.Anonymous, 0, out ulong address);
             return error == VmError.None ? (long)address : -(long)error;
-        }
-
-        private static long Wait(ulong handle)
-        {
-            Process.ServiceProcess? process = Process.Threads.CurrentProcess;
-            Channels.ChannelSide side = Channels.ChannelSide.Client;
-            Channels.Channel? channel = process?.Resolve(handle, out side);
-            if (channel == null) return -EBADF;
-            // Pending notifications are consumed first, so a notify that raced ahead of
-            // this wait is never lost; a closed peer ends every wait at once.
-            while (true)
-            {
-                if (channel.TryConsumeNotification(side)) return 0;
-                if (channel.IsClosed(Channels.Channel.Peer(side))) return -EPIPE;
-                Process.Threads.Block(channel.WaitKey(side));
-            }
-        }
-
-        private static long Notify(ulong handle)
-        {
-            Process.ServiceProcess? process = Process.Threads.CurrentProcess;
-            Channels.ChannelSide side = Channels.ChannelSide.Client;
-            Channels.Channel? channel = process?.Resolve(handle, out side);
-            if (channel == null) return -EBADF;
-            if (channel.IsClosed(Channels.Channel.Peer(side))) return -EPIPE;
-            Process.Threads.WakeOne(channel.Notify(side));
-            return 0;
         }
 
         private static VmProtection ToProtection(ulong bits) => (VmProtection)(byte)(bits & 7);

@@ -1,0 +1,115 @@
+namespace Microkernel.Abi
+{
+    /// <summary>The system call table, one definition for both sides: the kernel's
+    /// dispatcher (kernel/arch/x86_64/SystemCalls.cs) and the services' stubs
+    /// (services/userlib/SystemCall.cs) compile this same file.</summary>
+    /// <remarks>Calling convention: rax selects, arguments in rdi, rsi, rdx, r10; the
+    /// result comes back in rax, non-negative on success, a negated Linux errno on error
+    /// (see <see cref="Errno"/>).</remarks>
+    public enum SystemCallNumber : ulong
+    {
+        /// <summary>exit(status): ends the calling process; never returns.</summary>
+        Exit = 0,
+        /// <summary>log(text, length): one line to the kernel log.</summary>
+        Log = 1,
+        /// <summary>clock(): nanoseconds since boot.</summary>
+        Clock = 2,
+        /// <summary>map(hint, length, protection, flags): anonymous memory; returns the address.</summary>
+        Map = 3,
+        /// <summary>unmap(address, length).</summary>
+        Unmap = 4,
+        /// <summary>protect(address, length, protection).</summary>
+        Protect = 5,
+        /// <summary>yield(): gives the CPU to another ready thread of equal or higher priority.</summary>
+        Yield = 6,
+        /// <summary>wait(handle): blocks until the channel's peer notifies; -EPIPE once the
+        /// peer closed. wait(0) waits on every channel the process holds (see
+        /// <see cref="WaitResult"/>).</summary>
+        Wait = 7,
+        /// <summary>notify(handle): wakes the channel's peer (or leaves it a notification).</summary>
+        Notify = 8,
+        /// <summary>null(): does nothing; measures the round trip itself.</summary>
+        Null = 9,
+        /// <summary>close(handle): closes a channel end (its peer sees EPIPE) or drops a
+        /// process handle (a running process keeps running).</summary>
+        Close = 10,
+        /// <summary>channel_create(): a new channel whose two ends the caller holds; returns
+        /// client handle | server handle &lt;&lt; 32. Supervisor only.</summary>
+        ChannelCreate = 11,
+        /// <summary>process_create(name, length): loads the carried service image of that
+        /// name into a fresh address space, not started; returns a process handle.
+        /// Supervisor only.</summary>
+        ProcessCreate = 12,
+        /// <summary>process_grant(process, channel end, peer name, replace): moves a channel
+        /// end the caller holds into the process, maps its rings there and lists it in the
+        /// process's start page under the peer's name; returns the handle number inside the
+        /// process. A non-zero replace names a handle the process already holds, which the
+        /// new end takes over at the same address (reconnecting after a peer restarted).
+        /// Supervisor only.</summary>
+        ProcessGrant = 13,
+        /// <summary>process_start(process, restarts): gives the process its thread;
+        /// <c>restarts</c> is written to its start page. Supervisor only.</summary>
+        ProcessStart = 14,
+        /// <summary>process_wait(process or 0, status pointer): blocks until that child
+        /// (0: any child) has ended, reaps it, stores its status; returns its handle, or
+        /// -ECHILD when nothing is left to wait for.</summary>
+        ProcessWait = 15,
+        /// <summary>sleep(nanoseconds): blocks for at least that long (rounded up to the
+        /// timer tick).</summary>
+        Sleep = 16,
+        /// <summary>debug(operation, argument): see <see cref="DebugOperation"/>.</summary>
+        Debug = 17,
+        /// <summary>Number of calls.</summary>
+        Count = 18,
+    }
+
+    /// <summary>Operations of the debug system call.</summary>
+    public enum DebugOperation : ulong
+    {
+        /// <summary>Logs the process table (pid, name, state, handles, restarts).</summary>
+        DumpProcesses = 0,
+        /// <summary>Logs the argument in hex with the caller's pid (a printf of last resort).</summary>
+        LogValue = 1,
+        /// <summary>The supervisor started everything: argument = services started. The
+        /// kernel prints its <c>ready:</c> line once the system is next idle. Supervisor only.</summary>
+        Ready = 2,
+    }
+
+    /// <summary>The negated Linux errno values system calls return.</summary>
+    public static class Errno
+    {
+        /// <summary>Operation not permitted (a supervisor-only call from another process).</summary>
+        public const long EPERM = 1;
+        /// <summary>No such service image.</summary>
+        public const long ENOENT = 2;
+        /// <summary>The service image is malformed (refused by the ELF validator).</summary>
+        public const long ENOEXEC = 8;
+        /// <summary>Bad handle, or a handle of the wrong kind.</summary>
+        public const long EBADF = 9;
+        /// <summary>No child left to wait for.</summary>
+        public const long ECHILD = 10;
+        /// <summary>Out of memory.</summary>
+        public const long ENOMEM = 12;
+        /// <summary>A pointer outside user space or not mapped.</summary>
+        public const long EFAULT = 14;
+        /// <summary>Already started, or busy.</summary>
+        public const long EBUSY = 16;
+        /// <summary>A bad argument.</summary>
+        public const long EINVAL = 22;
+        /// <summary>Handle table or process table full.</summary>
+        public const long EMFILE = 24;
+        /// <summary>The channel's peer closed.</summary>
+        public const long EPIPE = 32;
+        /// <summary>No such system call.</summary>
+        public const long ENOSYS = 38;
+    }
+
+    /// <summary>How <c>wait(0)</c> reports: 0 when a notification arrived on any channel
+    /// (all are consumed; the service polls its rings), or <see cref="PeerClosedFlag"/> |
+    /// handle when that channel's peer closed (reported once per closure).</summary>
+    public static class WaitResult
+    {
+        /// <summary>Set in a wait(0) result that names a channel whose peer closed.</summary>
+        public const long PeerClosedFlag = 1L << 32;
+    }
+}

@@ -1,0 +1,168 @@
+using Microkernel.Abi;
+using Microkernel.Arch;
+using Microkernel.Channels;
+using Microkernel.Console;
+
+namespace Microkernel.Process
+{
+    /// <summary>The supervisor's system calls (create processes and channels, grant,
+    /// start, wait) and the general ones that act on handles (close, sleep, debug).</summary>
+    /// <remarks>Only the process the kernel started as the supervisor may create,
+    /// grant or start (everyone else gets EPERM): a service reaches exactly the channels
+    /// its manifest grants it. Every pointer is range-checked and copied through nofault.</remarks>
+    internal static unsafe class ProcessCalls
+    {
+        private const int MaxName = 32;
+
+        /// <summary>Set by the supervisor's debug(Ready): the number of services it started.</summary>
+        internal static int ReadyServices = -1;
+
+        /// <summary>close(handle).</summary>
+        internal static long Close(ulong handle)
+        {
+            ServiceProcess? process = Threads.CurrentProcess;
+            if (process == null) return -Errno.EBADF;
+            return process.Close(handle) ? 0 : -Errno.EBADF;
+        }
+
+        /// <summary>channel_create(): both ends to the caller.</summary>
+        internal static long ChannelCreate()
+        {
+            ServiceProcess? supervisor = Supervisor(out long error);
+            if (supervisor == null) return error;
+            Channel? channel = Channel.Create();
+            if (channel == null) return -Errno.ENOMEM;
+            int client = supervisor.AddUnmappedEnd(channel, ChannelSide.Client);
+            int server = client == 0 ? 0 : supervisor.AddUnmappedEnd(channel, ChannelSide.Server);
+            if (server == 0)
+            {
+                if (client != 0) supervisor.Close((ulong)client);
+                return -Errno.EMFILE;
+            }
+            return (long)((uint)client | ((ulong)(uint)server << 32));
+        }
+
+        /// <summary>process_create(name, length).</summary>
+        internal static long Create(ulong name, ulong length)
+        {
+            ServiceProcess? supervisor = Supervisor(out long error);
+            if (supervisor == null) return error;
+            byte* copy = stackalloc byte[MaxName];
+            if (!CopyIn(copy, name, length, MaxName, out error)) return error;
+            ServiceProcess? child = Processes.Create(new System.ReadOnlySpan<byte>(copy, (int)length), supervisor, out error);
+            if (child == null) return -error;
+            int handle = supervisor.AddProcess(child);
+            if (handle == 0)
+            {
+                child.Release();
+                return -Errno.EMFILE;
+            }
+            return handle;
+        }
+
+        /// <summary>process_grant(process, channel end, peer name | length &lt;&lt; 48, replace).</summary>
+        internal static long Grant(ulong processHandle, ulong channelHandle, ulong peer, ulong replace)
+        {
+            ServiceProcess? supervisor = Supervisor(out long error);
+            if (supervisor == null) return error;
+            ulong peerLength = peer >> 48, peerAddress = peer & 0xFFFF_FFFF_FFFF;
+            byte* name = stackalloc byte[MaxName];
+            if (!CopyIn(name, peerAddress, peerLength, MaxName, out error)) return error;
+            ServiceProcess? target = supervisor.ResolveProcess(processHandle);
+            if (target == null || target.Exited) return -Errno.EBADF;
+            if (replace >= ServiceProcess.MaxHandles) return -Errno.EBADF;
+            if (supervisor.Resolve(channelHandle, out _) == null) return -Errno.EBADF;
+            Channel? channel = supervisor.TakeEnd(channelHandle, out ChannelSide side);
+            if (channel == null) return -Errno.EBADF;
+            long result = target.GrantChannel(channel, side, new System.ReadOnlySpan<byte>(name, (int)peerLength), (int)replace);
+            // A refused grant leaves the end with the supervisor, not lost.
+            if (result < 0) supervisor.AddUnmappedEnd(channel, side);
+            return result;
+        }
+
+        /// <summary>process_start(process, restarts).</summary>
+        internal static long Start(ulong processHandle, ulong restarts)
+        {
+            ServiceProcess? supervisor = Supervisor(out long error);
+            if (supervisor == null) return error;
+            ServiceProcess? child = supervisor.ResolveProcess(processHandle);
+            if (child == null) return -Errno.EBADF;
+            if (child.Started) return -Errno.EBUSY;
+            if (restarts > uint.MaxValue) return -Errno.EINVAL;
+            return Processes.Start(child, (uint)restarts) ? 0 : -Errno.ENOMEM;
+        }
+
+        /// <summary>process_wait(process or 0, status pointer).</summary>
+        internal static long Wait(ulong processHandle, ulong statusPointer)
+        {
+            ServiceProcess? parent = Threads.CurrentProcess;
+            if (parent == null) return -Errno.ECHILD;
+            if (statusPointer != 0 && !SystemCalls.IsUserRange(statusPointer, 8)) return -Errno.EFAULT;
+            if (processHandle != 0 && parent.ResolveProcess(processHandle) == null) return -Errno.EBADF;
+            while (true)
+            {
+                int ended = parent.FindEndedChild(processHandle, out int live);
+                if (ended != 0)
+                {
+                    ServiceProcess child = parent.ResolveProcess((ulong)ended)!;
+                    long status = child.ExitStatus;
+                    if (statusPointer != 0 && FaultFixups.TryCopy((void*)statusPointer, &status, 8) != 0) return -Errno.EFAULT;
+                    Processes.Reap(child);
+                    return ended;
+                }
+                if (live == 0) return -Errno.ECHILD;
+                Threads.Block(parent.ChildKey);
+            }
+        }
+
+        /// <summary>sleep(nanoseconds), rounded up to whole timer ticks (at least one).</summary>
+        internal static long Sleep(ulong nanoseconds)
+        {
+            const ulong NanosecondsPerTick = 1_000_000_000UL / 100;
+            if (nanoseconds > 3600UL * 1_000_000_000UL) return -Errno.EINVAL;
+            Threads.Sleep((nanoseconds + NanosecondsPerTick - 1) / NanosecondsPerTick + 1);
+            return 0;
+        }
+
+        /// <summary>debug(operation, argument).</summary>
+        internal static long Debug(ulong operation, ulong argument)
+        {
+            ServiceProcess? caller = Threads.CurrentProcess;
+            switch ((DebugOperation)operation)
+            {
+                case DebugOperation.DumpProcesses:
+                    Processes.Dump();
+                    return 0;
+                case DebugOperation.LogValue:
+                    LogLine line = Log.Begin(LogLevel.Debug, "user"u8);
+                    line.Text("pid="u8); line.Decimal(caller == null ? 0 : caller.Pid);
+                    line.Text(" value="u8); line.Hex(argument);
+                    line.End();
+                    return 0;
+                case DebugOperation.Ready:
+                    if (caller == null || !caller.IsSupervisor) return -Errno.EPERM;
+                    if (argument > 1000) return -Errno.EINVAL;
+                    ReadyServices = (int)argument;
+                    return 0;
+                default:
+                    return -Errno.EINVAL;
+            }
+        }
+
+        private static ServiceProcess? Supervisor(out long error)
+        {
+            ServiceProcess? caller = Threads.CurrentProcess;
+            error = caller == null ? -Errno.ENOSYS : -Errno.EPERM;
+            return caller != null && caller.IsSupervisor ? caller : null;
+        }
+
+        private static bool CopyIn(byte* to, ulong from, ulong length, int capacity, out long error)
+        {
+            error = 0;
+            if (length == 0 || length > (ulong)capacity) { error = -Errno.EINVAL; return false; }
+            if (!SystemCalls.IsUserRange(from, length)) { error = -Errno.EFAULT; return false; }
+            if (FaultFixups.TryCopy(to, (void*)from, length) != 0) { error = -Errno.EFAULT; return false; }
+            return true;
+        }
+    }
+}

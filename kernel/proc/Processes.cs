@@ -1,0 +1,160 @@
+using Microkernel.Abi;
+using Microkernel.Arch;
+using Microkernel.Console;
+using Microkernel.Memory;
+using Microkernel.Memory.Virtual;
+using Microkernel.Scheduling;
+
+namespace Microkernel.Process
+{
+    /// <summary>The process table and a process's life: create from a carried image,
+    /// start on a thread of its own, end (exit, fault or throw), and be reaped by its parent.</summary>
+    /// <remarks>
+    /// Invariants: pids are never reused; a process is in the table from create to reap;
+    /// its address space is destroyed only at reap, after its thread has finished and
+    /// left that space (so no CPU still runs on its tables); the parent is woken once per
+    /// child that ends.
+    /// </remarks>
+    internal static class Processes
+    {
+        /// <summary>Processes alive at once (created and not yet reaped).</summary>
+        internal const int Capacity = 48;
+        /// <summary>Thread priority of services (the scheduler's 0..31; larger runs first).</summary>
+        internal const int ServicePriority = 10;
+
+        private static readonly ServiceProcess?[] s_table = new ServiceProcess?[Capacity];
+        private static int s_nextPid = 1;
+
+        /// <summary>Processes created since boot.</summary>
+        internal static int Created;
+
+        /// <summary>Loads the carried image <paramref name="name"/> into a fresh address space
+        /// with its start page (flagged as the supervisor's when <paramref name="supervisor"/>);
+        /// returns the process (not started) or null with
+        /// <paramref name="error"/> set (ENOENT, ENOEXEC, ENOMEM, EMFILE).</summary>
+        internal static ServiceProcess? Create(System.ReadOnlySpan<byte> name, ServiceProcess? parent, out long error, bool supervisor = false)
+        {
+            error = 0;
+            int index = ServiceImages.Find(name);
+            if (index < 0) { error = Errno.ENOENT; return null; }
+            int slot = FreeSlot();
+            if (slot < 0) { error = Errno.EMFILE; return null; }
+            ServiceImages.Get(index, out System.ReadOnlySpan<byte> imageName, out System.ReadOnlySpan<byte> elf);
+            AddressSpace? previous = AddressSpace.Current;
+            bool loaded = ServiceLoader.TryLoad(imageName, elf, out LoadedService image);
+            Restore(previous);
+            if (!loaded) { error = ServiceLoader.LastError; return null; }
+            ServiceProcess process = new ServiceProcess(s_nextPid++, imageName, in image);
+            process.Parent = parent;
+            process.IsSupervisor = supervisor;
+            if (!process.MapStartPage(0))
+            {
+                process.Release();
+                error = Errno.ENOMEM;
+                return null;
+            }
+            s_table[slot] = process;
+            Created++;
+            return process;
+        }
+
+        /// <summary>Gives <paramref name="process"/> its thread and makes it ready; logs
+        /// <c>service NAME pid=N base=0xADDR</c>. False when already started or out of threads.</summary>
+        internal static unsafe bool Start(ServiceProcess process, uint restarts)
+        {
+            if (process.Started) return false;
+            process.SetRestarts(restarts);
+            ThreadId thread = Threads.Create(&ProcessThread, (ulong)process.Pid, ServicePriority, process.Space);
+            if (thread.IsNone) return false;
+            process.Thread = thread;
+            process.Started = true;
+            ServiceRecords.Started(process.Name);
+            Threads.SetProcess(thread, process);
+            LogLine line = Log.Begin(LogLevel.Info, "proc"u8);
+            line.Text("service "u8); line.Text(process.Name);
+            line.Text(" pid="u8); line.Decimal(process.Pid);
+            line.Text(" base="u8); line.Address(process.Image.Base);
+            line.End();
+            return Threads.Start(thread);
+        }
+
+        /// <summary>Frees an ended process (its thread finished): address space, start page,
+        /// table slot. Logs <c>service NAME pid=N exited with status S</c>.</summary>
+        internal static void Reap(ServiceProcess process)
+        {
+            if (process.Reaped) return;
+            process.Reaped = true;
+            ServiceRecords.Ended(process.Name, process.ExitStatus);
+            LogLine line = Log.Begin(process.ExitStatus < 0 ? LogLevel.Warning : LogLevel.Info, "proc"u8);
+            line.Text("service "u8); line.Text(process.Name);
+            line.Text(" pid="u8); line.Decimal(process.Pid);
+            line.Text(" exited with status "u8); line.Decimal(process.ExitStatus);
+            line.End();
+            process.Release();
+            for (int i = 0; i < Capacity; i++) if (s_table[i] == process) s_table[i] = null;
+        }
+
+        /// <summary>The process with <paramref name="pid"/>, or null.</summary>
+        internal static ServiceProcess? Find(int pid)
+        {
+            for (int i = 0; i < Capacity; i++) if (s_table[i] != null && s_table[i]!.Pid == pid) return s_table[i];
+            return null;
+        }
+
+        /// <summary>Logs one line per process (the debug system call's dump).</summary>
+        internal static void Dump()
+        {
+            for (int i = 0; i < Capacity; i++)
+            {
+                ServiceProcess? p = s_table[i];
+                if (p == null) continue;
+                LogLine line = Log.Begin(LogLevel.Info, "proc"u8);
+                line.Text("pid="u8); line.Decimal(p.Pid);
+                line.Text(" name="u8); line.Text(p.Name);
+                line.Text(" state="u8); line.Text(p.Exited ? "ended"u8 : p.Started ? "running"u8 : "created"u8);
+                line.Text(" handles="u8); line.Decimal(p.HandleCount());
+                line.Text(" resident_kib="u8); line.Decimal((long)(p.Space.ResidentPages * 4));
+                if (p.Exited) { line.Text(" status="u8); line.Decimal(p.ExitStatus); }
+                line.End();
+            }
+        }
+
+        /// <summary>Runs the service until it ends, then: closes its handles (peers see
+        /// EPIPE), leaves its address space, and wakes its parent.</summary>
+        private static void ProcessThread(ulong pid)
+        {
+            ServiceProcess? process = Find((int)pid);
+            if (process == null) return;
+            long status = UserMode.Run(process.Image.Entry, process.Image.StackTop, StartInfoLayout.Address, 0, 0);
+            Finish(process, status);
+        }
+
+        /// <summary>The end of a process's thread: mark it ended and tell the parent.</summary>
+        internal static void Finish(ServiceProcess process, long status)
+        {
+            if (!process.Exited)
+            {
+                process.Exited = true;
+                process.ExitStatus = status;
+                process.CloseAll();
+            }
+            // Off the process's tables before anyone can destroy them.
+            Threads.LeaveSpace();
+            process.Thread = ThreadId.None;
+            if (process.Parent != null) Threads.WakeOne(process.Parent.ChildKey);
+            // Nobody waits for the supervisor: it reaps itself (now off its own tables).
+            else if (process.IsSupervisor) Reap(process);
+        }
+
+        private static void Restore(AddressSpace? previous)
+        {
+            if (previous != null) previous.Activate(); else AddressSpace.ActivateKernel();
+        }
+
+        private static int FreeSlot()
+        {
+            for (int i = 0; i < Capacity; i++) if (s_table[i] == null) return i;
+            return -1;
+        }
+    }
+}

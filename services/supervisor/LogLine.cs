@@ -1,0 +1,47 @@
+using Microkernel.UserRuntime;
+
+namespace Microkernel.Services.Supervision
+{
+    /// <summary>Builds one log line in a fixed buffer (no allocation) and sends it with
+    /// the log system call.</summary>
+    internal unsafe struct LogLine
+    {
+        private const int Capacity = 192;
+        private fixed byte _bytes[Capacity];
+        private int _length;
+
+        /// <summary>A line starting with <paramref name="text"/>.</summary>
+        internal static LogLine Begin(System.ReadOnlySpan<byte> text)
+        {
+            LogLine line = default;
+            line.Text(text);
+            return line;
+        }
+
+        /// <summary>Appends UTF-8 text (cut at the capacity).</summary>
+        internal void Text(System.ReadOnlySpan<byte> text)
+        {
+            for (int i = 0; i < text.Length && _length < Capacity; i++) _bytes[_length++] = text[i];
+        }
+
+        /// <summary>Appends an ASCII string ('?' for anything else).</summary>
+        internal void Ascii(string text)
+        {
+            for (int i = 0; i < text.Length && _length < Capacity; i++) _bytes[_length++] = text[i] < 128 ? (byte)text[i] : (byte)'?';
+        }
+
+        /// <summary>Appends a signed decimal.</summary>
+        internal void Decimal(long value)
+        {
+            System.Span<byte> digits = stackalloc byte[24];
+            int n = Microkernel.Text.IntegerFormatter.FormatDecimal(value, digits);
+            Text(digits.Slice(0, n));
+        }
+
+        /// <summary>Sends the line to the kernel log.</summary>
+        internal void Send()
+        {
+            fixed (byte* p = _bytes) SystemCall.Log(new System.ReadOnlySpan<byte>(p, _length));
+        }
+    }
+}

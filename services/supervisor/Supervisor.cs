@@ -1,0 +1,217 @@
+using Microkernel.Abi;
+using Microkernel.UserRuntime;
+using System.Runtime.InteropServices;
+
+namespace Microkernel.Services.Supervision
+{
+    /// <summary>The first user process. Reads the image manifest from its start page,
+    /// creates every service's process, grants each exactly the channels its manifest
+    /// names, starts them in manifest (dependency) order, then waits: a service that ends
+    /// is restarted per its policy with a doubling back-off, and its channels are rebuilt
+    /// so its peers reconnect (their calls in flight failed with EPIPE, never hung).</summary>
+    internal static unsafe class Supervisor
+    {
+        /// <summary>Back-off before the first restart; doubles with each further one.</summary>
+        private const ulong FirstBackoffNanoseconds = 10_000_000;
+
+        private static ServicePlan[] s_plans = new ServicePlan[0];
+        private static ServiceState[] s_states = new ServiceState[0];
+        private static ChannelLink[] s_links = new ChannelLink[0];
+        private static int s_linkCount;
+
+        [UnmanagedCallersOnly(EntryPoint = "service_main")]
+        private static int Main()
+        {
+            if (!StartInfo.IsSupervisor) return Fail("supervisor: not started as the supervisor"u8, -1);
+            if (!ImageManifest.TryRead(StartInfo.Manifest, out s_plans, out string reason))
+            {
+                LogLine line = LogLine.Begin("supervisor: the manifest is malformed: "u8);
+                line.Ascii(reason);
+                line.Send();
+                return -2;
+            }
+            s_states = new ServiceState[s_plans.Length];
+            s_links = new ChannelLink[CountLinks()];
+            for (int i = 0; i < s_plans.Length; i++) s_states[i] = new ServiceState();
+
+            for (int i = 0; i < s_plans.Length; i++) Create(i);
+            for (int i = 0; i < s_plans.Length; i++)
+                for (int n = 0; n < s_plans[i].Servers.Length; n++) Link(i, s_plans[i].Servers[n]);
+            int started = 0;
+            for (int i = 0; i < s_plans.Length; i++) if (StartService(i)) started++;
+            SystemCall.Debug(DebugOperation.Ready, (ulong)started);
+
+            Watch();
+            LogLine.Begin("supervisor: every service has ended"u8).Send();
+            return 0;
+        }
+
+        /// <summary>Waits for services to end and applies their restart policy, until
+        /// nothing is left to wait for.</summary>
+        private static void Watch()
+        {
+            while (true)
+            {
+                long handle = SystemCall.ProcessWait(0, out long status);
+                if (handle == -Errno.ECHILD) return;
+                if (handle < 0) { Fail("supervisor: wait failed"u8, handle); return; }
+                int index = IndexOfHandle((ulong)handle);
+                if (index < 0) continue;
+                ServiceState state = s_states[index];
+                state.Handle = 0;
+                state.Ended = true;
+                if (!ShouldRestart(index, status))
+                {
+                    LogLine done = LogLine.Begin("supervisor: "u8);
+                    done.Text(s_plans[index].Name); done.Text(" ended with status "u8); done.Decimal(status);
+                    done.Text(state.Restarts > 0 && status < 0 ? "; no restarts left"u8 : ""u8);
+                    done.Send();
+                    continue;
+                }
+                Restart(index, status);
+            }
+        }
+
+        private static bool ShouldRestart(int index, long status)
+        {
+            ServicePlan plan = s_plans[index];
+            if (s_states[index].Restarts >= plan.MaxRestarts) return false;
+            return plan.Restart == RestartPolicy.Always || (plan.Restart == RestartPolicy.OnFailure && status < 0);
+        }
+
+        private static void Restart(int index, long status)
+        {
+            ServiceState state = s_states[index];
+            state.Restarts++;
+            ulong backoff = FirstBackoffNanoseconds << (state.Restarts - 1);
+            LogLine line = LogLine.Begin("supervisor: "u8);
+            line.Text(s_plans[index].Name); line.Text(" ended with status "u8); line.Decimal(status);
+            line.Text("; restart "u8); line.Decimal(state.Restarts); line.Text(" of "u8); line.Decimal(s_plans[index].MaxRestarts);
+            line.Text(" in "u8); line.Decimal((long)(backoff / 1_000_000)); line.Text(" ms"u8);
+            line.Send();
+            SystemCall.Sleep(backoff);
+            if (!Create(index)) return;
+            // Rebuild every channel of this service: the peer's handle is reconnected in place.
+            for (int l = 0; l < s_linkCount; l++)
+            {
+                ref ChannelLink link = ref s_links[l];
+                if (link.Client == index || link.Server == index) Relink(ref link, index);
+            }
+            StartService(index);
+        }
+
+        private static bool Create(int index)
+        {
+            ServiceState state = s_states[index];
+            long handle = SystemCall.ProcessCreate(s_plans[index].Name);
+            if (handle < 0)
+            {
+                LogLine line = LogLine.Begin("supervisor: cannot create "u8);
+                line.Text(s_plans[index].Name); line.Text(": errno "u8); line.Decimal(-handle);
+                line.Send();
+                state.Handle = 0;
+                state.Ended = true;
+                return false;
+            }
+            state.Handle = (ulong)handle;
+            state.Ended = false;
+            return true;
+        }
+
+        private static bool StartService(int index)
+        {
+            ServiceState state = s_states[index];
+            if (state.Handle == 0) return false;
+            long result = SystemCall.ProcessStart(state.Handle, (ulong)state.Restarts);
+            if (result == 0) return true;
+            LogLine line = LogLine.Begin("supervisor: cannot start "u8);
+            line.Text(s_plans[index].Name); line.Text(": errno "u8); line.Decimal(-result);
+            line.Send();
+            return false;
+        }
+
+        /// <summary>A channel from client <paramref name="client"/> to server <paramref name="server"/>.</summary>
+        private static void Link(int client, int server)
+        {
+            ref ChannelLink link = ref s_links[s_linkCount++];
+            link.Client = client;
+            link.Server = server;
+            if (s_states[client].Handle == 0 || s_states[server].Handle == 0) return;
+            long ends = SystemCall.ChannelCreate();
+            if (ends < 0) { Fail("supervisor: no channel"u8, ends); return; }
+            link.ClientHandle = Grant(client, (ulong)(ends & 0xFFFF_FFFF), server, 0);
+            link.ServerHandle = Grant(server, (ulong)(ends >> 32), client, 0);
+        }
+
+        /// <summary>Gives <paramref name="restarted"/>'s side of a link a fresh channel and
+        /// reconnects the peer's existing handle to it (if the peer still runs).</summary>
+        private static void Relink(ref ChannelLink link, int restarted)
+        {
+            int peer = link.Client == restarted ? link.Server : link.Client;
+            long ends = SystemCall.ChannelCreate();
+            if (ends < 0) { Fail("supervisor: no channel"u8, ends); return; }
+            ulong clientEnd = (ulong)(ends & 0xFFFF_FFFF), serverEnd = (ulong)(ends >> 32);
+            bool peerAlive = s_states[peer].Handle != 0;
+            if (link.Client == restarted)
+            {
+                link.ClientHandle = Grant(restarted, clientEnd, peer, 0);
+                if (peerAlive) link.ServerHandle = Grant(peer, serverEnd, restarted, link.ServerHandle);
+                else SystemCall.Close(serverEnd);
+            }
+            else
+            {
+                link.ServerHandle = Grant(restarted, serverEnd, peer, 0);
+                if (peerAlive) link.ClientHandle = Grant(peer, clientEnd, restarted, link.ClientHandle);
+                else SystemCall.Close(clientEnd);
+            }
+        }
+
+        private static ulong Grant(int to, ulong end, int peer, ulong replace)
+        {
+            long handle = SystemCall.ProcessGrant(s_states[to].Handle, end, s_plans[peer].Name, replace);
+            if (handle > 0) return (ulong)handle;
+            LogLine line = LogLine.Begin("supervisor: cannot grant "u8);
+            line.Text(s_plans[to].Name); line.Text(" a channel to "u8); line.Text(s_plans[peer].Name);
+            line.Text(": errno "u8); line.Decimal(-handle);
+            line.Send();
+            SystemCall.Close(end);
+            return 0;
+        }
+
+        private static int CountLinks()
+        {
+            int n = 0;
+            for (int i = 0; i < s_plans.Length; i++) n += s_plans[i].Servers.Length;
+            return n;
+        }
+
+        private static int IndexOfHandle(ulong handle)
+        {
+            for (int i = 0; i < s_states.Length; i++) if (s_states[i].Handle == handle) return i;
+            return -1;
+        }
+
+        private static int Fail(System.ReadOnlySpan<byte> message, long code)
+        {
+            LogLine line = LogLine.Begin(message);
+            line.Text(" ("u8); line.Decimal(code); line.Text(")"u8);
+            line.Send();
+            return (int)code;
+        }
+
+        /// <summary>What the supervisor tracks per service.</summary>
+        private sealed class ServiceState
+        {
+            internal ulong Handle;
+            internal int Restarts;
+            internal bool Ended;
+        }
+
+        /// <summary>A granted channel and the handle each side holds (for reconnecting).</summary>
+        private struct ChannelLink
+        {
+            internal int Client, Server;
+            internal ulong ClientHandle, ServerHandle;
+        }
+    }
+}
