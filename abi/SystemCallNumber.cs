@@ -50,9 +50,11 @@ namespace Microkernel.Abi
         /// <summary>process_start(process, restarts): gives the process its thread;
         /// <c>restarts</c> is written to its start page. Supervisor only.</summary>
         ProcessStart = 14,
-        /// <summary>process_wait(process or 0, status pointer): blocks until that child
-        /// (0: any child) has ended, reaps it, stores its status; returns its handle, or
-        /// -ECHILD when nothing is left to wait for.</summary>
+        /// <summary>process_wait(process or 0, status pointer, timeout ns): blocks until
+        /// that child (0: any child) has ended, reaps it, stores its status; returns its
+        /// handle; -ECHILD when nothing is left to wait for; -ETIMEDOUT after a non-zero
+        /// timeout; -ESHUTDOWN (once) when the system is shutting down and the supervisor
+        /// must stop its services.</summary>
         ProcessWait = 15,
         /// <summary>sleep(nanoseconds): blocks for at least that long (rounded up to the
         /// timer tick).</summary>
@@ -64,8 +66,15 @@ namespace Microkernel.Abi
         /// kernel switches straight to the notified peer if it is waiting (the call/reply
         /// fast path). Results as wait.</summary>
         NotifyWait = 18,
+        /// <summary>process_stop(process): asks a child to end (the analogue of SIGTERM):
+        /// from now on its waits and sleeps return -ESHUTDOWN, so it can flush its state and
+        /// exit. Supervisor only.</summary>
+        ProcessStop = 19,
+        /// <summary>process_kill(process): ends a child now, at its next entry to the kernel
+        /// or timer tick, with status <see cref="ExitStatus.Killed"/>. Supervisor only.</summary>
+        ProcessKill = 20,
         /// <summary>Number of calls.</summary>
-        Count = 19,
+        Count = 21,
     }
 
     /// <summary>Operations of the debug system call.</summary>
@@ -107,6 +116,21 @@ namespace Microkernel.Abi
         public const long EPIPE = 32;
         /// <summary>No such system call.</summary>
         public const long ENOSYS = 38;
+        /// <summary>Asked to stop: the system is shutting down (or the supervisor stops this service).</summary>
+        public const long ESHUTDOWN = 108;
+        /// <summary>A timed wait ran out.</summary>
+        public const long ETIMEDOUT = 110;
+    }
+
+    /// <summary>Exit statuses the kernel gives a process that did not choose its own.</summary>
+    public static class ExitStatus
+    {
+        /// <summary>Ended by a CPU fault: FaultBase - vector.</summary>
+        public const long FaultBase = -0x10000;
+        /// <summary>Ended by its runtime (a throw, a fail-fast).</summary>
+        public const long FailFast = -0x20000;
+        /// <summary>Ended by process_kill (its stop deadline passed).</summary>
+        public const long Killed = -0x30000;
     }
 
     /// <summary>How <c>wait(0)</c> reports: 0 when a notification arrived on any channel

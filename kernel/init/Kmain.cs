@@ -21,6 +21,9 @@ namespace Microkernel.Init
 
         private static BootInfo s_bootInfo;
 
+        /// <summary>The RSDP the boot loader passed (PVH), or 0: ACPI then searches for it.</summary>
+        internal static ulong RsdpAddress => s_bootInfo.RsdpAddress;
+
         [UnmanagedCallersOnly(EntryPoint = "kmain")]
         private static void Main(BootHandoff* handoff)
         {
@@ -66,7 +69,7 @@ namespace Microkernel.Init
 #if KERNEL_TESTS
             Tests.TestMain.Run(in s_bootInfo);
 #else
-            Process.SupervisorLaunch.Start();
+            KernelInitTab.Run();
             Idle();
 #endif
         }

@@ -13,9 +13,10 @@ namespace Microkernel.Power
     /// machine.</remarks>
     internal static class PowerControl
     {
-        internal static void PowerOff()
+        internal static void PowerOff(bool quiet = false)
         {
-            Log.Write(LogLevel.Info, "power"u8, "powering off"u8);
+            // The shutdown path has printed its own final line already.
+            if (!quiet) Log.Write(LogLevel.Info, "power"u8, "powering off"u8);
             Cpu.DisableInterrupts();
             ushort ich9 = Ich9PmBase();
             if (ich9 != 0) Cpu.OutWord((ushort)(ich9 + 4), 0x2000); // QEMU q35
@@ -30,7 +31,8 @@ namespace Microkernel.Power
             Cpu.HaltForever();
         }
 
-        private static void WaitMilliseconds(ulong milliseconds)
+        /// <summary>Busy-waits on the TSC (interrupts may be off).</summary>
+        internal static void WaitMilliseconds(ulong milliseconds)
         {
             ulong hz = TimeStampCounter.Hz == 0 ? 1_000_000_000 : TimeStampCounter.Hz;
             ulong end = Cpu.ReadTsc() + hz / 1000 * milliseconds;

@@ -22,6 +22,7 @@ namespace Microkernel.Process
             {
                 if (channel.TryConsumeNotification(side)) return 0;
                 if (channel.IsClosed(Channel.Peer(side))) return -Errno.EPIPE;
+                if (process.StopRequested) return -Errno.ESHUTDOWN;
                 Threads.Block(channel.WaitKey(side));
             }
         }
@@ -33,6 +34,7 @@ namespace Microkernel.Process
                 if (process.TakeNotifications()) return 0;
                 int closed = process.TakeUnreportedClosure();
                 if (closed != 0) return WaitResult.PeerClosedFlag | (long)closed;
+                if (process.StopRequested) return -Errno.ESHUTDOWN;
                 if (process.HandleCount() == 0) return -Errno.EBADF;
                 Threads.Block(process.WaitAnyKey);
             }

@@ -92,15 +92,27 @@ namespace Microkernel.Process
             return Processes.Start(child, (uint)restarts) ? 0 : -Errno.ENOMEM;
         }
 
-        /// <summary>process_wait(process or 0, status pointer).</summary>
-        internal static long Wait(ulong processHandle, ulong statusPointer)
+        /// <summary>Set by the kernel's shutdown: the supervisor's next process_wait returns
+        /// ESHUTDOWN (once), its cue to stop every service in reverse start order.</summary>
+        internal static bool ShutdownPending;
+        private static bool s_shutdownDelivered;
+
+        /// <summary>process_wait(process or 0, status pointer, timeout in nanoseconds or 0).</summary>
+        internal static long Wait(ulong processHandle, ulong statusPointer, ulong timeout)
         {
             ServiceProcess? parent = Threads.CurrentProcess;
             if (parent == null) return -Errno.ECHILD;
             if (statusPointer != 0 && !SystemCalls.IsUserRange(statusPointer, 8)) return -Errno.EFAULT;
             if (processHandle != 0 && parent.ResolveProcess(processHandle) == null) return -Errno.EBADF;
+            if (timeout > MaxSleepNanoseconds) return -Errno.EINVAL;
+            ulong deadline = timeout == 0 ? ulong.MaxValue : LocalApic.Ticks + TicksFor(timeout);
             while (true)
             {
+                if (parent.IsSupervisor && ShutdownPending && !s_shutdownDelivered)
+                {
+                    s_shutdownDelivered = true;
+                    return -Errno.ESHUTDOWN;
+                }
                 int ended = parent.FindEndedChild(processHandle, out int live);
                 if (ended != 0)
                 {
@@ -111,17 +123,66 @@ namespace Microkernel.Process
                     return ended;
                 }
                 if (live == 0) return -Errno.ECHILD;
-                Threads.Block(parent.ChildKey);
+                if (LocalApic.Ticks >= deadline) return -Errno.ETIMEDOUT;
+                Threads.BlockUntil(parent.ChildKey, deadline);
             }
         }
 
-        /// <summary>sleep(nanoseconds), rounded up to whole timer ticks (at least one).</summary>
+        /// <summary>process_stop(process): the child's waits and sleeps end with ESHUTDOWN.</summary>
+        internal static long Stop(ulong processHandle)
+        {
+            ServiceProcess? child = Child(processHandle, out long error);
+            if (child == null) return error;
+            child.StopRequested = true;
+            if (!child.Thread.IsNone) Threads.Interrupt(child.Thread);
+            return 0;
+        }
+
+        /// <summary>process_kill(process): the child ends at its next kernel entry or tick.</summary>
+        internal static long Kill(ulong processHandle)
+        {
+            ServiceProcess? child = Child(processHandle, out long error);
+            if (child == null) return error;
+            child.KillRequested = child.StopRequested = true;
+            if (!child.Thread.IsNone) Threads.Interrupt(child.Thread);
+            return 0;
+        }
+
+        /// <summary>Ends the running process if it was killed (called on the way back to
+        /// ring 3 from a system call or a timer tick that interrupted ring 3).</summary>
+        internal static void EndIfKilled()
+        {
+            if (!Threads.IsReady) return;
+            ServiceProcess? process = Threads.CurrentProcess;
+            if (process != null && process.KillRequested && !process.Exited) UserMode.Return(ExitStatus.Killed);
+        }
+
+        private static ServiceProcess? Child(ulong processHandle, out long error)
+        {
+            ServiceProcess? supervisor = Supervisor(out error);
+            if (supervisor == null) return null;
+            ServiceProcess? child = supervisor.ResolveProcess(processHandle);
+            if (child == null || !child.Started) { error = -Errno.EBADF; return null; }
+            return child;
+        }
+
+        private const ulong MaxSleepNanoseconds = 3600UL * 1_000_000_000UL;
+
+        /// <summary>sleep(nanoseconds), rounded up to whole timer ticks (at least one);
+        /// ends early with ESHUTDOWN once the process is asked to stop.</summary>
         internal static long Sleep(ulong nanoseconds)
         {
+            if (nanoseconds > MaxSleepNanoseconds) return -Errno.EINVAL;
+            ServiceProcess? process = Threads.CurrentProcess;
+            if (process != null && process.StopRequested) return -Errno.ESHUTDOWN;
+            Threads.Sleep(TicksFor(nanoseconds));
+            return process != null && process.StopRequested ? -Errno.ESHUTDOWN : 0;
+        }
+
+        private static ulong TicksFor(ulong nanoseconds)
+        {
             const ulong NanosecondsPerTick = 1_000_000_000UL / 100;
-            if (nanoseconds > 3600UL * 1_000_000_000UL) return -Errno.EINVAL;
-            Threads.Sleep((nanoseconds + NanosecondsPerTick - 1) / NanosecondsPerTick + 1);
-            return 0;
+            return (nanoseconds + NanosecondsPerTick - 1) / NanosecondsPerTick + 1;
         }
 
         /// <summary>debug(operation, argument).</summary>

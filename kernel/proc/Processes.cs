@@ -85,6 +85,7 @@ namespace Microkernel.Process
             if (process.Reaped) return;
             process.Reaped = true;
             ServiceRecords.Ended(process.Name, process.ExitStatus);
+            if (!process.IsSupervisor) Power.Shutdown.CountStopped(process.ExitStatus);
             LogLine line = Log.Begin(process.ExitStatus < 0 ? LogLevel.Warning : LogLevel.Info, "proc"u8);
             line.Text("service "u8); line.Text(process.Name);
             line.Text(" pid="u8); line.Decimal(process.Pid);
@@ -99,6 +100,26 @@ namespace Microkernel.Process
         {
             for (int i = 0; i < Capacity; i++) if (s_table[i] != null && s_table[i]!.Pid == pid) return s_table[i];
             return null;
+        }
+
+        /// <summary>Asks every started process to end now (the shutdown's last resort).</summary>
+        internal static void KillAll()
+        {
+            for (int i = 0; i < Capacity; i++)
+            {
+                ServiceProcess? p = s_table[i];
+                if (p == null || p.Exited || !p.Started) continue;
+                p.KillRequested = p.StopRequested = true;
+                if (!p.Thread.IsNone) Threads.Interrupt(p.Thread);
+            }
+        }
+
+        /// <summary>Processes started and not yet ended.</summary>
+        internal static int LiveCount()
+        {
+            int n = 0;
+            for (int i = 0; i < Capacity; i++) if (s_table[i] != null && s_table[i]!.Started && !s_table[i]!.Exited) n++;
+            return n;
         }
 
         /// <summary>Logs one line per process (the debug system call's dump).</summary>
@@ -148,7 +169,7 @@ namespace Microkernel.Process
 
         private static void Restore(AddressSpace? previous)
         {
-            if (previous != null) previous.Activate(); else AddressSpace.ActivateKernel();
+            Threads.UseSpace(previous);
         }
 
         private static int FreeSlot()

@@ -49,7 +49,7 @@ namespace Microkernel.Process
             if (space == null) return Refuse(name, ElfStatus.Ok, "no memory for an address space"u8);
 
             bool ok = MapSegments(space, in plan, file) && MapStack(space);
-            AddressSpace.ActivateKernel();
+            Threads.UseSpace(null);
             if (!ok)
             {
                 space.Destroy();
@@ -64,7 +64,7 @@ namespace Microkernel.Process
 
         private static bool MapSegments(AddressSpace space, in ElfLoadPlan plan, System.ReadOnlySpan<byte> file)
         {
-            space.Activate();
+            Threads.UseSpace(space);
             const VmProtection ReadWrite = VmProtection.Read | VmProtection.Write;
             for (int i = 0; i < plan.SegmentCount; i++)
             {

@@ -60,6 +60,10 @@ namespace Microkernel.Process
         internal bool IsSupervisor;
         /// <summary>A notification arrived on some end since the last wait(0).</summary>
         internal bool AnyPending;
+        /// <summary>Asked to stop (process_stop): its waits and sleeps return ESHUTDOWN.</summary>
+        internal bool StopRequested;
+        /// <summary>To be ended at its next kernel entry or timer tick (process_kill).</summary>
+        internal bool KillRequested;
 
         internal ServiceProcess(int pid, System.ReadOnlySpan<byte> name, in LoadedService image)
         {

@@ -34,11 +34,34 @@ namespace Microkernel.Process
             return Processes.Start(supervisor, 0) || Fail("no thread for the supervisor"u8);
         }
 
+        /// <summary>Stopping every service: the supervisor's whole deadline, then the kernel
+        /// ends whatever is left.</summary>
+        private const ulong StopDeadlineTicks = 15 * 100;
+
+        /// <summary>Inittab term entry system/supervisor: tells the supervisor to stop every
+        /// service (its process_wait returns ESHUTDOWN; it stops them in reverse start order,
+        /// killing those that miss their deadline) and waits for it to end. Returns 0, or 1
+        /// when the supervisor itself missed the deadline (then every process is killed).</summary>
+        internal static int StopServices()
+        {
+            ServiceProcess? supervisor = Process;
+            if (supervisor == null || supervisor.Reaped) return 0;
+            ProcessCalls.ShutdownPending = true;
+            if (!supervisor.Thread.IsNone) Threads.Interrupt(supervisor.Thread);
+            ulong deadline = Arch.LocalApic.Ticks + StopDeadlineTicks;
+            while (!supervisor.Reaped && Arch.LocalApic.Ticks < deadline) Threads.Sleep(1);
+            if (supervisor.Reaped) return 0;
+            Log.Write(LogLevel.Error, "proc"u8, "the supervisor missed its stop deadline; killing every process"u8);
+            Processes.KillAll();
+            for (int i = 0; i < 50 && Processes.LiveCount() > 0; i++) Threads.Sleep(1);
+            return 1;
+        }
+
         private static bool CopyManifest(AddressSpace space, System.ReadOnlySpan<byte> manifest)
         {
             ulong bytes = ((ulong)manifest.Length + 4095) & ~4095UL;
             AddressSpace? previous = AddressSpace.Current;
-            space.Activate();
+            Threads.UseSpace(space);
             bool ok = space.Map(ManifestAddress, bytes, VmProtection.Read | VmProtection.Write,
                 MapFlags.FixedNoReplace | MapFlags.Populate, VmAreaKind.Anonymous, 300, out _) == VmError.None;
             if (ok)
@@ -46,7 +69,7 @@ namespace Microkernel.Process
                 manifest.CopyTo(new System.Span<byte>((void*)ManifestAddress, manifest.Length));
                 ok = space.Protect(ManifestAddress, bytes, VmProtection.Read) == VmError.None;
             }
-            if (previous != null) previous.Activate(); else AddressSpace.ActivateKernel();
+            Threads.UseSpace(previous);
             return ok;
         }
 

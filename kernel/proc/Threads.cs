@@ -131,6 +131,24 @@ namespace Microkernel.Process
             Leave(interrupts);
         }
 
+        /// <summary>Blocks the running thread until <see cref="WakeOne"/>(key) or timer tick
+        /// <paramref name="deadlineTick"/>, whichever comes first.</summary>
+        internal static void BlockUntil(ulong key, ulong deadlineTick)
+        {
+            bool interrupts = Enter();
+            if (s_scheduler.BlockUntil(Current, key, deadlineTick) == SchedStatus.Ok) Reschedule();
+            Leave(interrupts);
+        }
+
+        /// <summary>Takes <paramref name="thread"/> out of any wait or sleep (it re-checks
+        /// why it waited: a stop or kill request).</summary>
+        internal static void Interrupt(ThreadId thread)
+        {
+            bool interrupts = Enter();
+            s_scheduler.Interrupt(thread, out _);
+            Leave(interrupts);
+        }
+
         /// <summary>Wakes the first thread blocked on <paramref name="key"/>.</summary>
         internal static bool WakeOne(ulong key)
         {
@@ -159,6 +177,17 @@ namespace Microkernel.Process
             bool interrupts = Enter();
             s_contexts[Current.Index].Space = space;
             space.Activate();
+            Leave(interrupts);
+        }
+
+        /// <summary>Loads <paramref name="space"/> (null: the kernel's tables) for the running
+        /// thread and records it in the thread's context, so a preemption in between (the
+        /// loader copying into a new space) switches back to the right tables.</summary>
+        internal static void UseSpace(AddressSpace? space)
+        {
+            bool interrupts = Enter();
+            if (s_ready) s_contexts[Current.Index].Space = space;
+            if (space != null) space.Activate(); else AddressSpace.ActivateKernel();
             Leave(interrupts);
         }
 

@@ -114,6 +114,9 @@ public enum WakeReason : byte
     /// <summary>The other side is gone: <see cref="Scheduler.WakeAll"/> with this reason
     /// (IPC uses it so a waiter sees "peer closed" at once).</summary>
     Closed = 3,
+
+    /// <summary>Taken out of its wait or sleep by <see cref="Scheduler.Interrupt"/>.</summary>
+    Interrupted = 4,
 }
 
 /// <summary>What a wake-up (start, wake, move) did: how many threads became ready and

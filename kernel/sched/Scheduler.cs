@@ -285,6 +285,37 @@ public unsafe partial struct Scheduler
         return report.Woken;
     }
 
+    /// <summary>Blocked or Sleeping → Ready, whatever it waits for (recording
+    /// <see cref="WakeReason.Interrupted"/>): how the kernel makes a thread notice a stop
+    /// or kill request. Every kernel wait re-checks its condition, so this is at worst a
+    /// spurious wake-up. Returns false (nothing changed) for a thread that is not waiting.
+    /// O(keys in bucket), plus O(log n) amortised if it had a deadline.</summary>
+    public bool Interrupt(ThreadId id, out WakeReport report)
+    {
+        report = default;
+        if (ResolveWorker(id, out int index) != SchedStatus.Ok)
+        {
+            return false;
+        }
+
+        ref ThreadRecord r = ref _table[index];
+        if (r.State == ThreadState.Blocked)
+        {
+            WakeWaiter(index, WakeReason.Interrupted, ref report);
+            return true;
+        }
+
+        if (r.State == ThreadState.Sleeping)
+        {
+            HeapRemove(index);
+            r.LastWake = WakeReason.Interrupted;
+            MakeReady(index, ref report);
+            return true;
+        }
+
+        return false;
+    }
+
     // ---------------------------------------------------------------- per-CPU decisions
 
     /// <summary>

@@ -41,20 +41,21 @@ namespace Microkernel.Services.Supervision
             for (int i = 0; i < s_plans.Length; i++) if (StartService(i)) started++;
             SystemCall.Debug(DebugOperation.Ready, (ulong)started);
 
-            Watch();
-            LogLine.Begin("supervisor: every service has ended"u8).Send();
+            if (Watch()) StopAll();
+            else LogLine.Begin("supervisor: every service has ended"u8).Send();
             return 0;
         }
 
         /// <summary>Waits for services to end and applies their restart policy, until
-        /// nothing is left to wait for.</summary>
-        private static void Watch()
+        /// nothing is left to wait for (false) or the system is shutting down (true).</summary>
+        private static bool Watch()
         {
             while (true)
             {
                 long handle = SystemCall.ProcessWait(0, out long status);
-                if (handle == -Errno.ECHILD) return;
-                if (handle < 0) { Fail("supervisor: wait failed"u8, handle); return; }
+                if (handle == -Errno.ESHUTDOWN) return true;
+                if (handle == -Errno.ECHILD) return false;
+                if (handle < 0) { Fail("supervisor: wait failed"u8, handle); return false; }
                 int index = IndexOfHandle((ulong)handle);
                 if (index < 0) continue;
                 ServiceState state = s_states[index];
@@ -70,6 +71,40 @@ namespace Microkernel.Services.Supervision
                 }
                 Restart(index, status);
             }
+        }
+
+        /// <summary>How long a service may take to stop before it is killed.</summary>
+        private const ulong StopDeadlineNanoseconds = 2_000_000_000;
+
+        /// <summary>The shutdown: asks each running service to stop, in reverse start order,
+        /// waiting for each up to its deadline and killing it after; logs every step.</summary>
+        private static void StopAll()
+        {
+            LogLine.Begin("supervisor: shutting down: stopping services in reverse start order"u8).Send();
+            for (int i = s_plans.Length - 1; i >= 0; i--)
+            {
+                ServiceState state = s_states[i];
+                if (state.Handle == 0) continue;
+                long started = SystemCall.ClockNanoseconds();
+                SystemCall.ProcessStop(state.Handle);
+                long result = SystemCall.ProcessWait(state.Handle, out long status, StopDeadlineNanoseconds);
+                bool forced = result == -Errno.ETIMEDOUT;
+                if (forced)
+                {
+                    SystemCall.ProcessKill(state.Handle);
+                    result = SystemCall.ProcessWait(state.Handle, out status, StopDeadlineNanoseconds);
+                }
+                long ms = (SystemCall.ClockNanoseconds() - started) / 1_000_000;
+                LogLine line = LogLine.Begin("supervisor: stopped "u8);
+                line.Text(s_plans[i].Name);
+                line.Text(forced ? " (ignored the stop request; killed) after "u8 : " after "u8);
+                line.Decimal(ms); line.Text(" ms, status "u8); line.Decimal(result < 0 ? result : status);
+                line.Send();
+                state.Handle = 0;
+            }
+            // Anything that ended on its own meanwhile is reaped too.
+            while (SystemCall.ProcessWait(0, out _, 100_000_000) > 0) { }
+            LogLine.Begin("supervisor: every service stopped"u8).Send();
         }
 
         private static bool ShouldRestart(int index, long status)

@@ -83,14 +83,22 @@ namespace Microkernel.UserRuntime
         /// <summary>Starts a created process, telling it how often it was restarted.</summary>
         public static long ProcessStart(ulong process, ulong restarts) => Call(SystemCallNumber.ProcessStart, process, restarts);
 
-        /// <summary>Waits for a child (0: any) to end; its handle, status in <paramref name="status"/>.</summary>
-        public static long ProcessWait(ulong process, out long status)
+        /// <summary>Waits for a child (0: any) to end; its handle, status in <paramref name="status"/>;
+        /// -ETIMEDOUT after <paramref name="timeoutNanoseconds"/> (0 = no limit); -ESHUTDOWN
+        /// (supervisor, once) when the system is going down.</summary>
+        public static long ProcessWait(ulong process, out long status, ulong timeoutNanoseconds = 0)
         {
             long s = 0;
-            long result = Call(SystemCallNumber.ProcessWait, process, (ulong)&s);
+            long result = Call(SystemCallNumber.ProcessWait, process, (ulong)&s, timeoutNanoseconds);
             status = s;
             return result;
         }
+
+        /// <summary>Asks a child to stop: its waits and sleeps return -ESHUTDOWN (supervisor only).</summary>
+        public static long ProcessStop(ulong process) => Call(SystemCallNumber.ProcessStop, process);
+
+        /// <summary>Ends a child now (supervisor only).</summary>
+        public static long ProcessKill(ulong process) => Call(SystemCallNumber.ProcessKill, process);
 
         /// <summary>Sleeps at least <paramref name="nanoseconds"/>.</summary>
         public static long Sleep(ulong nanoseconds) => Call(SystemCallNumber.Sleep, nanoseconds);

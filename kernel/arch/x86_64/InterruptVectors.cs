@@ -28,6 +28,8 @@ namespace Microkernel.Arch
         /// mistaken for an exception.</summary>
         internal const int LegacyPicBase = 0x20;
         internal const int Timer = 0x30;
+        /// <summary>The ACPI system control interrupt (power button), routed by the I/O APIC.</summary>
+        internal const int AcpiSci = 0x40;
         internal const int Spurious = 0xFF;
 
         /// <summary>The exception's mnemonic and name, for reports.</summary>

@@ -74,6 +74,8 @@ namespace Microkernel.Arch
             // before this interrupt's frame unwinds.
             EndOfInterrupt();
             Process.Threads.OnTimerTick();
+            // A killed process spinning in ring 3 ends here.
+            if ((frame->Cs & 3) != 0) Process.ProcessCalls.EndIfKilled();
         }
 
         // Volatile: MMIO must be touched exactly once per access, in program order.

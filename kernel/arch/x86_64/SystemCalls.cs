@@ -43,6 +43,14 @@ namespace Microkernel.Arch
         private static long Dispatch(Frame* frame)
         {
             Calls++;
+            long result = Call(frame);
+            // A process killed while it was in here never returns to ring 3.
+            Process.ProcessCalls.EndIfKilled();
+            return result;
+        }
+
+        private static long Call(Frame* frame)
+        {
             switch ((SystemCallNumber)frame->Number)
             {
                 case SystemCallNumber.Exit:
@@ -63,7 +71,9 @@ namespace Microkernel.Arch
                 case SystemCallNumber.ProcessCreate: return Process.ProcessCalls.Create(frame->Rdi, frame->Rsi);
                 case SystemCallNumber.ProcessGrant: return Process.ProcessCalls.Grant(frame->Rdi, frame->Rsi, frame->Rdx, frame->R10);
                 case SystemCallNumber.ProcessStart: return Process.ProcessCalls.Start(frame->Rdi, frame->Rsi);
-                case SystemCallNumber.ProcessWait: return Process.ProcessCalls.Wait(frame->Rdi, frame->Rsi);
+                case SystemCallNumber.ProcessWait: return Process.ProcessCalls.Wait(frame->Rdi, frame->Rsi, frame->Rdx);
+                case SystemCallNumber.ProcessStop: return Process.ProcessCalls.Stop(frame->Rdi);
+                case SystemCallNumber.ProcessKill: return Process.ProcessCalls.Kill(frame->Rdi);
                 case SystemCallNumber.Sleep: return Process.ProcessCalls.Sleep(frame->Rdi);
                 case SystemCallNumber.Debug: return Process.ProcessCalls.Debug(frame->Rdi, frame->Rsi);
                 default: return -ENOSYS;

@@ -30,6 +30,18 @@ namespace Microkernel.Memory.Paging
         /// <summary>True once CR3 holds the kernel's tables.</summary>
         internal static bool Active => s_active;
 
+        /// <summary>Maps one page of device registers (uncached, no-execute) at its physical
+        /// address, after the tables are active (an I/O APIC found in the MADT). True if it
+        /// is mapped (now or before).</summary>
+        internal static bool MapDevicePage(ulong physical)
+        {
+            ulong page = physical & ~4095UL;
+            if (s_editor.Query(page, out _) != 0) return true;
+            if (s_editor.Map(page, page, PageFlags.Writable | PageFlags.NoExecute | PageFlags.CacheDisable) != MapStatus.Ok) return false;
+            Tlb.Invalidate(page);
+            return true;
+        }
+
         /// <summary>Direct access for the address-space code and tests.</summary>
         internal static ref PageTableEditor<FrameTableMemory> Editor => ref s_editor;
 
