@@ -3,7 +3,7 @@
 #   make test   every test: host unit/property tests, in-image suite, boot and crash tests
 #   make image  out/default.elf        make test-image  out/test.elf
 #   make bench  every benchmark (bench/results/*.json)
-# Component fragments live in mk/*.mk; each adds its own targets.
+# Component fragments live in build/mk/*.mk; each adds its own targets.
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := image
@@ -21,7 +21,7 @@ SMP ?= 1
 ACCEL ?= auto
 APPEND ?=
 
-include $(sort $(wildcard $(ROOT)/mk/*.mk))
+include $(sort $(wildcard $(ROOT)/build/mk/*.mk))
 
 .PHONY: deps run test test-host bench clean
 

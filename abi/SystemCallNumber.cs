@@ -59,8 +59,13 @@ namespace Microkernel.Abi
         Sleep = 16,
         /// <summary>debug(operation, argument): see <see cref="DebugOperation"/>.</summary>
         Debug = 17,
+        /// <summary>notify_wait(notify handle, wait handle): notify then wait in one call
+        /// (a client's "call", a server's "reply and wait for the next"). On one CPU the
+        /// kernel switches straight to the notified peer if it is waiting (the call/reply
+        /// fast path). Results as wait.</summary>
+        NotifyWait = 18,
         /// <summary>Number of calls.</summary>
-        Count = 18,
+        Count = 19,
     }
 
     /// <summary>Operations of the debug system call.</summary>

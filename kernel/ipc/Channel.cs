@@ -71,6 +71,9 @@ namespace Microkernel.Channels
 
         internal bool IsClosed(ChannelSide side) => side == ChannelSide.Client ? _clientClosed : _serverClosed;
 
+        /// <summary>True when <paramref name="side"/> has a notification waiting (not consumed).</summary>
+        internal bool HasNotification(ChannelSide side) => (side == ChannelSide.Client ? _pendingClient : _pendingServer) != 0;
+
         /// <summary>Takes one pending notification for <paramref name="side"/>, if any.</summary>
         internal bool TryConsumeNotification(ChannelSide side)
         {

@@ -55,5 +55,31 @@ namespace Microkernel.Process
             }
             return 0;
         }
+
+        /// <summary>notify_wait(notify handle, wait handle): the call/reply fast path.
+        /// The peer gets its notification; then, unless this side already has one (or its
+        /// peer closed), the CPU goes straight to the peer's thread if it is waiting, and
+        /// this thread blocks on the wait handle's key. Falls back to notify + wait.</summary>
+        internal static long NotifyWait(ulong notifyHandle, ulong waitHandle)
+        {
+            ServiceProcess? process = Threads.CurrentProcess;
+            if (process == null) return -Errno.EBADF;
+            Channel? target = process.Resolve(notifyHandle, out ChannelSide side);
+            Channel? waitOn = process.Resolve(waitHandle, out ChannelSide waitSide);
+            if (target == null || waitOn == null) return -Errno.EBADF;
+            if (target.IsClosed(Channel.Peer(side))) return -Errno.EPIPE;
+            target.Notify(side);
+            ServiceProcess? peer = target.OwnerOf(Channel.Peer(side));
+            if (peer != null) peer.AnyPending = true;
+            bool mustBlock = !waitOn.HasNotification(waitSide) && !waitOn.IsClosed(Channel.Peer(waitSide));
+            // A blocked peer is taken out of whatever wait it is in; every kernel wait
+            // re-checks its condition in a loop, so that is at worst a spurious wake-up.
+            if (mustBlock && peer != null && !peer.Thread.IsNone && Threads.HandOff(peer.Thread, waitOn.WaitKey(waitSide)))
+                return Wait(waitHandle); // resumed: the peer replied (or closed)
+            // Slow path: the peer is not waiting here, or this side need not block.
+            Threads.WakeOne(target.WaitKey(Channel.Peer(side)));
+            if (peer != null) Threads.WakeOne(peer.WaitAnyKey);
+            return Wait(waitHandle);
+        }
     }
 }

@@ -65,11 +65,11 @@ namespace Microkernel.Process
         {
             ServiceProcess? supervisor = Supervisor(out long error);
             if (supervisor == null) return error;
-            ServiceProcess? target = supervisor.ResolveProcess(processHandle);
-            if (target == null || target.Exited) return -Errno.EBADF;
             ulong peerLength = peer >> 48, peerAddress = peer & 0xFFFF_FFFF_FFFF;
             byte* name = stackalloc byte[MaxName];
             if (!CopyIn(name, peerAddress, peerLength, MaxName, out error)) return error;
+            ServiceProcess? target = supervisor.ResolveProcess(processHandle);
+            if (target == null || target.Exited) return -Errno.EBADF;
             if (replace >= ServiceProcess.MaxHandles) return -Errno.EBADF;
             if (supervisor.Resolve(channelHandle, out _) == null) return -Errno.EBADF;
             Channel? channel = supervisor.TakeEnd(channelHandle, out ChannelSide side);

@@ -68,6 +68,7 @@ namespace Microkernel.Process
             if (thread.IsNone) return false;
             process.Thread = thread;
             process.Started = true;
+            ServiceRecords.Started(process.Name);
             Threads.SetProcess(thread, process);
             LogLine line = Log.Begin(LogLevel.Info, "proc"u8);
             line.Text("service "u8); line.Text(process.Name);
@@ -83,6 +84,7 @@ namespace Microkernel.Process
         {
             if (process.Reaped) return;
             process.Reaped = true;
+            ServiceRecords.Ended(process.Name, process.ExitStatus);
             LogLine line = Log.Begin(process.ExitStatus < 0 ? LogLevel.Warning : LogLevel.Info, "proc"u8);
             line.Text("service "u8); line.Text(process.Name);
             line.Text(" pid="u8); line.Decimal(process.Pid);

@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 
 namespace Microkernel.Process
 {
-    /// <summary>The service ELFs this kernel image carries (mk/services.mk packs them in).</summary>
+    /// <summary>The service ELFs this kernel image carries (build/mk/services.mk packs them in).</summary>
     internal static unsafe class ServiceImages
     {
         [DllImport("*", EntryPoint = "mk_service_table_info"), SuppressGCTransition]
@@ -36,7 +36,7 @@ namespace Microkernel.Process
             return -1;
         }
 
-#pragma warning disable CS0649 // written by mk/services.mk's generated table, read here
+#pragma warning disable CS0649 // written by build/mk/services.mk's generated table, read here
         private struct Entry
         {
             internal byte* Name;

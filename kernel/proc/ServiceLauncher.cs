@@ -37,11 +37,12 @@ namespace Microkernel.Process
         internal static int SlotCount => s_count;
 
         /// <summary>Loads the carried service called <paramref name="name"/> as a new
-        /// process (not started); its slot, or -1 when it was refused.</summary>
-        internal static int LoadByName(ReadOnlySpan<byte> name)
+        /// process (not started), flagged as a supervisor when <paramref name="asSupervisor"/>
+        /// (for tests of the supervisor's calls); its slot, or -1 when it was refused.</summary>
+        internal static int LoadByName(ReadOnlySpan<byte> name, bool asSupervisor = false)
         {
             if (s_count == MaxProcesses) return -1;
-            ServiceProcess? process = Processes.Create(name, null, out _);
+            ServiceProcess? process = Processes.Create(name, null, out _, asSupervisor);
             if (process == null) return -1;
             s_slots[s_count] = new Slot { Process = process };
             return s_count++;

@@ -211,11 +211,39 @@ namespace Microkernel.Process
             Cpu.HaltForever();
         }
 
+        /// <summary>Same-CPU call/reply fast path: the running thread blocks on
+        /// <paramref name="key"/> and <paramref name="to"/> (ready, or blocked in a wait)
+        /// runs at once, without a pass through the run queue. False when the scheduler
+        /// refuses (then nothing changed and the caller takes the slow path).</summary>
+        internal static bool HandOff(ThreadId to, ulong key)
+        {
+            bool interrupts = Enter();
+            ThreadId from = Current;
+            bool ok = s_scheduler.HandOff(from, to, key) == SchedStatus.Ok;
+            if (ok)
+            {
+                HandOffs++;
+                SwitchTo(from, to);
+            }
+            Leave(interrupts);
+            return ok;
+        }
+
+        /// <summary>Hand-offs performed (the call/reply fast path taken).</summary>
+        internal static ulong HandOffs;
+
         private static void Reschedule()
         {
             ThreadId previous = s_scheduler.Current(0);
             ThreadId next = s_scheduler.PickNext(0);
             if (next.Equals(previous) || next.IsNone) return;
+            SwitchTo(previous, next);
+        }
+
+        /// <summary>Switches this CPU from <paramref name="previous"/> to <paramref name="next"/>
+        /// (the scheduler has already made next the running thread).</summary>
+        private static void SwitchTo(ThreadId previous, ThreadId next)
+        {
             ref Context from = ref s_contexts[previous.Index];
             ref Context to = ref s_contexts[next.Index];
             // Per-thread kernel entry points: the stack ring 3 enters on, and where a user

@@ -18,6 +18,7 @@ namespace Microkernel.Tests
             ProcessTests.Register();
             ThreadTests.Register();
             ChannelTests.Register();
+            SupervisorTests.Register();
             StoreTests.Register();
         }
     }

@@ -4,8 +4,8 @@ using Microkernel.UserRuntime;
 namespace Microkernel.Services.Contracts
 {
     /// <summary>One blocking IEcho call over a kernel channel, as every echo client makes
-    /// it: send, wake the server if it sleeps, wait for the reply (sleeping in the kernel
-    /// only when the reply ring is empty).</summary>
+    /// it: send, then (if the reply ring is empty) wake the server and wait for the reply
+    /// in one notify_wait, which on one CPU switches straight to the server.</summary>
     public static class EchoCall
     {
         /// <summary>False when the request cannot be sent, the reply does not match, or
@@ -14,7 +14,7 @@ namespace Microkernel.Services.Contracts
         {
             reply = default;
             if (client.TrySendEcho(new EchoRequest { Value = value }, out uint requestId) != CallStatus.Ok) return false;
-            if (client.Endpoint.Flush()) SystemCall.Notify(handle);
+            bool wakeServer = client.Endpoint.Flush();
             while (true)
             {
                 CallStatus status = client.Endpoint.TryReceive(out ReplyMessage message);
@@ -23,13 +23,16 @@ namespace Microkernel.Services.Contracts
                 if (status != CallStatus.NoReply) return false;
                 if (client.Endpoint.PrepareToSleep() == RingStatus.Empty)
                 {
-                    long waited = SystemCall.Wait(handle);
+                    // The fast path: wake the server and wait for its reply in one call.
+                    long waited = wakeServer ? SystemCall.NotifyWait(handle, handle) : SystemCall.Wait(handle);
+                    wakeServer = false;
                     client.Endpoint.ClearSleeping();
                     if (waited < 0) return false;
                 }
                 else
                 {
                     client.Endpoint.ClearSleeping();
+                    if (wakeServer) { SystemCall.Notify(handle); wakeServer = false; }
                 }
             }
         }

@@ -10,11 +10,19 @@ namespace Microkernel.Services.Echo
     {
         private uint _calls;
 
+        /// <summary>The request value that makes the server fault (a null dereference) on
+        /// purpose: the restart tests use it to kill a server with calls in flight.</summary>
+        internal const long FaultInjectionValue = 0xDEAD;
+
         public EchoReply Echo(in EchoRequest request)
         {
+            if (request.Value == FaultInjectionValue) FaultOnPurpose(null);
             _calls++;
             return new EchoReply { Doubled = request.Value * 2, Calls = _calls };
         }
+
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+        private static void FaultOnPurpose(int* nowhere) => *nowhere = 1;
 
         [UnmanagedCallersOnly(EntryPoint = "service_main")]
         private static int Main()
@@ -25,22 +33,27 @@ namespace Microkernel.Services.Echo
             ServerEndpoint server = new ServerEndpoint(ChannelRings.IncomingRequests(in channel),
                 ChannelRings.OutgoingReplies(in channel), new EchoDispatcher(handler), 256, 256);
             SystemCall.Log("echo-server: serving"u8);
+            bool wakeClient = false;
             while (true)
             {
                 ServeStatus status = server.TryServe(64, out int served);
-                if (server.WakeNeeded) SystemCall.Notify(handle);
+                wakeClient |= server.WakeNeeded;
                 if (status != ServeStatus.Ok && status != ServeStatus.Idle) return 2;
                 if (served > 0) continue;
-                // Empty: announce sleeping, look once more, then block in the kernel.
+                // Empty: announce sleeping, look once more, then block in the kernel; a
+                // pending wake-up for the client goes with the wait (notify_wait, which
+                // switches straight to a waiting client).
                 if (server.PrepareToSleep() == RingStatus.Empty)
                 {
-                    long waited = SystemCall.Wait(handle);
+                    long waited = wakeClient ? SystemCall.NotifyWait(handle, handle) : SystemCall.Wait(handle);
+                    wakeClient = false;
                     server.ClearSleeping();
                     if (waited < 0) break; // the client is gone (EPIPE)
                 }
                 else
                 {
                     server.ClearSleeping();
+                    if (wakeClient) { SystemCall.Notify(handle); wakeClient = false; }
                 }
             }
             SystemCall.Log("echo-server: client gone, exiting"u8);

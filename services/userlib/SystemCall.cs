@@ -52,6 +52,11 @@ namespace Microkernel.UserRuntime
         /// <summary>Wakes the channel's peer; 0, or -EPIPE when it is gone.</summary>
         public static long Notify(ulong handle) => Call(SystemCallNumber.Notify, handle);
 
+        /// <summary>Notifies <paramref name="notifyHandle"/>'s peer and waits on
+        /// <paramref name="waitHandle"/> in one call; the kernel switches straight to a
+        /// waiting peer on the same CPU. Results as <see cref="Wait"/>.</summary>
+        public static long NotifyWait(ulong notifyHandle, ulong waitHandle) => Call(SystemCallNumber.NotifyWait, notifyHandle, waitHandle);
+
         /// <summary>Does nothing in the kernel: the cost of the round trip itself.</summary>
         public static long Null() => Call(SystemCallNumber.Null);
 

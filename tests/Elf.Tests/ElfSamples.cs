@@ -77,7 +77,7 @@ public static class ElfSamples
         throw new InvalidOperationException("repository root not found above " + AppContext.BaseDirectory);
     }
 
-    /// <summary>NativeAOT services (mk/services.mk: ilc output linked by ld.lld as static
+    /// <summary>NativeAOT services (build/mk/services.mk: ilc output linked by ld.lld as static
     /// PIEs) when a build has produced them, read from private copies.</summary>
     public static IReadOnlyList<(string Name, byte[] Bytes, ReadElfView View)> Services()
     {

@@ -21,7 +21,7 @@ public class RealElfTests
     [Fact]
     public void NativeAot_services_parse_and_match_readelf()
     {
-        // mk/services.mk links each services/<name> (ilc output) with ld.lld as a static PIE:
+        // build/mk/services.mk links each services/<name> (ilc output) with ld.lld as a static PIE:
         // the files the kernel really loads. Checked when a build has produced them.
         foreach ((string _, byte[] bytes, ReadElfView view) in ElfSamples.Services())
         {

@@ -57,6 +57,7 @@ namespace Microkernel.Arch
                 case SystemCallNumber.Wait: return Process.ChannelCalls.Wait(frame->Rdi);
                 case SystemCallNumber.Notify: return Process.ChannelCalls.Notify(frame->Rdi);
                 case SystemCallNumber.Null: return 0;
+                case SystemCallNumber.NotifyWait: return Process.ChannelCalls.NotifyWait(frame->Rdi, frame->Rsi);
                 case SystemCallNumber.Close: return Process.ProcessCalls.Close(frame->Rdi);
                 case SystemCallNumber.ChannelCreate: return Process.ProcessCalls.ChannelCreate();
                 case SystemCallNumber.ProcessCreate: return Process.ProcessCalls.Create(frame->Rdi, frame->Rsi);

@@ -15,12 +15,10 @@ RUNTIME_SOURCES := $(shell find $(ROOT)/runtime -name '*.cs' -not -path '*/obj/*
 KERNEL_SOURCES := $(shell find $(ROOT)/kernel $(ROOT)/ipc $(ROOT)/abi -name '*.cs' -not -path '*/obj/*' -not -path '*/generator/*') $(ROOT)/kernel/Kernel.csproj
 ASM_SOURCES := $(ROOT)/boot/entry.asm $(ROOT)/runtime/native/runtime.asm $(wildcard $(ROOT)/kernel/arch/x86_64/*.asm)
 ASM_OBJECTS := $(patsubst $(ROOT)/%.asm,$(OUT)/asm/%.o,$(ASM_SOURCES))
+# Every service folder (services/<name>/ with a project; userlib and contracts are libraries).
+SERVICE_NAMES := $(sort $(filter-out userlib,$(notdir $(patsubst %/,%,$(dir $(wildcard $(ROOT)/services/*/*.csproj))))))
 # Ring-3 test programs exist only in the test image.
 TEST_ASM_OBJECTS := $(patsubst $(ROOT)/%.asm,$(OUT)/asm/%.o,$(wildcard $(ROOT)/kernel/tests/*.asm))
-$(OUT)/test.elf: EXTRA_OBJECTS := $(TEST_ASM_OBJECTS) $(OUT)/asm/services-test.o
-$(OUT)/test.elf: $(TEST_ASM_OBJECTS) $(OUT)/asm/services-test.o
-$(OUT)/default.elf $(OUT)/default-pvh.elf: EXTRA_OBJECTS := $(OUT)/asm/services-default.o
-$(OUT)/default.elf $(OUT)/default-pvh.elf: $(OUT)/asm/services-default.o
 
 .PHONY: image test-image restore-ilc tools-check
 # default-pvh.elf is the same kernel without the multiboot header, so QEMU (which tries
@@ -54,18 +52,6 @@ $(OUT)/native/%.o: $(OUT)/il/%/Microkernel.Kernel.dll
 	@echo "  ILC     $*"
 	@mkdir -p $(dir $@)
 	@$(ILC) $< -r:$(dir $<)Microkernel.Runtime.dll -o:$@ $(ILC_FLAGS)
-
-$(OUT)/%-pvh.elf: $(OUT)/native/%.o $(ASM_OBJECTS) $(ROOT)/boot/kernel-pvh.ld
-	@echo "  LD      $@"
-	@$(LD_LLD) -T $(ROOT)/boot/kernel-pvh.ld -nostdlib -static --no-pie -z max-page-size=4096 \
-		-o $@ $(ASM_OBJECTS) $(EXTRA_OBJECTS) $<
-
-$(OUT)/%.elf: $(OUT)/native/%.o $(ASM_OBJECTS) $(ROOT)/boot/kernel.ld
-	@echo "  LD      $@"
-	@$(LD_LLD) -T $(ROOT)/boot/kernel.ld -nostdlib -static --no-pie -z max-page-size=4096 \
-		-o $@ $(ASM_OBJECTS) $(EXTRA_OBJECTS) $<
-	@strip -o $(@:.elf=.stripped.elf) $@
-	@echo "  IMAGE   $@: $$(stat -c %s $@) bytes, $$(stat -c %s $(@:.elf=.stripped.elf)) stripped"
 
 # Keep the intermediate objects: they are what makes the next build incremental.
 .SECONDARY: $(OUT)/native/default.o $(OUT)/native/test.o $(ASM_OBJECTS) $(TEST_ASM_OBJECTS)

@@ -4,7 +4,6 @@
 # out/asm/services.o carries every service ELF inside the kernel image (incbin), so
 # out/default.elf stays one file that `qemu -kernel` boots.
 
-SERVICE_NAMES := $(sort $(filter-out userlib,$(notdir $(patsubst %/,%,$(dir $(wildcard $(ROOT)/services/*/*.csproj))))))
 SERVICE_ELFS := $(patsubst %,$(OUT)/services/%.elf,$(SERVICE_NAMES))
 USERLIB_SOURCES := $(wildcard $(ROOT)/services/userlib/*.cs) $(wildcard $(ROOT)/abi/*.cs) $(ROOT)/services/Service.props
 USER_ASM_OBJECT := $(OUT)/asm/services/userlib/user.o
@@ -35,18 +34,6 @@ $(OUT)/services/%.elf: $(OUT)/native/services/%.o $(USER_ASM_OBJECT) $(RUNTIME_A
 	@strip -o $(@:.elf=.stripped.elf) $@
 
 .SECONDARY: $(patsubst %,$(OUT)/native/services/%.o,$(SERVICE_NAMES)) $(patsubst %,$(OUT)/il/services/%/done,$(SERVICE_NAMES)) $(USER_ASM_OBJECT)
-
-# The services each image carries: the default image what a user boots, the test image
-# everything (its suites and benchmarks start the ones they need).
-DEFAULT_IMAGE_SERVICES := supervisor echo-client echo-server hello
-TEST_IMAGE_SERVICES := $(SERVICE_NAMES)
-DEFAULT_MANIFEST := $(OUT)/manifests/default.manifest.msgpack
-
-$(OUT)/services-default.asm: $(patsubst %,$(OUT)/services/%.elf,$(DEFAULT_IMAGE_SERVICES)) $(ROOT)/build/service-table.sh $(DEFAULT_MANIFEST)
-	@$(ROOT)/build/service-table.sh --manifest $(DEFAULT_MANIFEST) $(OUT)/services $(DEFAULT_IMAGE_SERVICES) > $@
-
-$(OUT)/services-test.asm: $(SERVICE_ELFS) $(ROOT)/build/service-table.sh
-	@$(ROOT)/build/service-table.sh $(OUT)/services $(TEST_IMAGE_SERVICES) > $@
 
 $(OUT)/asm/services-%.o: $(OUT)/services-%.asm
 	@mkdir -p $(dir $@)

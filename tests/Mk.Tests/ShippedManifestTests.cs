@@ -1,0 +1,77 @@
+using System.IO;
+using System.Linq;
+using Mk.Manifests;
+using Xunit;
+
+namespace Mk.Tests;
+
+public class ShippedManifestTests
+{
+    private static ImageManifest Load(string name)
+    {
+        ManifestParseResult result = ManifestParser.Load(Path.Combine(Repository.Root, "images", name + ".yaml"), Repository.RealServices);
+        Assert.True(result.Succeeded, string.Join("\n", result.Errors));
+        return result.Manifest!;
+    }
+
+    private static string[] Order(ImageManifest m) => m.StartOrder.Select(s => s.Name).ToArray();
+
+    [Fact]
+    public void Default_starts_the_server_before_its_client()
+    {
+        ImageManifest m = Load("default");
+        Assert.Equal("default", m.Name);
+        Assert.Equal("default", m.Flavour);
+        Assert.Equal(128u, m.MemoryMib);
+        Assert.Equal(1u, m.Smp);
+        Assert.Equal(new[] { "echo-server", "echo-client", "hello" }, Order(m));
+        ServiceSpec client = m.Services.Single(s => s.Name == "echo-client");
+        Assert.Equal(new[] { "echo-server" }, client.After);
+        Assert.Equal(new[] { "echo-server" }, client.Channels);
+        ServiceSpec server = m.Services.Single(s => s.Name == "echo-server");
+        Assert.Equal(RestartPolicy.OnFailure, server.Restart);
+        Assert.Equal(3u, server.MaxRestarts);
+    }
+
+    [Fact]
+    public void Test_image_runs_the_supervisor_case_services()
+    {
+        // kernel/tests/SupervisorTests.cs counts on exactly these: echo-server killed
+        // mid-call and restarted, echo-reconnect its client, crasher restarted 3 times.
+        ImageManifest m = Load("test");
+        Assert.Equal("test", m.Flavour);
+        Assert.Equal(64u, m.MemoryMib);
+        Assert.Equal(new[] { "echo-server", "echo-reconnect", "crasher", "hello" }, Order(m));
+        Assert.Equal(new[] { "echo-server" }, m.Services.Single(s => s.Name == "echo-reconnect").Channels);
+        ServiceSpec crasher = m.Services.Single(s => s.Name == "crasher");
+        Assert.Equal(RestartPolicy.OnFailure, crasher.Restart);
+        Assert.True(crasher.MaxRestarts >= 3);
+        Assert.True(m.Services.Single(s => s.Name == "echo-server").MaxRestarts >= 1);
+    }
+
+    [Fact]
+    public void Minimal_has_only_hello_in_32M()
+    {
+        ImageManifest m = Load("minimal");
+        Assert.Equal(new[] { "hello" }, Order(m));
+        Assert.Equal(32u, m.MemoryMib);
+        Assert.Equal("default", m.Flavour);
+        Assert.Equal("", m.Cmdline);
+    }
+
+    [Fact]
+    public void Catalog_counts_only_folders_with_a_project()
+    {
+        string root = Repository.FakeServicesRoot("a", "b-c");
+        try
+        {
+            Assert.Equal(new[] { "a", "b-c" }, ServiceCatalog.FromDirectory(root).Names);
+            Assert.DoesNotContain("userlib", Repository.RealServices.Names);
+            Assert.DoesNotContain("contracts", Repository.RealServices.Names);
+        }
+        finally
+        {
+            Directory.Delete(root, true);
+        }
+    }
+}
