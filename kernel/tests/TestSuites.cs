@@ -19,6 +19,7 @@ namespace Microkernel.Tests
             ThreadTests.Register();
             ChannelTests.Register();
             SupervisorTests.Register();
+            StoreTests.Register();
         }
     }
 }

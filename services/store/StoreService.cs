@@ -1,0 +1,176 @@
+using Microkernel.Abi;
+using Microkernel.Ipc;
+using Microkernel.Services.Contracts;
+using Microkernel.UserRuntime;
+using System.Runtime.InteropServices;
+
+namespace Microkernel.Services.Store
+{
+    /// <summary>The store service: serves <see cref="IStore"/> on every channel its start page
+    /// lists with this side as the server, one client per channel, from one loop. It sleeps in
+    /// wait(0) when every ring is idle, forgets a client whose peer closed (its objects,
+    /// references and subscriptions), rebuilds a channel the supervisor reconnected (a new
+    /// generation), and ends once every client it had has gone and none was reconnected.</summary>
+    internal static unsafe class StoreService
+    {
+        private const int MaxEntries = 256;
+        private const int MaxObjects = 64;
+        private const int EventCapacity = 32;
+        private const int MaxBody = 512;
+        private const int MaxChannels = StartInfoLayout.MaxEntries;
+
+        private static StoreTable s_table = null!;
+        private static readonly ServerEndpoint[] s_endpoints = new ServerEndpoint[MaxChannels];
+        private static readonly StoreSession[] s_sessions = new StoreSession[MaxChannels];
+        private static readonly ulong[] s_handles = new ulong[MaxChannels];
+        private static readonly uint[] s_generations = new uint[MaxChannels];
+        /// <summary>0: not a server channel of ours (yet); 1: serving; 2: its client is gone.</summary>
+        private static readonly byte[] s_states = new byte[MaxChannels];
+        private const byte NotServed = 0, Serving = 1, Gone = 2;
+        private static int s_clientsLeft;
+
+        /// <summary>Clients connected now.</summary>
+        internal static int ConnectedClients
+        {
+            get
+            {
+                int n = 0;
+                for (int i = 0; i < MaxChannels; i++) if (s_states[i] == Serving) n++;
+                return n;
+            }
+        }
+
+        [UnmanagedCallersOnly(EntryPoint = "service_main")]
+        private static int Main()
+        {
+            s_table = new StoreTable(MaxEntries, MaxObjects, MaxChannels, EventCapacity);
+            if (!StoreSelfEntries.Register(s_table, new ConnectedClientsSource(), new UptimeSource()))
+                return Fail("store: cannot register its own entries"u8, -1);
+            Refresh();
+            if (ConnectedClients == 0) return Fail("store: no clients granted, exiting"u8, 0);
+            SystemCall.Log("store: serving"u8);
+            while (true)
+            {
+                bool busy = false;
+                for (int i = 0; i < MaxChannels; i++)
+                {
+                    if (s_states[i] != Serving) continue;
+                    ServerEndpoint server = s_endpoints[i];
+                    ServeStatus status = server.TryServe(64, out int served);
+                    if (server.WakeNeeded) SystemCall.Notify(s_handles[i]);
+                    if (status == ServeStatus.RequestRingCorrupt || status == ServeStatus.ReplyRingCorrupt)
+                    {
+                        SystemCall.Log("store: a client corrupted its rings; dropping it"u8);
+                        Drop(i);
+                        continue;
+                    }
+                    if (served > 0 || status == ServeStatus.ReplyRingFull) busy = true;
+                }
+                if (busy) continue;
+                if (!SleepUntilWork()) break;
+            }
+            LogLine.Ended(s_clientsLeft);
+            return s_clientsLeft;
+        }
+
+        /// <summary>Announces sleeping on every served ring, blocks in wait(0) unless a request
+        /// arrived meanwhile, and handles what woke it. False when no client is left.</summary>
+        private static bool SleepUntilWork()
+        {
+            bool empty = true;
+            for (int i = 0; i < MaxChannels; i++)
+            {
+                if (s_states[i] == Serving && s_endpoints[i].PrepareToSleep() != RingStatus.Empty) empty = false;
+            }
+            long woke = 0;
+            if (empty) woke = SystemCall.WaitAny();
+            for (int i = 0; i < MaxChannels; i++)
+            {
+                if (s_states[i] == Serving) s_endpoints[i].ClearSleeping();
+            }
+            if (woke > 0 && (woke & WaitResult.PeerClosedFlag) != 0)
+            {
+                ulong handle = (ulong)(woke & 0xFFFF_FFFF);
+                for (int i = 0; i < MaxChannels; i++)
+                {
+                    if (s_states[i] == Serving && s_handles[i] == handle) Drop(i);
+                }
+            }
+            // A reconnected handle (new generation) or a newly granted channel is served again.
+            Refresh();
+            return ConnectedClients > 0;
+        }
+
+        /// <summary>Starts serving server channels that are new in the start page or that the
+        /// supervisor reconnected (their generation changed).</summary>
+        private static void Refresh()
+        {
+            int count = StartInfo.ChannelCount;
+            for (int i = 0; i < count && i < MaxChannels; i++)
+            {
+                if (!StartInfo.TryGetChannel(i, out ChannelGrant grant) || !grant.IsServer) continue;
+                if (s_states[i] != NotServed && s_generations[i] == grant.Generation && s_handles[i] == grant.Handle) continue;
+                if (s_states[i] == Serving) Drop(i); // replaced under us: the old client is gone
+                if (s_sessions[i] == null) s_sessions[i] = new StoreSession(s_table, i + 1);
+                s_endpoints[i] = new ServerEndpoint(ChannelRings.IncomingRequests(in grant), ChannelRings.OutgoingReplies(in grant),
+                    new StoreDispatcher(s_sessions[i]), MaxBody, MaxBody);
+                s_handles[i] = grant.Handle;
+                s_generations[i] = grant.Generation;
+                s_states[i] = Serving;
+            }
+        }
+
+        private static void Drop(int i)
+        {
+            s_states[i] = Gone;
+            s_table.DropClient(i + 1);
+            s_clientsLeft++;
+        }
+
+        /// <summary><c>store/self/clients</c>: channels being served now.</summary>
+        private sealed class ConnectedClientsSource : IStoreEntrySource
+        {
+            public StoreValue Get(System.Span<byte> text) => StoreValue.FromUnsigned((ulong)ConnectedClients);
+            public bool TrySet(in StoreValue value) => false;
+        }
+
+        /// <summary><c>kernel/clock/uptime-ns</c>: nanoseconds since boot, from the clock system call.</summary>
+        private sealed class UptimeSource : IStoreEntrySource
+        {
+            public StoreValue Get(System.Span<byte> text) => StoreValue.FromUnsigned((ulong)SystemCall.ClockNanoseconds());
+            public bool TrySet(in StoreValue value) => false;
+        }
+
+        private static int Fail(System.ReadOnlySpan<byte> message, int status)
+        {
+            SystemCall.Log(message);
+            return status;
+        }
+
+        /// <summary>The end-of-run line, built without formatting support.</summary>
+        private static class LogLine
+        {
+            internal static void Ended(int clients)
+            {
+                byte* line = stackalloc byte[80];
+                System.ReadOnlySpan<byte> head = "store: every client left ("u8;
+                int n = 0;
+                for (int i = 0; i < head.Length; i++) line[n++] = head[i];
+                n += Decimal(line + n, (ulong)clients);
+                System.ReadOnlySpan<byte> tail = " served), exiting"u8;
+                for (int i = 0; i < tail.Length; i++) line[n++] = tail[i];
+                SystemCall.Log(new System.ReadOnlySpan<byte>(line, n));
+            }
+        }
+
+        /// <summary>Writes <paramref name="value"/> in decimal at <paramref name="to"/>; the digits written.</summary>
+        internal static int Decimal(byte* to, ulong value)
+        {
+            byte* digits = stackalloc byte[20];
+            int n = 0;
+            do { digits[n++] = (byte)('0' + value % 10); value /= 10; } while (value != 0);
+            for (int i = 0; i < n; i++) to[i] = digits[n - 1 - i];
+            return n;
+        }
+    }
+}
