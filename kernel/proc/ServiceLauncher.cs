@@ -92,6 +92,27 @@ namespace Microkernel.Process
             }
         }
 
+        /// <summary>Runs ready threads until the process in <paramref name="slot"/> ended for good.</summary>
+        internal static void WaitFor(int slot)
+        {
+            while (true)
+            {
+                Threads.RunReadyThreads();
+                Step(ref s_slots[slot]);
+                if (s_slots[slot].Finished) return;
+                Cpu.EnableInterruptsAndHalt();
+            }
+        }
+
+        /// <summary>Asks the process in <paramref name="slot"/> to stop (its waits and sleeps
+        /// return ESHUTDOWN), as the supervisor does at shutdown.</summary>
+        internal static void Stop(int slot)
+        {
+            ServiceProcess process = s_slots[slot].Process!;
+            process.StopRequested = true;
+            if (!process.Thread.IsNone) Threads.Interrupt(process.Thread);
+        }
+
         /// <summary>The exit status of the process in <paramref name="slot"/> (its last run).</summary>
         internal static long StatusOf(int slot) => s_slots[slot].LastStatus;
 

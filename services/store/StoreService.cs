@@ -47,7 +47,6 @@ namespace Microkernel.Services.Store
             if (!StoreSelfEntries.Register(s_table, new ConnectedClientsSource(), new UptimeSource()))
                 return Fail("store: cannot register its own entries"u8, -1);
             Refresh();
-            if (ConnectedClients == 0) return Fail("store: no clients granted, exiting"u8, 0);
             SystemCall.Log("store: serving"u8);
             while (true)
             {
@@ -74,9 +73,18 @@ namespace Microkernel.Services.Store
         }
 
         /// <summary>Announces sleeping on every served ring, blocks in wait(0) unless a request
-        /// arrived meanwhile, and handles what woke it. False when no client is left.</summary>
+        /// arrived meanwhile, and handles what woke it. False when the supervisor asked the
+        /// store to stop (ESHUTDOWN): it serves until then, clients or not (a client may be
+        /// restarted and reconnected at any time).</summary>
         private static bool SleepUntilWork()
         {
+            if (ConnectedClients == 0)
+            {
+                // Nothing to wait on: sleep until a channel is granted or the stop comes.
+                if (SystemCall.Sleep(10_000_000) == -Errno.ESHUTDOWN) return false;
+                Refresh();
+                return true;
+            }
             bool empty = true;
             for (int i = 0; i < MaxChannels; i++)
             {
@@ -84,6 +92,7 @@ namespace Microkernel.Services.Store
             }
             long woke = 0;
             if (empty) woke = SystemCall.WaitAny();
+            if (woke == -Errno.ESHUTDOWN) return false;
             for (int i = 0; i < MaxChannels; i++)
             {
                 if (s_states[i] == Serving) s_endpoints[i].ClearSleeping();
@@ -98,7 +107,7 @@ namespace Microkernel.Services.Store
             }
             // A reconnected handle (new generation) or a newly granted channel is served again.
             Refresh();
-            return ConnectedClients > 0;
+            return true;
         }
 
         /// <summary>Starts serving server channels that are new in the start page or that the
