@@ -73,8 +73,24 @@ namespace Microkernel.Abi
         /// <summary>process_kill(process): ends a child now, at its next entry to the kernel
         /// or timer tick, with status <see cref="ExitStatus.Killed"/>. Supervisor only.</summary>
         ProcessKill = 20,
+        /// <summary>process_set_rights(process, rights): gives a created child the
+        /// <see cref="ProcessRights"/> its manifest lists (before it starts). Supervisor only.</summary>
+        ProcessSetRights = 21,
+        /// <summary>log_read(after sequence, buffer, capacity): copies kernel log records
+        /// newer than the sequence number into the buffer (<see cref="KernelLogLayout"/>);
+        /// returns the bytes written. Needs <see cref="ProcessRights.LogRead"/>.</summary>
+        LogRead = 22,
+        /// <summary>log_export(bytes, length): writes bytes to the log export port (the
+        /// second serial port). Needs <see cref="ProcessRights.LogExport"/>.</summary>
+        LogExport = 23,
+        /// <summary>system_power(operation): 0 = power off, 1 = reboot, through the ordered
+        /// shutdown. Needs <see cref="ProcessRights.Power"/>.</summary>
+        SystemPower = 24,
+        /// <summary>kernel_info(buffer, capacity): the kernel's figures
+        /// (<see cref="KernelFiguresLayout"/>); returns the bytes written.</summary>
+        KernelInfo = 25,
         /// <summary>Number of calls.</summary>
-        Count = 21,
+        Count = 26,
     }
 
     /// <summary>Operations of the debug system call.</summary>
@@ -120,6 +136,23 @@ namespace Microkernel.Abi
         public const long ESHUTDOWN = 108;
         /// <summary>A timed wait ran out.</summary>
         public const long ETIMEDOUT = 110;
+    }
+
+    /// <summary>Privileges beyond channels, granted per service by its manifest
+    /// (<c>rights:</c>) through process_set_rights. The supervisor has them all.</summary>
+    [System.Flags]
+    public enum ProcessRights : ulong
+    {
+        /// <summary>None.</summary>
+        None = 0,
+        /// <summary>May read the kernel's log records (klog).</summary>
+        LogRead = 1,
+        /// <summary>May write to the log export port (klog).</summary>
+        LogExport = 2,
+        /// <summary>May power off or reboot the system.</summary>
+        Power = 4,
+        /// <summary>Every right.</summary>
+        All = LogRead | LogExport | Power,
     }
 
     /// <summary>Exit statuses the kernel gives a process that did not choose its own.</summary>

@@ -20,6 +20,13 @@ namespace Microkernel.Console
         /// <summary>Records below this level are not written.</summary>
         internal static LogLevel Threshold = LogLevel.Info;
 
+        /// <summary>Records written since boot (a kernel_info figure).</summary>
+        internal static ulong RecordsWritten;
+
+        /// <summary>Records lost before a reader took them (a kernel_info figure). The serial
+        /// console loses none; a record buffer that overwrites its oldest counts here.</summary>
+        internal static ulong RecordsDropped = 0;
+
         /// <summary>Starts a record; the returned builder writes on <see cref="LogLine.End"/>.</summary>
         internal static LogLine Begin(LogLevel level, System.ReadOnlySpan<byte> source)
         {

@@ -103,6 +103,7 @@ namespace Microkernel.Console
             }
             if (_length < Capacity) _buffer[_length++] = (byte)'\n';
             else _buffer[Capacity - 1] = (byte)'\n';
+            Log.RecordsWritten++;
             KernelConsole.Write(Written());
         }
 

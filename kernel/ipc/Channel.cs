@@ -34,6 +34,9 @@ namespace Microkernel.Channels
 
         private static int s_nextId = 1;
 
+        /// <summary>Channels created since boot.</summary>
+        internal static int Created => s_nextId - 1;
+
         internal readonly int Id;
         /// <summary>Physical (= direct-map) base of the pages: request ring, then reply ring.</summary>
         internal readonly ulong Region;

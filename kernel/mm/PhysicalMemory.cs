@@ -111,6 +111,8 @@ namespace Microkernel.Memory
         internal static ulong FramesFor(FramePurpose purpose) => s_byPurpose[(int)purpose];
 
         /// <summary>Free RAM in KiB.</summary>
+        internal static ulong TotalKib => Frames.TotalFrames * (FrameAllocator.FrameSize / 1024);
+
         internal static ulong FreeKib => Frames.FreeFrames * (FrameAllocator.FrameSize / 1024);
     }
 }

@@ -148,6 +148,52 @@ namespace Microkernel.Process
             return 0;
         }
 
+        /// <summary>process_set_rights(process, rights): before the child starts.</summary>
+        internal static long SetRights(ulong processHandle, ulong rights)
+        {
+            ServiceProcess? supervisor = Supervisor(out long error);
+            if (supervisor == null) return error;
+            ServiceProcess? child = supervisor.ResolveProcess(processHandle);
+            if (child == null) return -Errno.EBADF;
+            if (child.Started) return -Errno.EBUSY;
+            if ((rights & ~(ulong)ProcessRights.All) != 0) return -Errno.EINVAL;
+            child.Rights = (ProcessRights)rights;
+            return 0;
+        }
+
+        /// <summary>system_power(0 power off | 1 reboot): through the ordered shutdown.</summary>
+        internal static long SystemPower(ulong operation)
+        {
+            ServiceProcess? caller = Threads.CurrentProcess;
+            if (caller == null || !caller.Has(ProcessRights.Power)) return -Errno.EPERM;
+            if (operation > 1) return -Errno.EINVAL;
+            Power.Shutdown.Request(operation == 1 ? Power.ShutdownReason.RebootRequest : Power.ShutdownReason.PowerOffRequest);
+            return 0;
+        }
+
+        /// <summary>kernel_info(buffer, capacity): the figures of abi/KernelFiguresLayout.cs.</summary>
+        internal static long KernelInfo(ulong buffer, ulong capacity)
+        {
+            if (capacity < KernelFiguresLayout.Bytes) return -Errno.EINVAL;
+            if (!SystemCalls.IsUserRange(buffer, KernelFiguresLayout.Bytes)) return -Errno.EFAULT;
+            ulong* figures = stackalloc ulong[KernelFiguresLayout.Count];
+            figures[KernelFiguresLayout.UptimeNanoseconds] = TimeStampCounter.ToMicroseconds(Cpu.ReadTsc()) * 1000;
+            figures[KernelFiguresLayout.MemoryTotalKib] = Memory.PhysicalMemory.TotalKib;
+            figures[KernelFiguresLayout.MemoryFreeKib] = Memory.PhysicalMemory.FreeKib;
+            figures[KernelFiguresLayout.ProcessesLive] = (ulong)Processes.LiveCount();
+            figures[KernelFiguresLayout.ProcessesCreated] = (ulong)Processes.Created;
+            figures[KernelFiguresLayout.ContextSwitches] = Threads.Switches;
+            figures[KernelFiguresLayout.HandOffs] = Threads.HandOffs;
+            figures[KernelFiguresLayout.SystemCalls] = SystemCalls.Calls;
+            figures[KernelFiguresLayout.Interrupts] = InterruptDispatcher.DeviceInterruptCount;
+            figures[KernelFiguresLayout.TimerTicks] = LocalApic.Ticks;
+            figures[KernelFiguresLayout.ChannelsCreated] = (ulong)Channel.Created;
+            figures[KernelFiguresLayout.LogRecords] = Console.Log.RecordsWritten;
+            figures[KernelFiguresLayout.LogDropped] = Console.Log.RecordsDropped;
+            if (FaultFixups.TryCopy((void*)buffer, figures, KernelFiguresLayout.Bytes) != 0) return -Errno.EFAULT;
+            return KernelFiguresLayout.Bytes;
+        }
+
         /// <summary>Ends the running process if it was killed (called on the way back to
         /// ring 3 from a system call or a timer tick that interrupted ring 3).</summary>
         internal static void EndIfKilled()

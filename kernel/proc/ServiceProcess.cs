@@ -58,6 +58,11 @@ namespace Microkernel.Process
         internal ServiceProcess? Parent;
         /// <summary>The supervisor may create processes and channels and grant them.</summary>
         internal bool IsSupervisor;
+        /// <summary>Privileges its manifest grants (the supervisor has all).</summary>
+        internal Abi.ProcessRights Rights;
+
+        /// <summary>True when the process holds every right in <paramref name="needed"/>.</summary>
+        internal bool Has(Abi.ProcessRights needed) => IsSupervisor || (Rights & needed) == needed;
         /// <summary>A notification arrived on some end since the last wait(0).</summary>
         internal bool AnyPending;
         /// <summary>Asked to stop (process_stop): its waits and sleeps return ESHUTDOWN.</summary>

@@ -27,6 +27,8 @@ namespace Microkernel.Services.Supervision
         public int[] Servers = new int[0];
         /// <summary>Indices of the services that must be started before this one.</summary>
         public int[] After = new int[0];
+        /// <summary>Privileges the manifest grants (abi ProcessRights bits).</summary>
+        public ulong Rights;
     }
 
     /// <summary>Decodes the compiled manifest (written by <c>./mk compose</c>, format in
@@ -98,6 +100,10 @@ namespace Microkernel.Services.Supervision
                     }
                     else if (key.SequenceEqual("channels"u8)) { serversAt[i] = reader.Position; if (!reader.TrySkip()) { reason = "bad channels"; return false; } }
                     else if (key.SequenceEqual("after"u8)) { afterAt[i] = reader.Position; if (!reader.TrySkip()) { reason = "bad after"; return false; } }
+                    else if (key.SequenceEqual("rights"u8))
+                    {
+                        if (!TryReadRights(ref reader, out result[i].Rights)) { reason = "bad rights"; return false; }
+                    }
                     else if (!reader.TrySkip()) { reason = "bad service value"; return false; }
                 }
                 if (result[i].Name.Length == 0) { reason = "a service has no name"; return false; }
@@ -109,6 +115,22 @@ namespace Microkernel.Services.Supervision
             }
             plans = result;
             reason = "";
+            return true;
+        }
+
+        /// <summary>Right names to bits: log-read 1, log-export 2, power 4 (abi ProcessRights).</summary>
+        private static bool TryReadRights(ref MessagePackReader reader, out ulong rights)
+        {
+            rights = 0;
+            if (!reader.TryReadArrayHeader(out uint count) || count > 8) return false;
+            for (uint n = 0; n < count; n++)
+            {
+                if (!reader.TryReadString(out ReadOnlySpan<byte> name)) return false;
+                if (name.SequenceEqual("log-read"u8)) rights |= 1;
+                else if (name.SequenceEqual("log-export"u8)) rights |= 2;
+                else if (name.SequenceEqual("power"u8)) rights |= 4;
+                else return false;
+            }
             return true;
         }
 

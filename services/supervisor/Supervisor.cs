@@ -150,6 +150,8 @@ namespace Microkernel.Services.Supervision
             }
             state.Handle = (ulong)handle;
             state.Ended = false;
+            if (s_plans[index].Rights != 0 && SystemCall.ProcessSetRights(state.Handle, s_plans[index].Rights) != 0)
+                Fail("supervisor: cannot grant rights"u8, index);
             return true;
         }
 

@@ -97,6 +97,18 @@ namespace Microkernel.UserRuntime
         /// <summary>Asks a child to stop: its waits and sleeps return -ESHUTDOWN (supervisor only).</summary>
         public static long ProcessStop(ulong process) => Call(SystemCallNumber.ProcessStop, process);
 
+        /// <summary>Gives a created child its manifest's rights (abi ProcessRights; supervisor only).</summary>
+        public static long ProcessSetRights(ulong process, ulong rights) => Call(SystemCallNumber.ProcessSetRights, process, rights);
+
+        /// <summary>Powers off (0) or reboots (1) through the ordered shutdown (needs the power right).</summary>
+        public static long SystemPower(ulong operation) => Call(SystemCallNumber.SystemPower, operation);
+
+        /// <summary>The kernel's figures (abi/KernelFiguresLayout.cs) into <paramref name="buffer"/>.</summary>
+        public static long KernelInfo(System.Span<byte> buffer)
+        {
+            fixed (byte* p = buffer) return Call(SystemCallNumber.KernelInfo, (ulong)p, (ulong)buffer.Length);
+        }
+
         /// <summary>Ends a child now (supervisor only).</summary>
         public static long ProcessKill(ulong process) => Call(SystemCallNumber.ProcessKill, process);
 

@@ -18,7 +18,7 @@ public static class ManifestCompiler
     /// <summary>The compiled manifest: one MessagePack map with keys, in this order,
     /// <c>name</c>, <c>flavour</c>, <c>memory_mib</c>, <c>smp</c>, <c>cmdline</c> and
     /// <c>services</c>, an array in start order of maps <c>{name, restart, max_restarts,
-    /// after, channels}</c>. Integers and strings take their most compact forms.</summary>
+    /// after, channels}</c> plus <c>rights</c> when the service has any. Integers and strings take their most compact forms.</summary>
     public static byte[] Encode(ImageManifest manifest)
     {
         ArgumentNullException.ThrowIfNull(manifest);
@@ -39,7 +39,8 @@ public static class ManifestCompiler
         writer.WriteArrayHeader(manifest.StartOrder.Count);
         foreach (ServiceSpec service in manifest.StartOrder)
         {
-            writer.WriteMapHeader(5);
+            // "rights" only when there are some: an image without them encodes as before.
+            writer.WriteMapHeader(service.Rights.Count > 0 ? 6 : 5);
             writer.Write("name");
             writer.Write(service.Name);
             writer.Write("restart");
@@ -50,6 +51,11 @@ public static class ManifestCompiler
             WriteStrings(ref writer, service.After);
             writer.Write("channels");
             WriteStrings(ref writer, service.Channels);
+            if (service.Rights.Count > 0)
+            {
+                writer.Write("rights");
+                WriteStrings(ref writer, service.Rights);
+            }
         }
         writer.Flush();
         return buffer.WrittenSpan.ToArray();

@@ -51,7 +51,11 @@ public sealed record ServiceSpec(
     RestartPolicy Restart,
     uint MaxRestarts,
     IReadOnlyList<string> After,
-    IReadOnlyList<string> Channels);
+    IReadOnlyList<string> Channels)
+{
+    /// <summary>Privileges beyond channels (log-read, log-export, power).</summary>
+    public IReadOnlyList<string> Rights { get; init; } = Array.Empty<string>();
+}
 
 /// <summary>A validated image manifest.</summary>
 /// <param name="Name">Image name ([a-z0-9-]+); the image is out/NAME.elf.</param>

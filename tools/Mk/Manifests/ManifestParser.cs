@@ -23,7 +23,10 @@ public static partial class ManifestParser
 {
     private static readonly string[] TopKeys = { "name", "kernel", "memory", "smp", "services" };
     private static readonly string[] KernelKeys = { "flavour", "cmdline" };
-    private static readonly string[] ServiceKeys = { "restart", "max_restarts", "after", "channels" };
+    private static readonly string[] ServiceKeys = { "restart", "max_restarts", "after", "channels", "rights" };
+
+    /// <summary>Privileges a service may be granted (abi/SystemCallNumber.cs, ProcessRights).</summary>
+    public static readonly string[] RightNames = { "log-read", "log-export", "power" };
     private static readonly string[] ChannelKeys = { "to" };
     private static readonly string[] Flavours = { "default", "test" };
 
@@ -79,6 +82,7 @@ public static partial class ManifestParser
         public uint MaxRestarts { get; set; } = 3;
         public List<YamlScalarNode> After { get; } = new();
         public List<YamlScalarNode> Channels { get; } = new();
+        public List<string> Rights { get; } = new();
     }
 
     private sealed class Reader
@@ -155,7 +159,7 @@ public static partial class ManifestParser
             if (name is null || Errors.Count > 0) return null;
 
             List<ServiceSpec> specs = services.Select(s => new ServiceSpec(s.Name, s.Restart, s.MaxRestarts,
-                s.After.Select(a => a.Value).ToArray(), s.Channels.Select(c => c.Value).ToArray())).ToList();
+                s.After.Select(a => a.Value).ToArray(), s.Channels.Select(c => c.Value).ToArray()) { Rights = s.Rights.ToArray() }).ToList();
             if (!StartOrder.TryCompute(specs, out IReadOnlyList<ServiceSpec> order, out IReadOnlyList<string> cycle))
             {
                 RawService first = services.First(s => s.Name == cycle[0]);
@@ -292,10 +296,38 @@ public static partial class ManifestParser
                     case "channels":
                         ReadChannels(service, value);
                         break;
+                    case "rights":
+                        ReadRights(service, value);
+                        break;
                     default:
                         UnknownKey(key, ServiceKeys, "service key");
                         break;
                 }
+            }
+        }
+
+        private void ReadRights(RawService service, YamlNode value)
+        {
+            if (value is YamlScalarNode { IsNull: true }) return;
+            if (value is not YamlSequenceNode list)
+            {
+                Error(value, $"`rights` must be a list, not {value.KindName}", "write `rights: [log-read, log-export]`");
+                return;
+            }
+            foreach (YamlNode item in list.Items)
+            {
+                if (item is not YamlScalarNode right || right.IsNull || !RightNames.Contains(right.Value))
+                {
+                    string text = item is YamlScalarNode s ? s.Value : item.KindName;
+                    Error(item, $"unknown right `{text}`", SuggestValue(text, RightNames));
+                    continue;
+                }
+                if (service.Rights.Contains(right.Value))
+                {
+                    Error(item, $"`{right.Value}` is listed twice in `rights`", "remove the second one");
+                    continue;
+                }
+                service.Rights.Add(right.Value);
             }
         }
 
