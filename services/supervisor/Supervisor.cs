@@ -41,8 +41,13 @@ namespace Microkernel.Services.Supervision
             for (int i = 0; i < s_plans.Length; i++) if (StartService(i)) started++;
             SystemCall.Debug(DebugOperation.Ready, (ulong)started);
 
-            if (Watch()) StopAll();
-            else LogLine.Begin("supervisor: every service has ended"u8).Send();
+            if (!Watch())
+            {
+                // Process 1 stays until the system goes down: it is who stops things then.
+                LogLine.Begin("supervisor: every service has ended; waiting for shutdown"u8).Send();
+                while (SystemCall.Sleep(3_600_000_000_000) != -Errno.ESHUTDOWN) { }
+            }
+            StopAll();
             return 0;
         }
 

@@ -8,7 +8,9 @@ namespace Microkernel.BootTests;
 /// <param name="Memory">QEMU <c>-m</c> value, e.g. <c>32M</c> or <c>4G</c>.</param>
 /// <param name="Cpus">QEMU <c>-smp</c> value.</param>
 /// <param name="Append">Kernel command line (<c>-append</c>), or null for none.</param>
-public sealed record BootConfig(string Image, string Machine, string Memory, int Cpus = 1, string? Append = null)
+/// <param name="MonitorSocket">A Unix socket path for QEMU's human monitor (to press the
+/// power button with <c>system_powerdown</c>), or null for no monitor.</param>
+public sealed record BootConfig(string Image, string Machine, string Memory, int Cpus = 1, string? Append = null, string? MonitorSocket = null)
 {
     /// <summary>The QEMU arguments: TCG, no display or monitor, serial on stdio, no reboot;
     /// for the test image also the isa-debug-exit device it leaves QEMU through.</summary>
@@ -25,7 +27,7 @@ public sealed record BootConfig(string Image, string Machine, string Memory, int
                 "-accel", "tcg",
                 "-display", "none",
                 "-serial", "stdio",
-                "-monitor", "none",
+                "-monitor", MonitorSocket is null ? "none" : $"unix:{MonitorSocket},server,nowait",
                 "-no-reboot",
             };
             if (Image == "test")
