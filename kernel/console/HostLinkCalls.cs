@@ -20,6 +20,7 @@ namespace Microkernel.Console
             if (caller == null || !caller.Has(ProcessRights.HostLink)) return -Errno.EPERM;
             if (capacity == 0 || capacity > MaxRead) return -Errno.EINVAL;
             if (!SystemCalls.IsUserRange(buffer, capacity)) return -Errno.EFAULT;
+            if (!LogCalls.EnsureExportPort()) return 0;
             byte* bytes = stackalloc byte[MaxRead];
             int n = 0;
             while ((ulong)n < capacity && (Cpu.InByte(LineStatus) & DataReady) != 0) bytes[n++] = Cpu.InByte(Port);

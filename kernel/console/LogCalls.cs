@@ -21,7 +21,7 @@ namespace Microkernel.Console
         private const int ChunkBytes = 2048;
 
         private static SerialPort s_exportPort;
-        private static bool s_exportInitialized, s_exportPresent;
+        private static bool s_exportInitialized, s_exportPresent, s_exportBusy;
         private static Sync.SpinLock s_exportLock;
 
         /// <summary>Bytes log_export has written to the port since boot.</summary>
@@ -68,22 +68,40 @@ namespace Microkernel.Console
             if (!SystemCalls.IsUserRange(bytes, length)) return -Errno.EFAULT;
             byte* copy = stackalloc byte[MaxExportBytes];
             if (FaultFixups.TryCopy(copy, (void*)bytes, length) != 0) return -Errno.EFAULT;
+            if (!EnsureExportPort()) return 0;
+            // Written with interrupts on (4 KiB at 115200 baud is long on real hardware), but
+            // one exporter at a time (klog and hostlink share the port): whole frames never
+            // interleave. A second exporter yields until the first is done.
+            bool interrupts = s_exportLock.Acquire();
+            while (s_exportBusy)
+            {
+                s_exportLock.Release(interrupts);
+                Threads.Yield();
+                interrupts = s_exportLock.Acquire();
+            }
+            s_exportBusy = true;
+            s_exportLock.Release(interrupts);
+            for (ulong i = 0; i < length; i++) s_exportPort.Write(copy[i]);
+            ExportedBytes += length;
+            System.Threading.Volatile.Write(ref s_exportBusy, false);
+            return (long)length;
+        }
+
+        /// <summary>Sets COM2 up on first use (once, like KernelConsole does COM1; absent
+        /// hardware is remembered, not retried); true when it is there. Shared with
+        /// host_read, so the receive FIFO is reset once, before anyone reads it.</summary>
+        internal static bool EnsureExportPort()
+        {
             bool interrupts = s_exportLock.Acquire();
             if (!s_exportInitialized)
             {
-                // Once, like KernelConsole does COM1; absent hardware is remembered, not retried.
                 s_exportPort = new SerialPort(SerialPort.Com2);
                 s_exportPresent = s_exportPort.Initialize();
                 s_exportInitialized = true;
             }
             bool present = s_exportPresent;
             s_exportLock.Release(interrupts);
-            if (!present) return 0;
-            // Written outside the lock with interrupts on: 4 KiB at 115200 baud is long on
-            // real hardware. Concurrent exporters could interleave frames; only klog exports.
-            for (ulong i = 0; i < length; i++) s_exportPort.Write(copy[i]);
-            ExportedBytes += length;
-            return (long)length;
+            return present;
         }
     }
 }
