@@ -34,13 +34,16 @@ if (bench == "services")
     root = new JsonObject { ["accel"] = "tcg" };
     foreach (var (k, v) in ticks) root[k] = v;
     root["store_get_over_echo_call"] = Ratio(ticks, "store_get_ticks", "echo_call_ticks");
+    root["klog_write_over_echo_call"] = Ratio(ticks, "klog_write_ticks", "echo_call_ticks");
+    root["klog_posted_record_over_echo_call"] = Ratio(ticks, "klog_posted_record_ticks", "echo_call_ticks");
     if (ticks.TryGetValue("tsc_hz", out ulong hz))
     {
-        foreach (string figure in new[] { "echo_call", "store_get" })
+        foreach (string figure in new[] { "echo_call", "store_get", "klog_write", "klog_posted_record" })
             if (ticks.TryGetValue(figure + "_ticks", out ulong t) && t != 0) root[figure + "s_per_second_tcg"] = hz / t;
     }
     root["icount_instructions"] = ToJson(instructions);
     root["icount_store_get_over_echo_call"] = Ratio(instructions, "store_get_ticks", "echo_call_ticks");
+    root["icount_klog_posted_record_over_echo_call"] = Ratio(instructions, "klog_posted_record_ticks", "echo_call_ticks");
     foreach (string name in new[] { "default", "minimal" })
     {
         string path = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(image))!, name + ".elf");

@@ -15,12 +15,16 @@ namespace Microkernel.Tests
             int bench = ServiceLauncher.LoadByName("services-bench"u8);
             int echo = ServiceLauncher.LoadByName("echo-server"u8);
             int store = ServiceLauncher.LoadByName("store"u8);
-            if (bench < 0 || echo < 0 || store < 0 || !ServiceLauncher.Connect(bench, echo) || !ServiceLauncher.Connect(bench, store)) return;
+            int klog = ServiceLauncher.LoadByName("klog"u8);
+            if (bench < 0 || echo < 0 || store < 0 || klog < 0 || !ServiceLauncher.Connect(bench, echo)
+                || !ServiceLauncher.Connect(bench, store) || !ServiceLauncher.Connect(bench, klog)) return;
             ServiceLauncher.Start(echo);
             ServiceLauncher.Start(store);
+            ServiceLauncher.Start(klog);
             ServiceLauncher.Start(bench);
             ServiceLauncher.WaitFor(bench);
             ServiceLauncher.Stop(store);
+            ServiceLauncher.Stop(klog);
             ServiceLauncher.WaitForAll(first);
         }
     }

@@ -40,6 +40,24 @@ namespace Microkernel.Services.Benchmarks
                 if (i >= Warmup) samples[i - Warmup] = elapsed;
             }
             Report("store_get_ticks"u8, Median(samples, Runs));
+
+            // klog end to end: a record written, accepted and queued for export (the reply
+            // confirms it was kept); and a window of 32 in flight, per record.
+            if (!StartInfo.TryFindChannel("klog"u8, out ChannelGrant klogChannel)) return 5;
+            KlogWriter klog = new KlogWriter(in klogChannel);
+            for (int i = 0; i < Runs + Warmup; i++)
+            {
+                ulong start = SystemCall.ReadTsc();
+                if (klog.Write(KlogLevel.Info, "bench"u8, "a benchmark record of typical length"u8, (ulong)i) != KlogStatus.Ok) return 6;
+                ulong elapsed = SystemCall.ReadTsc() - start;
+                if (i >= Warmup) samples[i - Warmup] = elapsed;
+            }
+            Report("klog_write_ticks"u8, Median(samples, Runs));
+            ulong batchStart = SystemCall.ReadTsc();
+            for (int i = 0; i < 1024; i++)
+                if (!klog.Post(KlogLevel.Info, "bench"u8, "a benchmark record of typical length"u8, (ulong)(Runs + Warmup + i))) return 7;
+            if (!klog.Flush()) return 8;
+            Report("klog_posted_record_ticks"u8, (SystemCall.ReadTsc() - batchStart) / 1024);
             return 0;
         }
 
