@@ -10,7 +10,8 @@ namespace Microkernel.BootTests;
 /// <param name="Append">Kernel command line (<c>-append</c>), or null for none.</param>
 /// <param name="MonitorSocket">A Unix socket path for QEMU's human monitor (to press the
 /// power button with <c>system_powerdown</c>), or null for no monitor.</param>
-public sealed record BootConfig(string Image, string Machine, string Memory, int Cpus = 1, string? Append = null, string? MonitorSocket = null)
+/// <param name="ExportFile">A file that receives the second serial port (klog's export), or null for none.</param>
+public sealed record BootConfig(string Image, string Machine, string Memory, int Cpus = 1, string? Append = null, string? MonitorSocket = null, string? ExportFile = null)
 {
     /// <summary>The QEMU arguments: TCG, no display or monitor, serial on stdio, no reboot;
     /// for the test image also the isa-debug-exit device it leaves QEMU through.</summary>
@@ -30,6 +31,11 @@ public sealed record BootConfig(string Image, string Machine, string Memory, int
                 "-monitor", MonitorSocket is null ? "none" : $"unix:{MonitorSocket},server,nowait",
                 "-no-reboot",
             };
+            if (ExportFile is not null)
+            {
+                args.Add("-serial");
+                args.Add("file:" + ExportFile);
+            }
             if (Image == "test")
             {
                 args.Add("-device");

@@ -29,13 +29,25 @@ public sealed class ShutdownTests
     [Fact]
     public async Task The_power_button_shuts_the_default_image_down_in_order()
     {
-        (QemuInstance qemu, TimeSpan pressToExit) = await BootAndPressAsync("default");
+        string export = Path.Combine(Path.GetTempPath(), $"mk-export-{Guid.NewGuid():N}.bin");
+        (QemuInstance qemu, TimeSpan pressToExit) = await BootAndPressAsync("default", export);
         await using (qemu)
         {
             string[] lines = qemu.Lines.ToArray();
+            byte[] exported = File.ReadAllBytes(export);
+            File.Delete(export);
             Check(qemu, () =>
             {
                 AssertCleanShutdown(qemu, lines);
+                // klog is stopped last, so the other stops reach its export before power-off
+                // (MessagePack strings are raw UTF-8: the texts are in the frames as they are).
+                int hostlink = Find(exported, "supervisor: stopped hostlink");
+                int store = Find(exported, "supervisor: stopped store");
+                Assert.True(hostlink >= 0 && store > hostlink, "hostlink then store were stopped, and klog exported both stops");
+                Assert.True(Find(exported, "microkernel starting") >= 0, "the early log (the first kernel record) was exported too");
+                int stoppedKlog = Array.FindIndex(lines, l => l.Contains("supervisor: stopped klog", StringComparison.Ordinal));
+                int stoppedStore = Array.FindIndex(lines, l => l.Contains("supervisor: stopped store", StringComparison.Ordinal));
+                Assert.True(stoppedKlog > stoppedStore, "klog last");
                 // Everything logged before the press is on the console before power-off.
                 int ready = Array.FindIndex(lines, l => l.StartsWith("ready:", StringComparison.Ordinal));
                 int requested = Array.IndexOf(lines, "[info] shutdown: requested by power button");
@@ -86,10 +98,10 @@ public sealed class ShutdownTests
 
     /// <summary>Boots <paramref name="image"/> with a monitor socket, waits for the ready
     /// line, presses the power button and waits for QEMU to exit.</summary>
-    private static async Task<(QemuInstance, TimeSpan)> BootAndPressAsync(string image)
+    private static async Task<(QemuInstance, TimeSpan)> BootAndPressAsync(string image, string? export = null)
     {
         string socket = Path.Combine(Path.GetTempPath(), $"mk-monitor-{Guid.NewGuid():N}.sock");
-        QemuInstance qemu = await QemuInstance.StartAsync(new BootConfig(image, "pc", "128M", MonitorSocket: socket).Arguments);
+        QemuInstance qemu = await QemuInstance.StartAsync(new BootConfig(image, "pc", "128M", MonitorSocket: socket, ExportFile: export).Arguments);
         await qemu.WaitForLineAsync(l => l.StartsWith("ready:", StringComparison.Ordinal), BootRuns.Timeout);
         using (var monitor = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified))
         {
@@ -101,6 +113,8 @@ public sealed class ShutdownTests
             return (qemu, pressed.Elapsed);
         }
     }
+
+    private static int Find(byte[] haystack, string text) => haystack.AsSpan().IndexOf(Encoding.UTF8.GetBytes(text));
 
     private void Check(QemuInstance qemu, Action assertions)
     {
