@@ -32,7 +32,8 @@ public sealed class CliTests : IDisposable
         Assert.Contains("-M pc -m 128M -smp 2 -kernel /x/out/default.elf -append loglevel=debug", joined);
         Assert.Contains("-display none -no-reboot", joined);
         Assert.Contains($"-serial file:{instance.ConsolePath}", joined);
-        Assert.Contains($"-serial file:{instance.KlogPath}", joined);
+        // The export port: a socket for host queries whose output QEMU also logs to klog.bin.
+        Assert.Contains($"-chardev socket,id=export,path={instance.HostLinkPath},server=on,wait=off,logfile={instance.KlogPath},logappend=on -serial chardev:export", joined);
         // The console is the first serial port, klog the second.
         Assert.True(joined.IndexOf(instance.ConsolePath, StringComparison.Ordinal) < joined.IndexOf(instance.KlogPath, StringComparison.Ordinal));
         Assert.Contains($"-qmp unix:{instance.QmpPath},server=on,wait=off", joined);
@@ -46,7 +47,7 @@ public sealed class CliTests : IDisposable
     {
         Instance instance = new InstanceStore(_instances).Create(Info("b"));
         string joined = string.Join(' ', QemuCommand.Arguments(new QemuOptions("/i.elf", "64M", 1, "kvm", "", false), instance));
-        Assert.Contains("-serial mon:stdio -serial file:", joined);
+        Assert.Contains("-serial mon:stdio -chardev socket,id=export,", joined);
         Assert.DoesNotContain("-daemonize", joined);
         Assert.DoesNotContain("-append", joined);
         Assert.Contains("-accel kvm -cpu host", joined);

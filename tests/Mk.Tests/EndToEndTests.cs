@@ -97,27 +97,37 @@ public sealed class EndToEndTests : IDisposable
         Assert.Equal(1, duplicate);
         Assert.Contains($"an instance called `{name}` is running", duplicateError);
 
-        (exit, output, error) = Mk("stop", name, "--timeout", "5");
+        // The store, read from the host through the hostlink service.
+        (exit, output, error) = Mk("store", "get", name, "kernel/memory/total-kib", "services/store/state", "no/such/entry");
+        Assert.Equal(1, exit); // the unknown entry makes it fail, after answering the others
+        Assert.Matches(@"(?m)^kernel/memory/total-kib = \d+ \(unsigned\)$", output);
+        Assert.Contains("services/store/state = running (string)", output);
+        Assert.Contains("no/such/entry: unknown name", error);
+
+        (exit, output, error) = Mk("stop", name, "--timeout", "10");
         Assert.True(exit == 0, output + error);
-        // The kernel does not handle the power button yet, so the stop is forced after the
-        // timeout; once it does, "powered off" comes first. Either way QEMU must be gone.
-        Assert.Matches($@"^stopped {name} in \d+\.\d\ds \((powered off|forced: no power-off within 5s)\)$", output.Trim());
+        // The power button: the services stop in order and the guest powers itself off.
+        Assert.Matches($@"^stopped {name} in \d+\.\d\ds \(powered off\)$", output.Trim());
         Assert.False(File.Exists($"/proc/{pid}/cmdline") && File.ReadAllText($"/proc/{pid}/cmdline").Contains(_instances, StringComparison.Ordinal)
             && !File.ReadAllText($"/proc/{pid}/stat").Contains(") Z", StringComparison.Ordinal), "QEMU still runs after stop");
         Assert.DoesNotContain(name, Mk("ps").Out);
         Assert.Matches($@"(?m)^{name}\s+default\s+exited\s+128M\s+-$", Mk("ps", "-a").Out);
         Instance stopped = new InstanceStore(_instances).Get(name);
         Assert.NotNull(stopped.Info.StoppedAt);
-        Assert.Contains(stopped.Info.Ending, new[] { "powered-off", "forced" });
+        Assert.Equal("powered-off", stopped.Info.Ending);
 
         (exit, output, _) = Mk("logs", name);
         Assert.Equal(0, exit);
         Assert.Contains("ready:", output);
 
-        // The kernel does not export klog yet: an empty log decodes to nothing, cleanly.
-        (exit, _, error) = Mk("klog", name);
+        // klog exported the kernel's records from the first one on, and every stop but its own.
+        (exit, output, error) = Mk("klog", name);
         Assert.Equal(0, exit);
-        Assert.Contains("no records", error);
+        Assert.Contains("boot: microkernel starting", output);
+        Assert.Contains("supervisor: stopped store", output);
+        (exit, output, _) = Mk("klog", name, "--source", "acpi");
+        Assert.Equal(0, exit);
+        Assert.All(output.Split('\n', StringSplitOptions.RemoveEmptyEntries), line => Assert.Contains(" acpi: ", line));
 
         Assert.Equal(0, Mk("rm", name).Exit);
         Assert.False(Directory.Exists(Path.Combine(_instances, name)));

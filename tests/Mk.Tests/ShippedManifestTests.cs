@@ -24,7 +24,9 @@ public class ShippedManifestTests
         Assert.Equal("default", m.Flavour);
         Assert.Equal(128u, m.MemoryMib);
         Assert.Equal(1u, m.Smp);
-        Assert.Equal(new[] { "echo-server", "echo-client", "hello" }, Order(m));
+        Assert.Equal(new[] { "store", "klog", "echo-server", "echo-client", "hello", "hostlink" }, Order(m));
+        Assert.Equal(new[] { "log-read", "log-export" }, m.Services.Single(s => s.Name == "klog").Rights);
+        Assert.Equal(new[] { "store" }, m.Services.Single(s => s.Name == "hostlink").Channels);
         ServiceSpec client = m.Services.Single(s => s.Name == "echo-client");
         Assert.Equal(new[] { "echo-server" }, client.After);
         Assert.Equal(new[] { "echo-server" }, client.Channels);
