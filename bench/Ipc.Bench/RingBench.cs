@@ -229,6 +229,58 @@ public sealed unsafe class RingBench : IDisposable
         return samples;
     }
 
+    /// <summary>
+    /// Profiling aid (<c>--only ring-cpu</c>): the CPU cost of the typed path with no cross-core
+    /// traffic, i.e. one thread sending a batch of <see cref="FlushEvery"/> Deliver notifications and
+    /// then serving them. Returns (send ns, serve ns) per message: the median over many batches,
+    /// which a shared machine's preemptions (a few batches) do not move.
+    /// </summary>
+    public (double Send, double Serve) SingleThreadCost(int size)
+    {
+        BenchClient client = Connect();
+        (ServerEndpoint server, Handler handler) = Serve();
+        byte[] data = new byte[size];
+        const int Batches = 400_000;
+        long[] send = new long[Batches];
+        long[] serve = new long[Batches];
+        long i = 0;
+        for (int b = 0; b < Batches; b++)
+        {
+            long t0 = Stopwatch.GetTimestamp();
+            for (int k = 0; k < FlushEvery; k++, i++)
+            {
+                BinaryPrimitives.WriteInt64LittleEndian(data, i);
+                if (client.TrySendDeliver(new Payload { Data = data }) != CallStatus.Ok)
+                {
+                    throw new InvalidOperationException("send");
+                }
+            }
+
+            client.Endpoint.Flush();
+            long t1 = Stopwatch.GetTimestamp();
+            server.TryServe(FlushEvery, out int served);
+            long t2 = Stopwatch.GetTimestamp();
+            if (served != FlushEvery)
+            {
+                throw new InvalidOperationException("serve");
+            }
+
+            send[b] = t1 - t0;
+            serve[b] = t2 - t1;
+        }
+
+        if (handler.Errors != 0 || server.RejectedNotifications != 0)
+        {
+            throw new InvalidOperationException("damaged");
+        }
+
+        // The second half only: the first runs through the JIT's tiers.
+        Array.Sort(send, Batches / 2, Batches / 2);
+        Array.Sort(serve, Batches / 2, Batches / 2);
+        double perMessage = 1e9 / Stopwatch.Frequency / FlushEvery;
+        return (send[Batches * 3 / 4] * perMessage, serve[Batches * 3 / 4] * perMessage);
+    }
+
     public void Dispose()
     {
         NativeMemory.AlignedFree(_requests);
