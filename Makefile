@@ -42,7 +42,7 @@ run: deps image
 # symbolizer, so those are built first.
 test: test-host
 
-test-host: deps image test-image symbolizer
+test-host: deps image test-image image-stop-test symbolizer
 	@$(ROOT)/build/run-host-tests.sh
 
 bench:

@@ -89,8 +89,12 @@ namespace Microkernel.Abi
         /// <summary>kernel_info(buffer, capacity): the kernel's figures
         /// (<see cref="KernelFiguresLayout"/>); returns the bytes written.</summary>
         KernelInfo = 25,
+        /// <summary>host_read(buffer, capacity): takes the bytes the host has sent on the
+        /// log export port (the second serial port's receive side) without waiting; returns
+        /// how many. Needs <see cref="ProcessRights.HostLink"/>.</summary>
+        HostRead = 26,
         /// <summary>Number of calls.</summary>
-        Count = 26,
+        Count = 27,
     }
 
     /// <summary>Operations of the debug system call.</summary>
@@ -151,8 +155,10 @@ namespace Microkernel.Abi
         LogExport = 2,
         /// <summary>May power off or reboot the system.</summary>
         Power = 4,
+        /// <summary>May read what the host sends on the export port (hostlink).</summary>
+        HostLink = 8,
         /// <summary>Every right.</summary>
-        All = LogRead | LogExport | Power,
+        All = LogRead | LogExport | Power | HostLink,
     }
 
     /// <summary>Exit statuses the kernel gives a process that did not choose its own.</summary>

@@ -28,7 +28,31 @@ if (ticks.Count == 0 || instructions.Count == 0)
 }
 
 JsonObject root = (File.Exists(output) ? JsonNode.Parse(File.ReadAllText(output)) as JsonObject : null) ?? new JsonObject();
-if (bench == "kernel")
+if (bench == "services")
+{
+    // Rates from the same boot, as ratios to the echo ping-pong; and the images' sizes.
+    root = new JsonObject { ["accel"] = "tcg" };
+    foreach (var (k, v) in ticks) root[k] = v;
+    root["store_get_over_echo_call"] = Ratio(ticks, "store_get_ticks", "echo_call_ticks");
+    root["klog_write_over_echo_call"] = Ratio(ticks, "klog_write_ticks", "echo_call_ticks");
+    root["klog_posted_record_over_echo_call"] = Ratio(ticks, "klog_posted_record_ticks", "echo_call_ticks");
+    if (ticks.TryGetValue("tsc_hz", out ulong hz))
+    {
+        foreach (string figure in new[] { "echo_call", "store_get", "klog_write", "klog_posted_record" })
+            if (ticks.TryGetValue(figure + "_ticks", out ulong t) && t != 0) root[figure + "s_per_second_tcg"] = hz / t;
+    }
+    root["icount_instructions"] = ToJson(instructions);
+    root["icount_store_get_over_echo_call"] = Ratio(instructions, "store_get_ticks", "echo_call_ticks");
+    root["icount_klog_posted_record_over_echo_call"] = Ratio(instructions, "klog_posted_record_ticks", "echo_call_ticks");
+    foreach (string name in new[] { "default", "minimal" })
+    {
+        string path = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(image))!, name + ".elf");
+        string stripped = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(image))!, name + ".stripped.elf");
+        if (File.Exists(path)) root[name + "_elf_bytes"] = new FileInfo(path).Length;
+        if (File.Exists(stripped)) root[name + "_stripped_elf_bytes"] = new FileInfo(stripped).Length;
+    }
+}
+else if (bench == "kernel")
 {
     root = new JsonObject { ["accel"] = "tcg" };
     foreach (var (k, v) in ticks) root[k] = v;

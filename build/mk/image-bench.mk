@@ -20,3 +20,11 @@ bench-kernel: deps test-image image-bench-tool
 	@$(DOTNET) $(IMAGE_BENCH_DLL) --image $(OUT)/test.elf --bench kernel --out $(ROOT)/bench/results/ipc-kernel.json
 
 bench: bench-kernel
+
+# Services figures: store get round trips against the echo ping-pong in one boot, and the
+# sizes of out/default.elf and out/minimal.elf (bench/results/services.json).
+.PHONY: bench-services
+bench-services: deps test-image image image-minimal image-bench-tool
+	@$(DOTNET) $(IMAGE_BENCH_DLL) --image $(OUT)/test.elf --bench services --out $(ROOT)/bench/results/services.json
+
+bench: bench-services

@@ -19,6 +19,10 @@ $(OUT)/il/services/%/done: $(ROOT)/services/%/*.cs $(ROOT)/services/%/*.csproj $
 		-p:OutDir=$(OUT)/il/services/$*/ >$(OUT)/il-service-$*.log 2>&1 || { cat $(OUT)/il-service-$*.log; exit 1; }
 	@touch $@
 
+# Sources some services compile from outside their folder (see their .csproj).
+$(OUT)/il/services/klog/done: $(ROOT)/kernel/console/LogRecordRing.cs
+$(OUT)/il/services/klog-flood-a/done $(OUT)/il/services/klog-flood-b/done: $(ROOT)/services/klog-flood/KlogFlood.cs
+
 $(OUT)/native/services/%.o: $(OUT)/il/services/%/done
 	@echo "  ILC     service $*"
 	@mkdir -p $(dir $@)

@@ -13,15 +13,39 @@ namespace Microkernel.Console
         private int _length;
         private bool _truncated;
         private readonly bool _enabled;
+        private readonly LogLevel _level;
+        // Where the source and the text start in the line, for the record buffer.
+        // Lines made with `new LogLine` rather than Log.Begin (the ready line, test output,
+        // crash reports) are console protocol, not log records: they are not recorded.
+        private int _sourceStart, _sourceEnd, _textStart;
+        private bool _isRecord;
 
         [InlineArray(Capacity)]
         private struct LineBuffer { private byte _element; }
 
-        internal LogLine(bool enabled)
+        internal LogLine(bool enabled, LogLevel level = LogLevel.Info)
         {
             _enabled = enabled;
+            _level = level;
             _length = 0;
             _truncated = false;
+            _sourceStart = _sourceEnd = _textStart = 0;
+            _isRecord = false;
+        }
+
+        /// <summary>The source starts here (called by <see cref="Log.Begin"/>).</summary>
+        internal void MarkSourceStart()
+        {
+            _sourceStart = _length;
+            _isRecord = true;
+        }
+
+        /// <summary>The source ended; appends the separator after which the text starts.</summary>
+        internal void MarkTextStart(scoped System.ReadOnlySpan<byte> separator)
+        {
+            _sourceEnd = _length;
+            Text(separator);
+            _textStart = _length;
         }
 
         /// <summary>Appends bytes (ASCII/UTF-8).</summary>
@@ -101,6 +125,11 @@ namespace Microkernel.Console
                 _buffer[_length - 2] = (byte)'.';
                 _buffer[_length - 1] = (byte)'.';
             }
+            // The record: what lies between the prefix and the newline.
+            System.ReadOnlySpan<byte> line = Written();
+            int textEnd = _length < Capacity ? _length : Capacity - 1;
+            int textStart = _textStart < textEnd ? _textStart : textEnd;
+            if (_isRecord) Log.Record(_level, line.Slice(_sourceStart, _sourceEnd - _sourceStart), line.Slice(textStart, textEnd - textStart));
             if (_length < Capacity) _buffer[_length++] = (byte)'\n';
             else _buffer[Capacity - 1] = (byte)'\n';
             Log.RecordsWritten++;

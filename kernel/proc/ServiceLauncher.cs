@@ -14,7 +14,8 @@ namespace Microkernel.Process
     /// back-off of 2^n timer ticks, and told its restart count (its start page).</remarks>
     internal static class ServiceLauncher
     {
-        private const int MaxProcesses = 16;
+        // Slots are never reused within a boot, and the in-image suites load 18 services in all.
+        private const int MaxProcesses = 24;
 
         /// <summary>Restarts of one service before the launcher gives up on it.</summary>
         internal const int MaxRestarts = 3;
@@ -47,6 +48,11 @@ namespace Microkernel.Process
             s_slots[s_count] = new Slot { Process = process };
             return s_count++;
         }
+
+        /// <summary>Gives the (not yet started) process of <paramref name="slot"/> the rights a
+        /// manifest's <c>rights:</c> would (log-read, log-export, power), as the supervisor's
+        /// process_set_rights does.</summary>
+        internal static void SetRights(int slot, Abi.ProcessRights rights) => s_slots[slot].Process!.Rights = rights;
 
         /// <summary>Creates a channel and grants its client end to one slot, its server end
         /// to the other (each lists the other by name in its start page).</summary>

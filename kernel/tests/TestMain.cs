@@ -39,6 +39,7 @@ namespace Microkernel.Tests
             {
                 if (benchmark.SequenceEqual("memory"u8)) MemoryBenchmarks.Run();
                 else if (benchmark.SequenceEqual("kernel"u8)) KernelBenchmarks.Run();
+                else if (benchmark.SequenceEqual("services"u8)) ServiceBenchmarks.Run();
                 else Log.Write(LogLevel.Error, "bench"u8, "unknown benchmark"u8);
                 DebugExit.Exit(DebugExit.Success);
                 return;

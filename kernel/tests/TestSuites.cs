@@ -20,6 +20,7 @@ namespace Microkernel.Tests
             ChannelTests.Register();
             SupervisorTests.Register();
             StoreTests.Register();
+            KlogTests.Register();
         }
     }
 }

@@ -122,11 +122,20 @@ PROGRAM user_write_own_code
 END_PROGRAM user_write_own_code
 
 ; Long enough for timer interrupts to arrive in ring 3 and return to it.
+; Spins for 400M TSC cycles (about 0.15-0.4 s at any plausible TSC rate): long enough
+; for many timer ticks however fast the CPU or TCG runs the loop.
 PROGRAM user_spin
-    mov ecx, 40000000
+    rdtsc
+    shl rdx, 32
+    or rax, rdx
+    mov rsi, rax
 .loop:
-    dec ecx
-    jnz .loop
+    rdtsc
+    shl rdx, 32
+    or rax, rdx
+    sub rax, rsi
+    cmp rax, 400000000
+    jb .loop
     EXIT_WITH 7
 END_PROGRAM user_spin
 

@@ -73,7 +73,20 @@ namespace Microkernel.Services.Probing
             else
             {
                 Check(SystemCall.ChannelCreate(), -Errno.EPERM);
+                // Powering off needs the power right, which this service was not given.
+                Check(SystemCall.SystemPower(0), -Errno.EPERM);
+                Check(Raw(SystemCallNumber.ProcessSetRights, 1, 1), -Errno.EPERM);
             }
+
+            // kernel_info: any service; the buffer is checked like every pointer.
+            System.Span<byte> figures = stackalloc byte[KernelFiguresLayout.Bytes];
+            Check(SystemCall.KernelInfo(figures.Slice(0, 8)), -Errno.EINVAL);
+            Check(Raw(SystemCallNumber.KernelInfo, KernelPointer, KernelFiguresLayout.Bytes), -Errno.EFAULT);
+            Check(SystemCall.KernelInfo(figures), KernelFiguresLayout.Bytes);
+            ulong uptime = System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(figures);
+            ulong freeKib = System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(figures.Slice(KernelFiguresLayout.MemoryFreeKib * 8));
+            ulong totalKib = System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(figures.Slice(KernelFiguresLayout.MemoryTotalKib * 8));
+            Check(uptime > 0 && freeKib > 0 && freeKib < totalKib ? 0 : -1, 0);
 
             if (s_passed != s_checks)
             {

@@ -103,6 +103,13 @@ namespace Microkernel.Services.StoreProbing
             Check(store.Get("store-client/probe/count"u8, out _, text) == StoreStatus.UnknownName);
             Check(store.Get("store/self/gets"u8, out StoreReading gets, text) == StoreStatus.Ok && gets.Unsigned == 6); // version, count twice, enabled, label, entries
             Check(store.Get("kernel/clock/uptime-ns"u8, out StoreReading uptime, text) == StoreStatus.Ok && uptime.Type == StoreType.Unsigned && uptime.Unsigned > 0);
+
+            // 39-41: the kernel's figures, live: memory, processes (this client and the store at least), read-only.
+            Check(store.Get("kernel/memory/total-kib"u8, out StoreReading total, text) == StoreStatus.Ok
+                && store.Get("kernel/memory/free-kib"u8, out StoreReading free, text) == StoreStatus.Ok
+                && free.Unsigned > 0 && free.Unsigned < total.Unsigned);
+            Check(store.Get("kernel/proc/live"u8, out StoreReading live, text) == StoreStatus.Ok && live.Unsigned >= 2);
+            Check(store.Set("kernel/memory/free-kib"u8, StoreCalls.Unsigned(1)) == StoreStatus.ReadOnly);
         }
 
         private static bool NextRemoved(StoreCalls store, Span<byte> name, ReadOnlySpan<byte> expected, uint expectedPending)

@@ -44,7 +44,7 @@ namespace Microkernel.Services.Store
         private static int Main()
         {
             s_table = new StoreTable(MaxEntries, MaxObjects, MaxChannels, EventCapacity);
-            if (!StoreSelfEntries.Register(s_table, new ConnectedClientsSource(), new UptimeSource()))
+            if (!StoreSelfEntries.Register(s_table, new ConnectedClientsSource(), null) || !KernelFigureEntries.Register(s_table, new KernelInfoReader()))
                 return Fail("store: cannot register its own entries"u8, -1);
             Refresh();
             SystemCall.Log("store: serving"u8);
@@ -144,10 +144,14 @@ namespace Microkernel.Services.Store
         }
 
         /// <summary><c>kernel/clock/uptime-ns</c>: nanoseconds since boot, from the clock system call.</summary>
-        private sealed class UptimeSource : IStoreEntrySource
+        /// <summary>The kernel's figures through the kernel_info system call.</summary>
+        private sealed unsafe class KernelInfoReader : IKernelFigureReader
         {
-            public StoreValue Get(System.Span<byte> text) => StoreValue.FromUnsigned((ulong)SystemCall.ClockNanoseconds());
-            public bool TrySet(in StoreValue value) => false;
+            public bool TryRead(System.Span<ulong> figures)
+            {
+                System.Span<byte> bytes = System.Runtime.InteropServices.MemoryMarshal.AsBytes(figures);
+                return SystemCall.KernelInfo(bytes) == KernelFiguresLayout.Bytes;
+            }
         }
 
         private static int Fail(System.ReadOnlySpan<byte> message, int status)

@@ -41,8 +41,13 @@ namespace Microkernel.Services.Supervision
             for (int i = 0; i < s_plans.Length; i++) if (StartService(i)) started++;
             SystemCall.Debug(DebugOperation.Ready, (ulong)started);
 
-            if (Watch()) StopAll();
-            else LogLine.Begin("supervisor: every service has ended"u8).Send();
+            if (!Watch())
+            {
+                // Process 1 stays until the system goes down: it is who stops things then.
+                LogLine.Begin("supervisor: every service has ended; waiting for shutdown"u8).Send();
+                while (SystemCall.Sleep(3_600_000_000_000) != -Errno.ESHUTDOWN) { }
+            }
+            StopAll();
             return 0;
         }
 
@@ -73,6 +78,9 @@ namespace Microkernel.Services.Supervision
             }
         }
 
+        /// <summary>abi ProcessRights.LogRead: marks the log service, stopped last.</summary>
+        private const ulong LogReadRight = (ulong)ProcessRights.LogRead;
+
         /// <summary>How long a service may take to stop before it is killed.</summary>
         private const ulong StopDeadlineNanoseconds = 2_000_000_000;
 
@@ -80,11 +88,15 @@ namespace Microkernel.Services.Supervision
         /// waiting for each up to its deadline and killing it after; logs every step.</summary>
         private static void StopAll()
         {
-            LogLine.Begin("supervisor: shutting down: stopping services in reverse start order"u8).Send();
+            LogLine.Begin("supervisor: shutting down: stopping services in reverse start order, the log service last"u8).Send();
+            // Pass 0: everything but the log service (the holder of log-read), in reverse
+            // start order; pass 1: the log service, so every other stop reaches its export.
+            for (int pass = 0; pass < 2; pass++)
             for (int i = s_plans.Length - 1; i >= 0; i--)
             {
                 ServiceState state = s_states[i];
-                if (state.Handle == 0) continue;
+                bool isLogService = (s_plans[i].Rights & LogReadRight) != 0;
+                if (state.Handle == 0 || isLogService != (pass == 1)) continue;
                 long started = SystemCall.ClockNanoseconds();
                 SystemCall.ProcessStop(state.Handle);
                 long result = SystemCall.ProcessWait(state.Handle, out long status, StopDeadlineNanoseconds);

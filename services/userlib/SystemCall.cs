@@ -109,6 +109,21 @@ namespace Microkernel.UserRuntime
             fixed (byte* p = buffer) return Call(SystemCallNumber.KernelInfo, (ulong)p, (ulong)buffer.Length);
         }
 
+        /// <summary>Copies the kernel's log records with a sequence above <paramref name="afterSequence"/>
+        /// into <paramref name="buffer"/> (abi/KernelLogLayout.cs: a header, then whole records);
+        /// the bytes written or -errno (EPERM without the log-read right).</summary>
+        public static long LogRead(ulong afterSequence, System.Span<byte> buffer)
+        {
+            fixed (byte* p = buffer) return Call(SystemCallNumber.LogRead, afterSequence, (ulong)p, (ulong)buffer.Length);
+        }
+
+        /// <summary>Writes bytes to the log export port (the second serial port); the bytes
+        /// written (0 when the machine has none) or -errno (EPERM without the log-export right).</summary>
+        public static long LogExport(System.ReadOnlySpan<byte> bytes)
+        {
+            fixed (byte* p = bytes) return Call(SystemCallNumber.LogExport, (ulong)p, (ulong)bytes.Length);
+        }
+
         /// <summary>Ends a child now (supervisor only).</summary>
         public static long ProcessKill(ulong process) => Call(SystemCallNumber.ProcessKill, process);
 

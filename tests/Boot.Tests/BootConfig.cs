@@ -8,7 +8,10 @@ namespace Microkernel.BootTests;
 /// <param name="Memory">QEMU <c>-m</c> value, e.g. <c>32M</c> or <c>4G</c>.</param>
 /// <param name="Cpus">QEMU <c>-smp</c> value.</param>
 /// <param name="Append">Kernel command line (<c>-append</c>), or null for none.</param>
-public sealed record BootConfig(string Image, string Machine, string Memory, int Cpus = 1, string? Append = null)
+/// <param name="MonitorSocket">A Unix socket path for QEMU's human monitor (to press the
+/// power button with <c>system_powerdown</c>), or null for no monitor.</param>
+/// <param name="ExportFile">A file that receives the second serial port (klog's export), or null for none.</param>
+public sealed record BootConfig(string Image, string Machine, string Memory, int Cpus = 1, string? Append = null, string? MonitorSocket = null, string? ExportFile = null)
 {
     /// <summary>The QEMU arguments: TCG, no display or monitor, serial on stdio, no reboot;
     /// for the test image also the isa-debug-exit device it leaves QEMU through.</summary>
@@ -25,9 +28,14 @@ public sealed record BootConfig(string Image, string Machine, string Memory, int
                 "-accel", "tcg",
                 "-display", "none",
                 "-serial", "stdio",
-                "-monitor", "none",
+                "-monitor", MonitorSocket is null ? "none" : $"unix:{MonitorSocket},server,nowait",
                 "-no-reboot",
             };
+            if (ExportFile is not null)
+            {
+                args.Add("-serial");
+                args.Add("file:" + ExportFile);
+            }
             if (Image == "test")
             {
                 args.Add("-device");

@@ -43,12 +43,16 @@ public sealed class DefaultImageBootTests
             Assert.Matches(ReadyLine.Shape(), ready);
 
             ReadyLine summary = ReadyLine.TryParse(ready)!;
-            // The default image carries three services, each started in its own address
-            // space before ready; the echo pair talks over a channel.
-            Assert.Equal(3, summary.Services);
-            foreach (string service in new[] { "echo-client", "echo-server", "hello" })
+            // The default image (images/default.yaml) carries six services, each started by
+            // the supervisor in its own address space before ready: store, klog and hostlink
+            // keep running; the echo pair talks over a channel and ends, as does hello.
+            Assert.Equal(6, summary.Services);
+            foreach (string service in new[] { "supervisor", "store", "klog", "echo-client", "echo-server", "hello", "hostlink" })
                 Assert.Single(run.Lines, line => System.Text.RegularExpressions.Regex.IsMatch(line, @"^\[info\] proc: service " + service + @" pid=\d+ base=0x[0-9a-f]{16}$"));
             Assert.Single(run.Lines, line => line.Contains("user: hello from a C# service in ring 3", StringComparison.Ordinal));
+            Assert.Single(run.Lines, line => line.Contains("user: store: serving", StringComparison.Ordinal));
+            Assert.Single(run.Lines, line => line.Contains("user: klog: serving", StringComparison.Ordinal));
+            Assert.Single(run.Lines, line => line.Contains("user: hostlink: answering the host's store queries", StringComparison.Ordinal));
             Assert.Single(run.Lines, line => line.Contains("user: echo-client: 100 calls answered correctly", StringComparison.Ordinal));
             Assert.Single(run.Lines, line => System.Text.RegularExpressions.Regex.IsMatch(line, @"service hello pid=\d+ exited with status 58$"));
             Assert.Single(run.Lines, line => System.Text.RegularExpressions.Regex.IsMatch(line, @"service echo-client pid=\d+ exited with status 100$"));

@@ -70,6 +70,23 @@ public sealed class ManifestErrorTests : System.IDisposable
     }
 
     [Fact]
+    public void Unknown_right_is_located_with_the_nearest_valid_one()
+    {
+        ManifestDiagnostic e = Single("name: x\nservices:\n  hello:\n    rights: [log-raed]\n");
+        At(e, 4, 14);
+        Assert.Equal("unknown right `log-raed`", e.Message);
+        Assert.StartsWith("did you mean `log-read`?", e.Hint);
+    }
+
+    [Fact]
+    public void Rights_are_kept_in_the_manifest()
+    {
+        ManifestParseResult result = ManifestParser.Parse("name: x\nservices:\n  hello:\n    rights: [log-read, power]\n", "ok.yaml", Catalog);
+        Assert.True(result.Succeeded, string.Join("\n", result.Errors));
+        Assert.Equal(new[] { "log-read", "power" }, result.Manifest!.StartOrder.Single().Rights);
+    }
+
+    [Fact]
     public void Unknown_service_key_suggests_the_nearest()
     {
         ManifestDiagnostic e = Single("name: x\nservices:\n  hello:\n    restrat: never\n");

@@ -95,6 +95,14 @@ public static class Program
         root.Subcommands.Add(rm);
 
         root.Subcommands.Add(KlogCommand());
+
+        var storeName = NameArgument();
+        var storeEntries = new Argument<string[]>("ENTRY") { Description = "Store entries to read, e.g. kernel/memory/free-kib", Arity = ArgumentArity.OneOrMore };
+        var storeTimeout = new Option<double>("--timeout") { Description = "Seconds to wait for each answer", DefaultValueFactory = _ => 5, HelpName = "SECONDS" };
+        var storeGet = new Command("get", "Read store entries from a running instance (through its hostlink service)") { storeName, storeEntries, storeTimeout };
+        storeGet.SetAction((p, cancel) => GuardAsync(p, c => Verbs.StoreGet(c, p.GetRequiredValue(storeName), p.GetRequiredValue(storeEntries), p.GetValue(storeTimeout), cancel)));
+        var store = new Command("store", "Query a running instance's store") { storeGet };
+        root.Subcommands.Add(store);
         return root;
     }
 

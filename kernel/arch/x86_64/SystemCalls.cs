@@ -75,8 +75,11 @@ namespace Microkernel.Arch
                 case SystemCallNumber.ProcessStop: return Process.ProcessCalls.Stop(frame->Rdi);
                 case SystemCallNumber.ProcessKill: return Process.ProcessCalls.Kill(frame->Rdi);
                 case SystemCallNumber.ProcessSetRights: return Process.ProcessCalls.SetRights(frame->Rdi, frame->Rsi);
+                case SystemCallNumber.LogRead: return Console.LogCalls.Read(frame->Rdi, frame->Rsi, frame->Rdx);
+                case SystemCallNumber.LogExport: return Console.LogCalls.Export(frame->Rdi, frame->Rsi);
                 case SystemCallNumber.SystemPower: return Process.ProcessCalls.SystemPower(frame->Rdi);
                 case SystemCallNumber.KernelInfo: return Process.ProcessCalls.KernelInfo(frame->Rdi, frame->Rsi);
+                case SystemCallNumber.HostRead: return Console.HostLinkCalls.Read(frame->Rdi, frame->Rsi);
                 case SystemCallNumber.Sleep: return Process.ProcessCalls.Sleep(frame->Rdi);
                 case SystemCallNumber.Debug: return Process.ProcessCalls.Debug(frame->Rdi, frame->Rsi);
                 default: return -ENOSYS;

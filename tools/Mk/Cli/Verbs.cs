@@ -118,6 +118,25 @@ internal static class Verbs
         return 0;
     }
 
+    public static async Task<int> StoreGet(CommandContext context, string name, string[] entries, double timeoutSeconds, CancellationToken cancel)
+    {
+        Instance instance = context.Instances.Get(name);
+        if (!instance.IsRunning) throw new MkException($"{name} is not running", null, 1);
+        IReadOnlyList<HostLink.HostLinkReply> replies = await HostLink.HostLinkClient.GetAsync(
+            instance.HostLinkPath, entries, TimeSpan.FromSeconds(timeoutSeconds), cancel).ConfigureAwait(false);
+        int failures = 0;
+        foreach (HostLink.HostLinkReply reply in replies)
+        {
+            if (reply.Status == 0) context.Out.WriteLine($"{reply.Name} = {reply.Value} ({reply.Type})");
+            else
+            {
+                failures++;
+                context.Error.WriteLine($"{reply.Name}: {HostLink.HostLinkClient.StatusName(reply.Status)}");
+            }
+        }
+        return failures == 0 ? 0 : 1;
+    }
+
     public static async Task<int> Klog(CommandContext context, string name, bool follow, KlogFilter filter, CancellationToken cancel)
     {
         Instance instance = context.Instances.Get(name);

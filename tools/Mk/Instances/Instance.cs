@@ -38,6 +38,10 @@ public sealed class Instance
     /// <summary>qmp.sock: QEMU's QMP socket.</summary>
     public string QmpPath => Path.Combine(Directory, "qmp.sock");
 
+    /// <summary>The second serial port as a socket (QEMU also logs its output to
+    /// <see cref="KlogPath"/>): how <c>store</c> queries reach the guest's hostlink service.</summary>
+    public string HostLinkPath => Path.Combine(Directory, "link.sock");
+
     /// <summary>QEMU's pid, 0 if not known.</summary>
     public int Pid => ProcessProbe.ReadPidFile(PidPath);
 

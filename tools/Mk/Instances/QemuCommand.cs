@@ -15,7 +15,7 @@ public sealed record QemuOptions(string Image, string Memory, uint Smp, string A
 /// <summary>The qemu-system-x86_64 argument list for an instance: the same machine as
 /// <c>make run</c> (pc, no display, no reboot), plus the instance's files: pid file, QMP
 /// socket, and two serial ports — the console (terminal, or console.log when detached) and
-/// the klog export (klog.bin).</summary>
+/// the export port (a socket, link.sock, for host queries; its output logged to klog.bin).</summary>
 public static class QemuCommand
 {
     /// <summary>The QEMU executable.</summary>
@@ -47,7 +47,10 @@ public static class QemuCommand
         }
         args.AddRange(new[]
         {
-            "-serial", "file:" + instance.KlogPath,
+            // The export port: a socket for host queries (./mk store), with everything the
+            // guest sends also appended to klog.bin, which ./mk klog reads.
+            "-chardev", "socket,id=export,path=" + instance.HostLinkPath + ",server=on,wait=off,logfile=" + instance.KlogPath + ",logappend=on",
+            "-serial", "chardev:export",
             "-qmp", "unix:" + instance.QmpPath + ",server=on,wait=off",
             "-pidfile", instance.PidPath,
         });

@@ -55,7 +55,7 @@ public sealed record ServiceSpec(
     IReadOnlyList<string> Channels)
 {
     /// <summary>Privileges beyond channels (log-read, log-export, power).</summary>
-    public IReadOnlyList<string> Rights { get; init; } = Array.Empty<string>();
+    public IReadOnlyList<string> Rights { get; init; } = System.Array.Empty<string>();
 }
 
 /// <summary>A validated image manifest.</summary>

@@ -1,0 +1,31 @@
+using Microkernel.Abi;
+using Microkernel.Arch;
+
+namespace Microkernel.Console
+{
+    /// <summary>host_read: the receive side of the log export port (COM2), for the
+    /// hostlink service that answers the host's queries (`./mk store`). Polled, never
+    /// blocking: the service sleeps between looks.</summary>
+    internal static unsafe class HostLinkCalls
+    {
+        private const ushort Port = 0x2F8;
+        private const ushort LineStatus = Port + 5;
+        private const byte DataReady = 0x01;
+        private const int MaxRead = 512;
+
+        /// <summary>host_read(buffer, capacity): bytes waiting in the UART, up to the capacity.</summary>
+        internal static long Read(ulong buffer, ulong capacity)
+        {
+            Process.ServiceProcess? caller = Process.Threads.CurrentProcess;
+            if (caller == null || !caller.Has(ProcessRights.HostLink)) return -Errno.EPERM;
+            if (capacity == 0 || capacity > MaxRead) return -Errno.EINVAL;
+            if (!SystemCalls.IsUserRange(buffer, capacity)) return -Errno.EFAULT;
+            if (!LogCalls.EnsureExportPort()) return 0;
+            byte* bytes = stackalloc byte[MaxRead];
+            int n = 0;
+            while ((ulong)n < capacity && (Cpu.InByte(LineStatus) & DataReady) != 0) bytes[n++] = Cpu.InByte(Port);
+            if (n > 0 && FaultFixups.TryCopy((void*)buffer, bytes, (ulong)n) != 0) return -Errno.EFAULT;
+            return n;
+        }
+    }
+}

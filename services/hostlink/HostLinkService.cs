@@ -1,0 +1,73 @@
+using System;
+using Microkernel.Abi;
+using Microkernel.Services.Contracts;
+using Microkernel.UserRuntime;
+using System.Runtime.InteropServices;
+
+namespace Microkernel.Services.HostLinking
+{
+    /// <summary>Answers the host's queries (`./mk store NAME get ENTRY`) that arrive on the
+    /// log export port's receive side: each get is asked of the store over its channel and
+    /// answered with a reply frame (<see cref="HostLinkFrames"/>) on the export port.
+    /// Polls every 20 ms; stops when the supervisor asks (ESHUTDOWN).</summary>
+    internal static unsafe class HostLinkService
+    {
+        private const int InputCapacity = 1024;
+
+        [DllImport("*", EntryPoint = "mk_user_syscall"), SuppressGCTransition]
+        private static extern long RawCall(ulong number, ulong a0, ulong a1, ulong a2, ulong a3);
+
+        [UnmanagedCallersOnly(EntryPoint = "service_main")]
+        private static int Main()
+        {
+            if (!StartInfo.TryFindChannel("store"u8, out ChannelGrant channel) || channel.IsServer) return -1;
+            StoreCalls store = new StoreCalls(in channel);
+            byte* input = stackalloc byte[InputCapacity];
+            int buffered = 0, answered = 0;
+            SystemCall.Log("hostlink: answering the host's store queries"u8);
+            while (true)
+            {
+                long read = RawCall((ulong)SystemCallNumber.HostRead, (ulong)(input + buffered), (ulong)System.Math.Min(512, InputCapacity - buffered), 0, 0);
+                if (read < 0) return (int)read;
+                buffered += (int)read;
+                while (buffered > 0)
+                {
+                    System.ReadOnlySpan<byte> pending = new System.ReadOnlySpan<byte>(input, buffered);
+                    int used = HostLinkFrames.TryReadRequest(pending, out uint id, out System.ReadOnlySpan<byte> op, out System.ReadOnlySpan<byte> name, out bool valid);
+                    if (used == 0) break;
+                    if (valid) { Answer(store, id, op, name); answered++; }
+                    pending.Slice(used).CopyTo(new System.Span<byte>(input, InputCapacity));
+                    buffered -= used;
+                }
+                if (buffered == InputCapacity) buffered = 0; // a flood of garbage: drop it
+                if (read == 0 && SystemCall.Sleep(20_000_000) == -Errno.ESHUTDOWN) return answered;
+            }
+        }
+
+        private static void Answer(StoreCalls store, uint id, System.ReadOnlySpan<byte> op, System.ReadOnlySpan<byte> name)
+        {
+            System.Span<byte> text = stackalloc byte[128];
+            System.Span<byte> value = stackalloc byte[130];
+            System.ReadOnlySpan<byte> type = "none"u8;
+            int valueLength = 0;
+            StoreStatus status = StoreStatus.BadName;
+            if (op.SequenceEqual("get"u8))
+            {
+                status = store.Get(name, out StoreReading reading, text);
+                if (status == StoreStatus.Ok)
+                {
+                    switch (reading.Type)
+                    {
+                        case StoreType.Signed: type = "signed"u8; valueLength = Microkernel.Text.IntegerFormatter.FormatDecimal(reading.Signed, value); break;
+                        case StoreType.Unsigned: type = "unsigned"u8; valueLength = Microkernel.Text.IntegerFormatter.FormatDecimal(reading.Unsigned, value); break;
+                        case StoreType.Boolean: type = "bool"u8; (reading.Boolean ? "true"u8 : "false"u8).CopyTo(value); valueLength = reading.Boolean ? 4 : 5; break;
+                        case StoreType.Text: type = "string"u8; valueLength = System.Math.Min(reading.TextLength, text.Length); text.Slice(0, valueLength).CopyTo(value); break;
+                    }
+                }
+            }
+            System.Span<byte> frame = stackalloc byte[4 + HostLinkFrames.MaxPayload];
+            int n = HostLinkFrames.WriteReply(frame, id, (uint)status, name, type, value.Slice(0, valueLength));
+            if (n > 0) fixed (byte* p = frame) RawCall((ulong)SystemCallNumber.LogExport, (ulong)p, (ulong)n, 0, 0);
+        }
+    }
+}

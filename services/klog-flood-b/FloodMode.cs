@@ -1,0 +1,8 @@
+namespace Microkernel.Services.KlogFlooding
+{
+    internal static partial class KlogFlood
+    {
+        /// <summary>klog-flood-b keeps up to 32 writes in flight (KlogWriter.Post).</summary>
+        private const bool Batched = true;
+    }
+}

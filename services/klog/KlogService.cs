@@ -1,0 +1,310 @@
+using System;
+using Microkernel.Abi;
+using Microkernel.Ipc;
+using Microkernel.Logging;
+using Microkernel.Services.Contracts;
+using Microkernel.UserRuntime;
+using System.Runtime.InteropServices;
+
+namespace Microkernel.Services.Klog
+{
+    /// <summary>The klog service: reads the kernel's record buffer (log_read, from sequence 0:
+    /// the early log), serves <see cref="IKlog"/> on every server channel its start page lists,
+    /// merges both into <see cref="KlogCore"/>'s ring and exports each record as a frame on the
+    /// second serial port (log_export). With a channel to the store it publishes
+    /// <c>klog/config/threshold</c> and follows changes to it.</summary>
+    /// <remarks>
+    /// One loop, never blocking a writer: drain the kernel, serve up to
+    /// <see cref="ServeBudget"/> requests per channel, export up to <see cref="ExportBudget"/>
+    /// frames. A flood faster than the export drops the ring's oldest records, counted. When a
+    /// pass finds nothing to do it yields twice (a writer waiting for its answer runs), then
+    /// sleeps 10 ms: the kernel has no way to wake a reader when it logs, so klog polls, and
+    /// clients never need to wake klog (it never announces sleeping on their rings). Every
+    /// tenth sleep it also probes its clients (a notify that fails with EPIPE: that client is
+    /// gone) and polls the store for threshold changes. When the supervisor asks it to stop
+    /// (ESHUTDOWN from sleep), it takes what is left in every ring and the kernel buffer,
+    /// exports everything, logs its figures and exits with the number of service records it
+    /// received.
+    /// </remarks>
+    internal static unsafe class KlogService
+    {
+        /// <summary>Bytes of klog's ring (mapped once at start).</summary>
+        private const int RingBytes = 256 * 1024;
+        private const int ServeBudget = 64;
+        private const int ExportBudget = 64;
+        private const int MaxChannels = StartInfoLayout.MaxEntries;
+        private const int ReadBytes = 16 * 1024;
+        private const int ExportBytes = 4096;
+        private const ulong SleepNs = 10_000_000;
+        private static ReadOnlySpan<byte> ThresholdEntry => "klog/config/threshold"u8;
+
+        private static KlogCore s_core = null!;
+        private static readonly ServerEndpoint[] s_endpoints = new ServerEndpoint[MaxChannels];
+        private static readonly KlogSession[] s_sessions = new KlogSession[MaxChannels];
+        private static readonly ulong[] s_handles = new ulong[MaxChannels];
+        private static readonly uint[] s_generations = new uint[MaxChannels];
+        private static readonly byte[] s_states = new byte[MaxChannels];
+        private const byte NotServed = 0, Serving = 1, Gone = 2;
+        private static int s_clientsLeft;
+
+        private static readonly byte[] s_read = new byte[ReadBytes];
+        private static readonly byte[] s_export = new byte[ExportBytes];
+        private static bool s_canRead = true, s_canExport = true, s_portAbsent;
+        private static ulong s_exportedBytes;
+        private static StoreCalls? s_store;
+
+        [UnmanagedCallersOnly(EntryPoint = "service_main")]
+        private static int Main()
+        {
+            long ring = SystemCall.Map(0, RingBytes, 3, 0);
+            if (ring < 0) { SystemCall.Log("klog: cannot map its ring"u8); return -1; }
+            s_core = new KlogCore((byte*)ring, RingBytes);
+            if (StartInfo.TryFindChannel("store"u8, out ChannelGrant store) && !store.IsServer) SetUpConfig(in store);
+            Refresh();
+            SystemCall.Log("klog: serving"u8);
+
+            int idle = 0;
+            uint sleeps = 0;
+            while (true)
+            {
+                bool busy = DrainKernel();
+                busy |= ServeAll(SystemCall.ClockNanoseconds());
+                busy |= Export(ExportBudget);
+                if (busy) { idle = 0; continue; }
+                if (idle++ < 2) { SystemCall.Yield(); continue; }
+                if (sleeps++ % 10 == 0)
+                {
+                    ProbeClients();
+                    PollConfig();
+                }
+                if (SystemCall.Sleep(SleepNs) == -Errno.ESHUTDOWN) break;
+                Refresh();
+            }
+
+            // Stopping: take what is left, then export all of it.
+            // Bounded: a client that keeps writing after the stop must not keep klog alive.
+            for (int pass = 0; pass < 1000 && ServeAll(SystemCall.ClockNanoseconds()); pass++) { }
+            while (DrainKernel()) { }
+            while (Export(int.MaxValue)) { }
+            Report();
+            KlogSourceFigures services = s_core.Totals(kernel: false);
+            return (int)Math.Min(services.Received, (ulong)int.MaxValue);
+        }
+
+        /// <summary>Reads the kernel's records newer than the last one taken; true if any came.</summary>
+        private static bool DrainKernel()
+        {
+            if (!s_canRead) return false;
+            long n = SystemCall.LogRead(s_core.LastKernelSequence, s_read);
+            if (n < 0)
+            {
+                s_canRead = false;
+                SystemCall.Log("klog: log_read refused (no log-read right?); kernel records will not be collected"u8);
+                return false;
+            }
+            ReadOnlySpan<byte> records = new ReadOnlySpan<byte>(s_read, 0, (int)n);
+            int offset = KernelLogLayout.HeaderBytes;
+            bool any = false;
+            while (LogRecordRing.TryRead(records, ref offset, out LogRecordView record))
+            {
+                s_core.AcceptKernel(in record);
+                any = true;
+            }
+            return any;
+        }
+
+        /// <summary>Serves every client channel once; true if any request was served.</summary>
+        private static bool ServeAll(long now)
+        {
+            bool busy = false;
+            for (int i = 0; i < MaxChannels; i++)
+            {
+                if (s_states[i] != Serving) continue;
+                s_sessions[i].NowNs = now < 0 ? 0 : (ulong)now;
+                ServerEndpoint server = s_endpoints[i];
+                ServeStatus status = server.TryServe(ServeBudget, out int served);
+                if (server.WakeNeeded && SystemCall.Notify(s_handles[i]) == -Errno.EPIPE) { Drop(i); continue; }
+                if (status == ServeStatus.RequestRingCorrupt || status == ServeStatus.ReplyRingCorrupt)
+                {
+                    SystemCall.Log("klog: a client corrupted its rings; dropping it"u8);
+                    Drop(i);
+                    continue;
+                }
+                if (served > 0 || status == ServeStatus.ReplyRingFull) busy = true;
+            }
+            return busy;
+        }
+
+        /// <summary>Exports up to <paramref name="budget"/> records, a buffer of frames per
+        /// log_export call; true if any record left the ring.</summary>
+        private static bool Export(int budget)
+        {
+            int used = 0, frames = 0;
+            while (frames < budget)
+            {
+                if (ExportBytes - used < KlogFrame.MaxFrameBytes)
+                {
+                    Send(used);
+                    used = 0;
+                }
+                int length = s_core.ExportNext(new Span<byte>(s_export, used, ExportBytes - used));
+                if (length == 0) break;
+                used += length;
+                frames++;
+            }
+            if (used > 0) Send(used);
+            return frames > 0;
+        }
+
+        private static void Send(int length)
+        {
+            if (!s_canExport) return;
+            long written = SystemCall.LogExport(new ReadOnlySpan<byte>(s_export, 0, length));
+            if (written < 0)
+            {
+                s_canExport = false;
+                SystemCall.Log("klog: log_export refused (no log-export right?); records are counted, not exported"u8);
+            }
+            else if (written == 0) s_portAbsent = true;
+            else s_exportedBytes += (ulong)written;
+        }
+
+        /// <summary>Starts serving server channels new in the start page or reconnected by the
+        /// supervisor (a new generation), as the store does.</summary>
+        private static void Refresh()
+        {
+            int count = StartInfo.ChannelCount;
+            for (int i = 0; i < count && i < MaxChannels; i++)
+            {
+                if (!StartInfo.TryGetChannel(i, out ChannelGrant grant) || !grant.IsServer) continue;
+                if (s_states[i] != NotServed && s_generations[i] == grant.Generation && s_handles[i] == grant.Handle) continue;
+                if (s_states[i] == Serving) Drop(i);
+                if (s_sessions[i] == null) s_sessions[i] = new KlogSession(s_core);
+                s_sessions[i].SetPeer(StartInfo.PeerName(i));
+                s_endpoints[i] = new ServerEndpoint(ChannelRings.IncomingRequests(in grant), ChannelRings.OutgoingReplies(in grant),
+                    new KlogDispatcher(s_sessions[i]), KlogWriter.MaxBody, 64);
+                s_handles[i] = grant.Handle;
+                s_generations[i] = grant.Generation;
+                s_states[i] = Serving;
+            }
+        }
+
+        /// <summary>Finds clients that left while idle: notify fails with EPIPE once the peer
+        /// closed (a live client only sees one spurious wake-up, which its wait loop absorbs).</summary>
+        private static void ProbeClients()
+        {
+            for (int i = 0; i < MaxChannels; i++)
+            {
+                if (s_states[i] == Serving && SystemCall.Notify(s_handles[i]) == -Errno.EPIPE) Drop(i);
+            }
+        }
+
+        private static void Drop(int i)
+        {
+            s_states[i] = Gone;
+            s_clientsLeft++;
+        }
+
+        /// <summary>Publishes <c>klog/config/threshold</c> (unsigned, writable by anyone) and
+        /// subscribes to it. Without it the threshold stays at info.</summary>
+        private static void SetUpConfig(in ChannelGrant grant)
+        {
+            StoreCalls store = new StoreCalls(in grant);
+            StoreStatus created = store.CreateObject("klog/config"u8);
+            if (created != StoreStatus.Ok) { SystemCall.Log("klog: cannot create klog/config in the store"u8); return; }
+            if (store.Register(ThresholdEntry, StoreCalls.Unsigned(s_core.Threshold), writable: true) != StoreStatus.Ok
+                || store.Subscribe("klog/config/"u8) != StoreStatus.Ok)
+            {
+                SystemCall.Log("klog: cannot publish klog/config/threshold"u8);
+                return;
+            }
+            s_store = store;
+        }
+
+        /// <summary>Applies queued changes of the threshold entry; a value above 3 (error) is
+        /// refused by setting the entry back.</summary>
+        private static void PollConfig()
+        {
+            StoreCalls? store = s_store;
+            if (store == null) return;
+            byte* name = stackalloc byte[64];
+            byte* text = stackalloc byte[8];
+            for (int n = 0; n < 8; n++)
+            {
+                StoreStatus status = store.PollEvent(out StoreEventKind kind, new Span<byte>(name, 64), out int nameLength,
+                    out StoreReading value, new Span<byte>(text, 8), out _, out _, out bool found);
+                if (status != StoreStatus.Ok)
+                {
+                    if (store.IsBroken) { s_store = null; SystemCall.Log("klog: the store is gone; the threshold stays as it is"u8); }
+                    return;
+                }
+                if (!found) return;
+                if (kind != StoreEventKind.Changed || !new ReadOnlySpan<byte>(name, nameLength).SequenceEqual(ThresholdEntry)) continue;
+                if (value.Type == StoreType.Unsigned && value.Unsigned <= (ulong)KlogLevel.Error)
+                {
+                    if (s_core.Threshold == (byte)value.Unsigned) continue;
+                    s_core.Threshold = (byte)value.Unsigned;
+                    Line line = new Line();
+                    line.Add("klog: threshold now "u8);
+                    line.Number(value.Unsigned);
+                    line.Log();
+                }
+                else
+                {
+                    store.Set(ThresholdEntry, StoreCalls.Unsigned(s_core.Threshold));
+                }
+            }
+        }
+
+        /// <summary>The closing figures, one log line for the services' records and one for the kernel's.</summary>
+        private static void Report()
+        {
+            KlogSourceFigures s = s_core.Totals(kernel: false);
+            Line line = new Line();
+            line.Add("klog: service records received="u8); line.Number(s.Received);
+            line.Add(" exported="u8); line.Number(s.Exported);
+            line.Add(" dropped="u8); line.Number(s.Dropped);
+            line.Add(" filtered="u8); line.Number(s.Filtered);
+            line.Add(" order-violations="u8); line.Number(s_core.OrderViolations);
+            line.Add(" gaps="u8); line.Number(s_core.SequenceGaps);
+            line.Add(" accounting-errors="u8); line.Number(s_core.AccountingErrors);
+            line.Add(" sources="u8); line.Number((ulong)s.Sources);
+            line.Log();
+            KlogSourceFigures k = s_core.Totals(kernel: true);
+            line = new Line();
+            line.Add("klog: kernel records received="u8); line.Number(k.Received);
+            line.Add(" exported="u8); line.Number(k.Exported);
+            line.Add(" dropped="u8); line.Number(k.Dropped);
+            line.Add(" kernel-lost="u8); line.Number(s_core.KernelLost);
+            line.Add(" clients-left="u8); line.Number((ulong)s_clientsLeft);
+            line.Add(s_portAbsent ? " port=absent bytes="u8 : " port=com2 bytes="u8); line.Number(s_exportedBytes);
+            line.Log();
+        }
+
+        /// <summary>A log line built on the stack (no formatting support in the image).</summary>
+        private struct Line
+        {
+            private const int Capacity = 200;
+            private fixed byte _bytes[Capacity];
+            private int _length;
+
+            internal void Add(ReadOnlySpan<byte> text)
+            {
+                for (int i = 0; i < text.Length && _length < Capacity; i++) _bytes[_length++] = text[i];
+            }
+
+            internal void Number(ulong value)
+            {
+                byte* digits = stackalloc byte[20];
+                int n = 0;
+                do { digits[n++] = (byte)('0' + value % 10); value /= 10; } while (value != 0);
+                while (n > 0 && _length < Capacity) _bytes[_length++] = digits[--n];
+            }
+
+            internal void Log()
+            {
+                fixed (byte* p = _bytes) SystemCall.Log(new ReadOnlySpan<byte>(p, _length));
+            }
+        }
+    }
+}

@@ -1,0 +1,37 @@
+using System;
+using Microkernel.Services.Contracts;
+
+namespace Microkernel.Services.Klog
+{
+    /// <summary><see cref="IKlog"/> for one channel: each Write goes into the shared
+    /// <see cref="KlogCore"/>, with the channel's peer name as the source when the writer
+    /// gives none.</summary>
+    public sealed class KlogSession : IKlog
+    {
+        private readonly KlogCore _core;
+        private readonly byte[] _peer = new byte[32];
+        private int _peerLength;
+
+        /// <summary>A session writing into <paramref name="core"/>.</summary>
+        public KlogSession(KlogCore core) { _core = core; }
+
+        /// <summary>Time stamp given to records written now (the service sets it once per
+        /// serving pass: one clock call per pass, not per record).</summary>
+        public ulong NowNs;
+
+        /// <summary>Sets the name used for records written with an empty source.</summary>
+        public void SetPeer(ReadOnlySpan<byte> name)
+        {
+            _peerLength = Math.Min(name.Length, _peer.Length);
+            name.Slice(0, _peerLength).CopyTo(_peer);
+        }
+
+        /// <inheritdoc />
+        public KlogWriteReply Write(in KlogWriteRequest request)
+        {
+            ReadOnlySpan<byte> source = request.Source.IsEmpty ? new ReadOnlySpan<byte>(_peer, 0, _peerLength) : request.Source;
+            KlogStatus status = _core.Accept((byte)request.Level, source, request.Text, NowNs, 0, request.Sequence);
+            return new KlogWriteReply { Status = status, Dropped = _core.LostTotal };
+        }
+    }
+}

@@ -1,0 +1,88 @@
+using Microkernel.Ipc;
+using Microkernel.Services.Contracts;
+using Microkernel.UserRuntime;
+using System.Runtime.InteropServices;
+
+namespace Microkernel.Services.Benchmarks
+{
+    /// <summary>The services benchmark's client (test image, bench=services): in one boot,
+    /// times typed echo calls to echo-server (the channel ping-pong baseline) and store
+    /// gets of a stored entry, each as a median of TSC ticks read in ring 3, and logs them
+    /// as <c>bench: name=value</c> lines for bench/ImageBench.</summary>
+    internal static unsafe class ServicesBench
+    {
+        private const int Runs = 256, Warmup = 16;
+
+        [UnmanagedCallersOnly(EntryPoint = "service_main")]
+        private static int Main()
+        {
+            ulong* samples = stackalloc ulong[Runs];
+            if (!StartInfo.TryFindChannel("echo-server"u8, out ChannelGrant echoChannel)) return 1;
+            if (!StartInfo.TryFindChannel("store"u8, out ChannelGrant storeChannel)) return 2;
+
+            EchoClient echo = new EchoClient(ChannelRings.Requests(in echoChannel), ChannelRings.Replies(in echoChannel), 256, 8);
+            for (int i = 0; i < Runs + Warmup; i++)
+            {
+                ulong start = SystemCall.ReadTsc();
+                if (!EchoCall.TryCall(echo, echoChannel.Handle, i, out _)) return 3;
+                ulong elapsed = SystemCall.ReadTsc() - start;
+                if (i >= Warmup) samples[i - Warmup] = elapsed;
+            }
+            Report("echo_call_ticks"u8, Median(samples, Runs));
+
+            StoreCalls store = new StoreCalls(in storeChannel);
+            System.Span<byte> text = stackalloc byte[64];
+            for (int i = 0; i < Runs + Warmup; i++)
+            {
+                ulong start = SystemCall.ReadTsc();
+                if (store.Get("store/self/version"u8, out _, text) != StoreStatus.Ok) return 4;
+                ulong elapsed = SystemCall.ReadTsc() - start;
+                if (i >= Warmup) samples[i - Warmup] = elapsed;
+            }
+            Report("store_get_ticks"u8, Median(samples, Runs));
+
+            // klog end to end: a record written, accepted and queued for export (the reply
+            // confirms it was kept); and a window of 32 in flight, per record.
+            if (!StartInfo.TryFindChannel("klog"u8, out ChannelGrant klogChannel)) return 5;
+            KlogWriter klog = new KlogWriter(in klogChannel);
+            for (int i = 0; i < Runs + Warmup; i++)
+            {
+                ulong start = SystemCall.ReadTsc();
+                if (klog.Write(KlogLevel.Info, "bench"u8, "a benchmark record of typical length"u8, (ulong)i) != KlogStatus.Ok) return 6;
+                ulong elapsed = SystemCall.ReadTsc() - start;
+                if (i >= Warmup) samples[i - Warmup] = elapsed;
+            }
+            Report("klog_write_ticks"u8, Median(samples, Runs));
+            ulong batchStart = SystemCall.ReadTsc();
+            for (int i = 0; i < 1024; i++)
+                if (!klog.Post(KlogLevel.Info, "bench"u8, "a benchmark record of typical length"u8, (ulong)(Runs + Warmup + i))) return 7;
+            if (!klog.Flush()) return 8;
+            Report("klog_posted_record_ticks"u8, (SystemCall.ReadTsc() - batchStart) / 1024);
+            return 0;
+        }
+
+        private static ulong Median(ulong* values, int count)
+        {
+            for (int i = 1; i < count; i++)
+            {
+                ulong v = values[i];
+                int j = i - 1;
+                while (j >= 0 && values[j] > v) { values[j + 1] = values[j]; j--; }
+                values[j + 1] = v;
+            }
+            return values[count / 2];
+        }
+
+        private static void Report(System.ReadOnlySpan<byte> name, ulong value)
+        {
+            System.Span<byte> line = stackalloc byte[80];
+            "bench: "u8.CopyTo(line);
+            int n = 7;
+            name.CopyTo(line.Slice(n));
+            n += name.Length;
+            line[n++] = (byte)'=';
+            n += Microkernel.Text.IntegerFormatter.FormatDecimal(value, line.Slice(n));
+            SystemCall.Log(line.Slice(0, n));
+        }
+    }
+}
