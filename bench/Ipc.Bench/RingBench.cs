@@ -92,11 +92,14 @@ public sealed unsafe class RingBench : IDisposable
         Thread consumer = new(() =>
         {
             (ServerEndpoint server, Handler handler) = Serve();
+            // Delegates made once: a method group converted inside the loop allocates on every poll.
+            Func<RingStatus> prepare = server.PrepareToSleep;
+            Action clear = server.ClearSleeping;
             while (handler.Expected < Volatile.Read(ref target))
             {
                 if (server.TryServe(256, out _) == ServeStatus.Idle)
                 {
-                    serverWait.Idle(server.PrepareToSleep, server.ClearSleeping);
+                    serverWait.Idle(prepare, clear);
                 }
                 else
                 {
@@ -171,6 +174,8 @@ public sealed unsafe class RingBench : IDisposable
         Thread serverThread = new(() =>
         {
             (ServerEndpoint server, Handler _) = Serve();
+            Func<RingStatus> prepare = server.PrepareToSleep;
+            Action clear = server.ClearSleeping;
             while (!Volatile.Read(ref stop))
             {
                 ServeStatus served = server.TryServe(32, out _);
@@ -181,7 +186,7 @@ public sealed unsafe class RingBench : IDisposable
 
                 if (served == ServeStatus.Idle)
                 {
-                    serverWait.Idle(server.PrepareToSleep, server.ClearSleeping);
+                    serverWait.Idle(prepare, clear);
                 }
                 else
                 {
@@ -191,6 +196,8 @@ public sealed unsafe class RingBench : IDisposable
         });
         serverThread.Start();
         byte[] data = new byte[size];
+        Func<RingStatus> clientPrepare = client.Endpoint.PrepareToSleep;
+        Action clientClear = client.Endpoint.ClearSleeping;
         RttSamples samples = new(Budget.MaxRttSamples);
         long deadline = 0;
         for (long i = 0; !samples.Full; i++)
@@ -216,7 +223,7 @@ public sealed unsafe class RingBench : IDisposable
             CallStatus status;
             while ((status = client.Endpoint.TryReceive(out reply)) == CallStatus.NoReply)
             {
-                clientWait.Idle(client.Endpoint.PrepareToSleep, client.Endpoint.ClearSleeping);
+                clientWait.Idle(clientPrepare, clientClear);
             }
 
             clientWait.Reset();
