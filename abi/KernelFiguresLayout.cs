@@ -14,6 +14,18 @@ namespace Microkernel.Abi
         public const int Bytes = Count * 8;
     }
 
+    /// <summary>What service_info writes for one service (little endian):
+    /// u32 starts | u32 ends | i64 last exit status | u32 running processes | u32 name length | name[32].</summary>
+    public static class ServiceInfoLayout
+    {
+        /// <summary>Offsets.</summary>
+        public const int Starts = 0, Ends = 4, LastStatus = 8, Running = 16, NameLength = 20, Name = 24;
+        /// <summary>Bytes of a name field.</summary>
+        public const int NameBytes = 32;
+        /// <summary>Bytes written.</summary>
+        public const int Bytes = Name + NameBytes;
+    }
+
     /// <summary>What log_read writes: a header, then whole records, each 8-byte aligned.</summary>
     /// <remarks><code>
     /// header: u64 dropped (records the kernel overwrote before anyone read them, total)

@@ -93,8 +93,12 @@ namespace Microkernel.Abi
         /// log export port (the second serial port's receive side) without waiting; returns
         /// how many. Needs <see cref="ProcessRights.HostLink"/>.</summary>
         HostRead = 26,
+        /// <summary>service_info(index, buffer, capacity): what the kernel knows of the
+        /// index-th service it has started (<see cref="ServiceInfoLayout"/>); the bytes
+        /// written, or -ENOENT past the last.</summary>
+        ServiceInfo = 27,
         /// <summary>Number of calls.</summary>
-        Count = 27,
+        Count = 28,
     }
 
     /// <summary>Operations of the debug system call.</summary>

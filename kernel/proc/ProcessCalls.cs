@@ -194,6 +194,25 @@ namespace Microkernel.Process
             return KernelFiguresLayout.Bytes;
         }
 
+        /// <summary>service_info(index, buffer, capacity): abi/ServiceInfoLayout.</summary>
+        internal static long ServiceInfo(ulong index, ulong buffer, ulong capacity)
+        {
+            if (capacity < ServiceInfoLayout.Bytes) return -Errno.EINVAL;
+            if (!SystemCalls.IsUserRange(buffer, ServiceInfoLayout.Bytes)) return -Errno.EFAULT;
+            if (index >= (ulong)ServiceRecords.Count) return -Errno.ENOENT;
+            System.ReadOnlySpan<byte> name = ServiceRecords.NameAt((int)index);
+            byte* record = stackalloc byte[ServiceInfoLayout.Bytes];
+            new System.Span<byte>(record, ServiceInfoLayout.Bytes).Clear();
+            *(uint*)(record + ServiceInfoLayout.Starts) = (uint)ServiceRecords.StartsOf(name);
+            *(uint*)(record + ServiceInfoLayout.Ends) = (uint)ServiceRecords.ExitsOf(name);
+            *(long*)(record + ServiceInfoLayout.LastStatus) = ServiceRecords.LastStatusOf(name);
+            *(uint*)(record + ServiceInfoLayout.Running) = (uint)Processes.RunningNamed(name);
+            *(uint*)(record + ServiceInfoLayout.NameLength) = (uint)name.Length;
+            name.CopyTo(new System.Span<byte>(record + ServiceInfoLayout.Name, ServiceInfoLayout.NameBytes));
+            if (FaultFixups.TryCopy((void*)buffer, record, ServiceInfoLayout.Bytes) != 0) return -Errno.EFAULT;
+            return ServiceInfoLayout.Bytes;
+        }
+
         /// <summary>Ends the running process if it was killed (called on the way back to
         /// ring 3 from a system call or a timer tick that interrupted ring 3).</summary>
         internal static void EndIfKilled()

@@ -1,3 +1,4 @@
+using System;
 using Microkernel.Abi;
 using Microkernel.Arch;
 using Microkernel.Console;
@@ -112,6 +113,18 @@ namespace Microkernel.Process
                 p.KillRequested = p.StopRequested = true;
                 if (!p.Thread.IsNone) Threads.Interrupt(p.Thread);
             }
+        }
+
+        /// <summary>Processes of service <paramref name="name"/> started and not yet ended.</summary>
+        internal static int RunningNamed(System.ReadOnlySpan<byte> name)
+        {
+            int n = 0;
+            for (int i = 0; i < Capacity; i++)
+            {
+                ServiceProcess? p = s_table[i];
+                if (p != null && p.Started && !p.Exited && p.Name.SequenceEqual(name)) n++;
+            }
+            return n;
         }
 
         /// <summary>Processes started and not yet ended.</summary>

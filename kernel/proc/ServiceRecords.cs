@@ -31,6 +31,13 @@ namespace Microkernel.Process
             s_lastStatus[i] = status;
         }
 
+        /// <summary>Services recorded so far (never shrinks).</summary>
+        internal static int Count => s_count;
+
+        /// <summary>The name of record <paramref name="index"/>.</summary>
+        internal static System.ReadOnlySpan<byte> NameAt(int index) =>
+            (uint)index < (uint)s_count ? new System.ReadOnlySpan<byte>(s_names, index * NameBytes, s_nameLengths[index]) : default;
+
         /// <summary>Starts of <paramref name="name"/> so far (0 if never).</summary>
         internal static int StartsOf(System.ReadOnlySpan<byte> name)
         {

@@ -110,6 +110,11 @@ namespace Microkernel.Services.StoreProbing
                 && free.Unsigned > 0 && free.Unsigned < total.Unsigned);
             Check(store.Get("kernel/proc/live"u8, out StoreReading live, text) == StoreStatus.Ok && live.Unsigned >= 2);
             Check(store.Set("kernel/memory/free-kib"u8, StoreCalls.Unsigned(1)) == StoreStatus.ReadOnly);
+
+            // 42-43: per-service figures: the store itself runs; this client has started once.
+            Check(store.Get("services/store/state"u8, out StoreReading state, text) == StoreStatus.Ok && state.Type == StoreType.Text
+                && text.Slice(0, state.TextLength).SequenceEqual("running"u8));
+            Check(store.Get("services/store-client/starts"u8, out StoreReading starts, text) == StoreStatus.Ok && starts.Unsigned >= 1);
         }
 
         private static bool NextRemoved(StoreCalls store, Span<byte> name, ReadOnlySpan<byte> expected, uint expectedPending)

@@ -28,6 +28,8 @@ namespace Microkernel.Services.Store
         private static readonly byte[] s_states = new byte[MaxChannels];
         private const byte NotServed = 0, Serving = 1, Gone = 2;
         private static int s_clientsLeft;
+        /// <summary>services/NAME/* entries, refreshed each time the store wakes.</summary>
+        private static ServiceFigureEntries? s_services;
 
         /// <summary>Clients connected now.</summary>
         internal static int ConnectedClients
@@ -44,6 +46,8 @@ namespace Microkernel.Services.Store
         private static int Main()
         {
             s_table = new StoreTable(MaxEntries, MaxObjects, MaxChannels, EventCapacity);
+            s_services = new ServiceFigureEntries(s_table, new ServiceInfoReader());
+            s_services.Refresh();
             if (!StoreSelfEntries.Register(s_table, new ConnectedClientsSource(), null) || !KernelFigureEntries.Register(s_table, new KernelInfoReader()))
                 return Fail("store: cannot register its own entries"u8, -1);
             Refresh();
@@ -83,6 +87,7 @@ namespace Microkernel.Services.Store
                 // Nothing to wait on: sleep until a channel is granted or the stop comes.
                 if (SystemCall.Sleep(10_000_000) == -Errno.ESHUTDOWN) return false;
                 Refresh();
+                s_services?.Refresh();
                 return true;
             }
             bool empty = true;
@@ -107,6 +112,7 @@ namespace Microkernel.Services.Store
             }
             // A reconnected handle (new generation) or a newly granted channel is served again.
             Refresh();
+            s_services?.Refresh();
             return true;
         }
 
@@ -144,6 +150,13 @@ namespace Microkernel.Services.Store
         }
 
         /// <summary><c>kernel/clock/uptime-ns</c>: nanoseconds since boot, from the clock system call.</summary>
+        /// <summary>The kernel's per-service records through the service_info system call.</summary>
+        private sealed class ServiceInfoReader : IServiceFigureReader
+        {
+            public bool TryRead(int index, System.Span<byte> record) =>
+                SystemCall.ServiceInfo((ulong)index, record) == ServiceInfoLayout.Bytes;
+        }
+
         /// <summary>The kernel's figures through the kernel_info system call.</summary>
         private sealed unsafe class KernelInfoReader : IKernelFigureReader
         {

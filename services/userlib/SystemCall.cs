@@ -124,6 +124,12 @@ namespace Microkernel.UserRuntime
             fixed (byte* p = bytes) return Call(SystemCallNumber.LogExport, (ulong)p, (ulong)bytes.Length);
         }
 
+        /// <summary>What the kernel knows of its index-th service (abi/ServiceInfoLayout), or -ENOENT.</summary>
+        public static long ServiceInfo(ulong index, System.Span<byte> buffer)
+        {
+            fixed (byte* p = buffer) return Call(SystemCallNumber.ServiceInfo, index, (ulong)p, (ulong)buffer.Length);
+        }
+
         /// <summary>Ends a child now (supervisor only).</summary>
         public static long ProcessKill(ulong process) => Call(SystemCallNumber.ProcessKill, process);
 

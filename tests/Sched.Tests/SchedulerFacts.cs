@@ -113,6 +113,31 @@ public class SchedulerFacts
     }
 
     [Fact]
+    public void Interrupt_takes_a_thread_out_of_a_wait_or_a_sleep_and_nothing_else()
+    {
+        using var h = new SchedHarness(8, 1, 4);
+        var blocked = h.Spawn(2);
+        var sleeper = h.Spawn(2);
+        var other = h.Spawn(2);
+        Assert.Equal(blocked.Value, h.S.PickNext(0).Value);
+        SchedHarness.Check(h.S.Block(blocked, 0xAB));
+        Assert.Equal(sleeper.Value, h.S.PickNext(0).Value);
+        SchedHarness.Check(h.S.Sleep(sleeper, 1_000_000));
+        Assert.Equal(other.Value, h.S.PickNext(0).Value);
+
+        Assert.True(h.S.Interrupt(blocked, out _));
+        Assert.Equal(ThreadState.Ready, h.Info(blocked).State);
+        Assert.Equal(WakeReason.Interrupted, h.Info(blocked).LastWake);
+        Assert.False(h.S.WakeOne(0xAB, out _)); // it left the key's queue
+        Assert.True(h.S.Interrupt(sleeper, out _));
+        Assert.Equal(ThreadState.Ready, h.Info(sleeper).State);
+        Assert.False(h.S.Tick(0, 2_000_000) && h.Info(sleeper).LastWake == WakeReason.TimedOut); // not in the sleep heap any more
+        Assert.False(h.S.Interrupt(other, out _)); // running: nothing to interrupt
+        Assert.False(h.S.Interrupt(blocked, out _)); // ready: nothing to interrupt
+        h.AssertValid();
+    }
+
+    [Fact]
     public void Hand_off_to_a_thread_homed_on_another_cpu_is_refused()
     {
         using var h = new SchedHarness(8, 2, 4);

@@ -79,6 +79,7 @@ namespace Microkernel.Arch
                 case SystemCallNumber.LogExport: return Console.LogCalls.Export(frame->Rdi, frame->Rsi);
                 case SystemCallNumber.SystemPower: return Process.ProcessCalls.SystemPower(frame->Rdi);
                 case SystemCallNumber.KernelInfo: return Process.ProcessCalls.KernelInfo(frame->Rdi, frame->Rsi);
+                case SystemCallNumber.ServiceInfo: return Process.ProcessCalls.ServiceInfo(frame->Rdi, frame->Rsi, frame->Rdx);
                 case SystemCallNumber.HostRead: return Console.HostLinkCalls.Read(frame->Rdi, frame->Rsi);
                 case SystemCallNumber.Sleep: return Process.ProcessCalls.Sleep(frame->Rdi);
                 case SystemCallNumber.Debug: return Process.ProcessCalls.Debug(frame->Rdi, frame->Rsi);
