@@ -14,7 +14,7 @@ namespace Microkernel.Ipc;
 /// header, commit). Commits become visible on <see cref="Flush"/>, so a burst of sends costs
 /// one release store.
 /// </remarks>
-public sealed class ClientEndpoint
+public sealed unsafe class ClientEndpoint
 {
     private readonly SpscProducer _requests;
     private readonly SpscConsumer _replies;
@@ -81,6 +81,7 @@ public sealed class ClientEndpoint
     /// Finishes the message begun with <see cref="TryBegin"/>: writes its header in front of
     /// the body and commits it. Returns the request id (0 for a notification).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public CallStatus TryEnd(ref MessagePackWriter body, out uint requestId)
     {
         requestId = 0;
@@ -96,14 +97,17 @@ public sealed class ClientEndpoint
         }
 
         // The writer must be the one Begin handed out, i.e. write into this claim's body area.
-        if (!_requests.TryGetClaim(out Span<byte> record)
-            || !Unsafe.AreSame(ref MemoryMarshal.GetReference(body.Written), ref record[MessageHeader.Size]))
+        // (A pointer compare: this runs for every message, so no span is rebuilt or sliced.)
+        byte* record = _requests.OpenClaimPayload;
+        if (record == null || !Unsafe.AreSame(ref body.BufferStart, ref *(record + MessageHeader.Size)))
         {
             return CallStatus.InvalidState;
         }
 
         uint id = _openKind == MessageKind.Request ? _pending.Add(_openMessageId) : 0;
-        new MessageHeader(ContractId, _openMessageId, _openKind, id, (uint)body.Position).TryWrite(record);
+        // The claim is at least MessageHeader.Size long (TryBegin asked for header + body) and
+        // 8-aligned (ring records are), so the header is two aligned 64-bit stores.
+        new MessageHeader(ContractId, _openMessageId, _openKind, id, (uint)body.Position).WriteTo(record);
         _requests.Commit(MessageHeader.Size + body.Position);
         requestId = id;
         return CallStatus.Ok;

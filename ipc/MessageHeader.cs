@@ -55,11 +55,25 @@ public readonly struct MessageHeader
         }
 
         // Two little-endian 64-bit stores: bytes 0-7 (contract, message, kind, reserved 0) and 8-15.
-        ulong first = ContractId | ((ulong)MessageId << 32) | ((ulong)(byte)Kind << 48);
-        ulong second = RequestId | ((ulong)BodyLength << 32);
-        BinaryPrimitives.WriteUInt64LittleEndian(destination, first);
-        BinaryPrimitives.WriteUInt64LittleEndian(destination.Slice(8), second);
+        BinaryPrimitives.WriteUInt64LittleEndian(destination, First);
+        BinaryPrimitives.WriteUInt64LittleEndian(destination.Slice(8), Second);
         return true;
+    }
+
+    private ulong First => ContractId | ((ulong)MessageId << 32) | ((ulong)(byte)Kind << 48);
+
+    private ulong Second => RequestId | ((ulong)BodyLength << 32);
+
+    /// <summary>
+    /// Writes the header to <paramref name="destination"/>, which the caller guarantees holds
+    /// <see cref="Size"/> bytes (ring memory it owns): no span, no length check.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal unsafe void WriteTo(byte* destination)
+    {
+        // Spans of constant length 8: the JIT drops the length checks.
+        BinaryPrimitives.WriteUInt64LittleEndian(new Span<byte>(destination, 8), First);
+        BinaryPrimitives.WriteUInt64LittleEndian(new Span<byte>(destination + 8, 8), Second);
     }
 
     /// <summary>

@@ -1,6 +1,7 @@
 using System;
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Microkernel.Ipc;
 
@@ -29,6 +30,9 @@ public ref struct MessagePackWriter
 
     /// <summary>True once a write did not fit; everything after it was dropped.</summary>
     public readonly bool Overflowed => _overflowed;
+
+    /// <summary>First byte of the buffer the writer fills (its identity, for <see cref="ClientEndpoint.TryEnd"/>).</summary>
+    internal readonly ref byte BufferStart => ref MemoryMarshal.GetReference(_buffer);
 
     /// <summary>The bytes written so far.</summary>
     public readonly ReadOnlySpan<byte> Written => _buffer.Slice(0, _position);

@@ -11,11 +11,14 @@ namespace Microkernel.Ipc;
 /// store.
 /// </summary>
 /// <remarks>
-/// Hostile-peer rule: the consumer keeps its own head privately and only takes the tail and
-/// the record prefixes from shared memory. Each is read exactly once into a local and checked
-/// (tail aligned, at most one capacity ahead, never backwards; length within the maximum, the
-/// record inside the published range and not crossing the end of the data area) before use.
-/// Any violation turns the consumer into the sticky <see cref="RingStatus.Corrupt"/> state.
+/// Hostile-peer rule: the consumer keeps its own head privately and takes only the record
+/// prefixes from shared memory (and the tail once, when attaching). A prefix is read exactly
+/// once, as one 64-bit load, into a local and checked before use: its stamp must be the one
+/// for our head (otherwise the record is simply not published yet), its length within the
+/// maximum, the record must not cross the end of the data area, and padding never sits at
+/// position 0. Any violation turns the consumer into the sticky <see cref="RingStatus.Corrupt"/>
+/// state. Work is bounded: one padding skip per peek, and since a stamp names one lap, a region
+/// the peer stops writing yields at most one lap of records.
 /// A payload span points into shared memory: the peer may still change its bytes, so decoders
 /// must treat them as untrusted (ours do: every read is bounds-checked against the span).
 /// </remarks>
@@ -29,9 +32,6 @@ public sealed unsafe class SpscConsumer
 
     /// <summary>Private head: start of the next unconsumed record.</summary>
     private ulong _head;
-
-    /// <summary>Last tail read from the producer and found valid.</summary>
-    private ulong _cachedTail;
 
     /// <summary>Index just past the peeked record; valid when <see cref="_peeked"/>.</summary>
     private ulong _peekEnd;
@@ -61,14 +61,11 @@ public sealed unsafe class SpscConsumer
         ulong head = Volatile.Read(ref *(ulong*)(region + SpscRing.HeadOffset));
         ulong tail = Volatile.Read(ref *(ulong*)(region + SpscRing.TailOffset));
         _head = head;
-        _cachedTail = head;
+        // The tail is only checked here, at attach time: from now on records announce themselves.
         if (((tail | head) & (SpscRing.RecordAlignment - 1)) != 0 || tail - head > (ulong)_capacity)
         {
             MarkCorrupt();
-            return;
         }
-
-        _cachedTail = tail;
     }
 
     /// <summary><see cref="RingStatus.Ok"/> while usable; the sticky error otherwise.</summary>
@@ -92,16 +89,19 @@ public sealed unsafe class SpscConsumer
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public RingStatus TryPeek(out ReadOnlySpan<byte> payload)
     {
-        // Fast path, inlined into callers: a record is already known to be published, it is not
-        // padding, and it passes the same checks as the slow path. Anything else goes the slow way.
-        if (!_corrupt && _head != _cachedTail)
+        // Fast path, inlined into callers: a published (stamp matches) non-padding record that
+        // passes the checks. Empty, padding and anything wrong go the slow way. _corrupt is
+        // tested first so a corrupt consumer never touches the region.
+        if (!_corrupt)
         {
             ulong position = _head & _mask;
-            uint length = Volatile.Read(ref *(uint*)(_data + position));
-            if (length <= (uint)_maxPayload)
+            // Acquire: the payload bytes the producer wrote before this prefix are visible after it.
+            ulong prefix = Volatile.Read(ref *(ulong*)(_data + position));
+            uint length = (uint)prefix;
+            if ((uint)(prefix >> 32) == SpscRing.StampOf(_head) && length <= (uint)_maxPayload)
             {
                 ulong record = SpscRing.RecordBytes((int)length);
-                if (record <= _cachedTail - _head && record <= (ulong)_capacity - position)
+                if (record <= (ulong)_capacity - position)
                 {
                     _peekEnd = _head + record;
                     _peeked = true;
@@ -122,42 +122,38 @@ public sealed unsafe class SpscConsumer
             return Status;
         }
 
-        if (_head == _cachedTail && !RefreshTail())
-        {
-            return Status;
-        }
-
-        ulong available = _cachedTail - _head;
-        if (available == 0)
-        {
-            return RingStatus.Empty;
-        }
-
         ulong position = _head & _mask;
-        // One read of the prefix into a local: the peer may rewrite it while we look.
-        uint length = Volatile.Read(ref *(uint*)(_data + position));
+        // One 64-bit read of the prefix into a local: the peer may rewrite it while we look.
+        ulong prefix = Volatile.Read(ref *(ulong*)(_data + position));
+        if ((uint)(prefix >> 32) != SpscRing.StampOf(_head))
+        {
+            return RingStatus.Empty; // not published yet (or never will be: indistinguishable, and harmless)
+        }
+
+        uint length = (uint)prefix;
         if (length == SpscRing.PaddingMarker)
         {
             // A producer pads only when a record does not fit before the end, so padding at
             // position 0 is impossible; rejecting it also bounds this method to one skip.
-            ulong toEnd = (ulong)_capacity - position;
-            if (position == 0 || toEnd > available)
+            if (position == 0)
             {
                 MarkCorrupt();
                 return Status;
             }
 
-            _head += toEnd;
-            available -= toEnd;
-            if (available == 0)
+            // The padding is consumed even if its successor is not published yet.
+            _head += (ulong)_capacity - position;
+            position = 0;
+            prefix = Volatile.Read(ref *(ulong*)_data);
+            if ((uint)(prefix >> 32) != SpscRing.StampOf(_head))
             {
                 return RingStatus.Empty;
             }
 
-            position = 0;
-            length = Volatile.Read(ref *(uint*)_data);
+            length = (uint)prefix;
         }
 
+        // Padding right after padding fails here too (the marker exceeds every maximum).
         if (length > (uint)_maxPayload)
         {
             MarkCorrupt();
@@ -165,9 +161,7 @@ public sealed unsafe class SpscConsumer
         }
 
         ulong record = SpscRing.RecordBytes((int)length);
-        // The producer publishes whole records, so a record must end inside the published range
-        // and must not run past the end of the data area.
-        if (record > available || record > (ulong)_capacity - position)
+        if (record > (ulong)_capacity - position)
         {
             MarkCorrupt();
             return Status;
@@ -238,11 +232,11 @@ public sealed unsafe class SpscConsumer
 
     /// <summary>
     /// First half of blocking: releases consumed records, announces "sleeping", then looks for
-    /// data once more. Returns Empty when the caller may block (any producer that publishes from
+    /// a published record once more. Returns Empty when the caller may block (any producer that publishes from
     /// now on will see the flag and wake us), Ok when data arrived meanwhile (the flag is cleared
     /// again and the caller should keep reading), or Corrupt. After waking call <see cref="ClearSleeping"/>.
-    /// The flag store uses an interlocked exchange because it must be ordered before the tail load
-    /// that follows (store-load ordering); the producer mirrors this with a full fence.
+    /// The flag store uses an interlocked exchange because it must be ordered before the prefix
+    /// load that follows (store-load ordering); the producer mirrors this with a full fence.
     /// </summary>
     public RingStatus PrepareToSleep()
     {
@@ -253,42 +247,27 @@ public sealed unsafe class SpscConsumer
 
         Release();
         Interlocked.Exchange(ref *(int*)(_region + SpscRing.SleepingOffset), 1);
-        if (!RefreshTail())
+        // Look at the prefix at our head (what the producer publishes with, ordered before its
+        // fenced flag load), not at the tail. A padding skip here is ordinary consumption.
+        RingStatus status = TryPeekSlow(out _);
+        _peeked = false;
+        if (status == RingStatus.Empty)
         {
-            return Status;
+            return RingStatus.Empty;
         }
 
-        if (_cachedTail != _head)
+        if (status == RingStatus.Ok)
         {
             ClearSleeping();
-            return RingStatus.Ok;
         }
 
-        return RingStatus.Empty;
+        return status;
     }
 
     /// <summary>Withdraws the "sleeping" announcement (after waking, or when giving up on sleeping).</summary>
     public void ClearSleeping()
     {
         Volatile.Write(ref *(int*)(_region + SpscRing.SleepingOffset), 0);
-    }
-
-    /// <summary>
-    /// Reads the producer's tail (acquire: the record bytes it published are visible after this)
-    /// and validates it against our head and the last tail seen.
-    /// </summary>
-    private bool RefreshTail()
-    {
-        ulong tail = Volatile.Read(ref *(ulong*)(_region + SpscRing.TailOffset));
-        ulong available = tail - _head;
-        if ((tail & (SpscRing.RecordAlignment - 1)) != 0 || available > (ulong)_capacity || available < _cachedTail - _head)
-        {
-            MarkCorrupt();
-            return false;
-        }
-
-        _cachedTail = tail;
-        return true;
     }
 
     private void MarkCorrupt()

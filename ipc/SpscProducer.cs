@@ -36,6 +36,15 @@ public sealed unsafe class SpscProducer
     private bool _corrupt;
 
     /// <summary>
+    /// The prefix of the first committed record that is not yet published, held back so that
+    /// <see cref="Publish"/> is one release store however many records the batch has: the
+    /// consumer walks records in order and stops at this one until its prefix lands. Later
+    /// records of the batch have their prefixes written at commit time.
+    /// </summary>
+    private ulong* _pendingSlot;
+    private ulong _pendingPrefix;
+
+    /// <summary>
     /// Attaches to a region prepared by <see cref="SpscRing.Initialize"/>. If the region length
     /// is invalid the producer reports <see cref="RingStatus.InvalidArgument"/>; if the indices
     /// found in it are inconsistent it reports <see cref="RingStatus.Corrupt"/> from then on.
@@ -107,7 +116,8 @@ public sealed unsafe class SpscProducer
         ulong position = _tail & _mask;
         ulong toEnd = (ulong)_capacity - position;
         ulong padding = record > toEnd ? toEnd : 0;
-        ulong needed = padding + record;
+        // Plus the slot after the record, which Commit zeroes (it must be free space).
+        ulong needed = padding + record + SpscRing.RecordAlignment;
         if ((ulong)_capacity - (_tail - _cachedHead) < needed)
         {
             // Only touch the consumer's cache line when the cached view says "full": this keeps
@@ -123,12 +133,7 @@ public sealed unsafe class SpscProducer
             }
         }
 
-        if (padding != 0)
-        {
-            // Written into unpublished space, so an abandoned claim leaves nothing visible.
-            *(uint*)(_data + position) = SpscRing.PaddingMarker;
-        }
-
+        // Nothing is written here (not even padding): an abandoned claim leaves no trace.
         _claimStart = _tail + padding;
         _claimLength = maxLength;
         _claimOpen = true;
@@ -151,6 +156,17 @@ public sealed unsafe class SpscProducer
     }
 
     /// <summary>
+    /// Start of the open claim's payload, or null when no claim is open: lets
+    /// <see cref="ClientEndpoint"/> write its header and check a writer's identity without
+    /// rebuilding and slicing spans on every message.
+    /// </summary>
+    internal byte* OpenClaimPayload
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => _claimOpen ? _data + (_claimStart & _mask) + SpscRing.PrefixBytes : null;
+    }
+
+    /// <summary>
     /// Completes the open claim with the <paramref name="length"/> bytes actually written
     /// (at most the claimed length). The record is queued for the next <see cref="Publish"/>.
     /// </summary>
@@ -168,8 +184,20 @@ public sealed unsafe class SpscProducer
             return RingStatus.InvalidArgument;
         }
 
-        *(uint*)(_data + (_claimStart & _mask)) = (uint)length;
-        _tail = _claimStart + SpscRing.RecordBytes(length);
+        ulong start = _claimStart;
+        if (start != _tail)
+        {
+            // The claim padded to the wrap point.
+            StorePrefix(_tail, SpscRing.PaddingMarker);
+        }
+
+        ulong end = start + SpscRing.RecordBytes(length);
+        // Zero the slot after the record before the record can become visible: the consumer
+        // looks there next, and whatever an earlier lap left there (payload bytes can be
+        // anything) must not pose as a record. TryClaim reserved the slot as free space.
+        *(ulong*)(_data + (end & _mask)) = 0;
+        StorePrefix(start, (uint)length);
+        _tail = end;
         _claimOpen = false;
         return RingStatus.Ok;
     }
@@ -184,7 +212,7 @@ public sealed unsafe class SpscProducer
     {
         if (!_corrupt)
         {
-            Volatile.Write(ref *(ulong*)(_region + SpscRing.TailOffset), _tail);
+            PublishPending();
         }
     }
 
@@ -202,7 +230,7 @@ public sealed unsafe class SpscProducer
             return false;
         }
 
-        Volatile.Write(ref *(ulong*)(_region + SpscRing.TailOffset), _tail);
+        PublishPending();
         Interlocked.MemoryBarrier();
         return Volatile.Read(ref *(int*)(_region + SpscRing.SleepingOffset)) != 0;
     }
@@ -223,7 +251,7 @@ public sealed unsafe class SpscProducer
             return false;
         }
 
-        Volatile.Write(ref *(ulong*)(_region + SpscRing.TailOffset), _tail);
+        PublishPending();
         return Volatile.Read(ref *(int*)(_region + SpscRing.SleepingOffset)) != 0;
     }
 
@@ -240,6 +268,44 @@ public sealed unsafe class SpscProducer
         Commit(payload.Length);
         Publish();
         return RingStatus.Ok;
+    }
+
+    /// <summary>
+    /// Writes a record prefix: held back if it is the batch's first unpublished record, stored
+    /// at once otherwise (the consumer cannot reach it before the held-back one is published).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void StorePrefix(ulong index, uint length)
+    {
+        ulong* slot = (ulong*)(_data + (index & _mask));
+        ulong prefix = SpscRing.PrefixOf(index, length);
+        if (_pendingSlot == null)
+        {
+            _pendingSlot = slot;
+            _pendingPrefix = prefix;
+        }
+        else
+        {
+            *slot = prefix;
+        }
+    }
+
+    /// <summary>
+    /// The publishing store: the held-back prefix, with release semantics so every record byte,
+    /// later prefix and zeroed slot written before it is visible to a consumer that acquires it.
+    /// The tail store after it is for diagnostics and attach-time checks only (the line stays in
+    /// our cache: the consumer does not poll it).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void PublishPending()
+    {
+        ulong* slot = _pendingSlot;
+        if (slot != null)
+        {
+            Volatile.Write(ref *slot, _pendingPrefix);
+            _pendingSlot = null;
+            Volatile.Write(ref *(ulong*)(_region + SpscRing.TailOffset), _tail);
+        }
     }
 
     /// <summary>

@@ -15,23 +15,51 @@ namespace Microkernel.Ipc.Bench;
 /// </summary>
 public static class Program
 {
-    private static readonly int[] Sizes = { 8, 64, 512 };
+    private static int[] Sizes = { 8, 64, 512 };
 
+    /// <summary>
+    /// <c>--out FILE</c> (default bench/results/ipc.json). For profiling only: <c>--only ring,floor</c>
+    /// and <c>--sizes 8,64</c> measure a subset, print it and write nothing (the table needs every impl).
+    /// </summary>
     public static int Main(string[] args)
     {
-        string output = args.Length == 2 && args[0] == "--out" ? args[1] : Path.Combine("bench", "results", "ipc.json");
+        string output = Path.Combine("bench", "results", "ipc.json");
+        string[]? only = null;
+        for (int a = 0; a + 1 < args.Length; a += 2)
+        {
+            switch (args[a])
+            {
+                case "--out": output = args[a + 1]; break;
+                case "--only": only = args[a + 1].Split(','); break;
+                case "--sizes": Sizes = args[a + 1].Split(',').Select(v => int.Parse(v, CultureInfo.InvariantCulture)).ToArray(); break;
+                default: Console.Error.WriteLine($"unknown option {args[a]}"); return 2;
+            }
+        }
+
+        bool Wanted(string impl) => only is null || only.Contains(impl);
         Console.WriteLine($"cpu: {CpuModel()}, {Environment.ProcessorCount} logical cores, {System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}");
 
         List<Measurement> results = new();
         using RingBench ring = new();
         foreach (int size in Sizes)
         {
-            results.Add(Measure("ring", size, () => ring.Throughput(size), () => ring.RoundTrips(size)));
-            results.Add(Measure("channels", size, () => ChannelsBench.Throughput(size), () => ChannelsBench.RoundTrips(size)));
-            results.Add(Measure("pipelines", size, () => PipelinesBench.Throughput(size), () => PipelinesBench.RoundTrips(size)));
+            if (only is not null && only.Contains("ring-cpu"))
+            {
+                (double send, double serve) = ring.SingleThreadCost(size);
+                Console.WriteLine($"  ring-cpu {size,3} B: send {send:0.0} ns/msg, serve {serve:0.0} ns/msg (one thread, batches of 64)");
+            }
+
+            if (Wanted("ring")) results.Add(Measure("ring", size, () => ring.Throughput(size), () => ring.RoundTrips(size)));
+            if (Wanted("channels")) results.Add(Measure("channels", size, () => ChannelsBench.Throughput(size), () => ChannelsBench.RoundTrips(size)));
+            if (Wanted("pipelines")) results.Add(Measure("pipelines", size, () => PipelinesBench.Throughput(size), () => PipelinesBench.RoundTrips(size)));
             // The floor carries one value whatever the size; it is measured again in each size's
             // block so every ratio compares runs made under the same machine conditions.
-            results.Add(Measure("floor", size, null, FloorBench.RoundTrips));
+            if (Wanted("floor")) results.Add(Measure("floor", size, null, FloorBench.RoundTrips));
+        }
+
+        if (only is not null)
+        {
+            return 0;
         }
 
         Write(output, results);

@@ -87,14 +87,19 @@ public sealed unsafe class RingBench : IDisposable
         IdleWait clientWait = new();
         long errors = 0;
         long rejected = 0;
+        // The producer may lower this (see the deadline below); the consumer reads it each loop.
+        long target = messages;
         Thread consumer = new(() =>
         {
             (ServerEndpoint server, Handler handler) = Serve();
-            while (handler.Expected < messages)
+            // Delegates made once: a method group converted inside the loop allocates on every poll.
+            Func<RingStatus> prepare = server.PrepareToSleep;
+            Action clear = server.ClearSleeping;
+            while (handler.Expected < Volatile.Read(ref target))
             {
                 if (server.TryServe(256, out _) == ServeStatus.Idle)
                 {
-                    serverWait.Idle(server.PrepareToSleep, server.ClearSleeping);
+                    serverWait.Idle(prepare, clear);
                 }
                 else
                 {
@@ -107,8 +112,18 @@ public sealed unsafe class RingBench : IDisposable
         });
         consumer.Start();
         long start = Stopwatch.GetTimestamp();
+        // The message count comes from a short warm-up; if the machine then gets busy (it is
+        // shared) a run could take minutes. Stop at 3x the budget and count what was sent.
+        long deadline = start + (long)(3 * Budget.Throughput.TotalSeconds * Stopwatch.Frequency);
         for (long i = 0; i < messages; i++)
         {
+            if ((i & 0xFFFF) == 0 && i > 0 && Stopwatch.GetTimestamp() > deadline)
+            {
+                messages = i;
+                Volatile.Write(ref target, i);
+                break;
+            }
+
             BinaryPrimitives.WriteInt64LittleEndian(data, i);
             CallStatus status;
             while ((status = client.TrySendDeliver(new Payload { Data = data })) == CallStatus.RequestRingFull)
@@ -159,6 +174,8 @@ public sealed unsafe class RingBench : IDisposable
         Thread serverThread = new(() =>
         {
             (ServerEndpoint server, Handler _) = Serve();
+            Func<RingStatus> prepare = server.PrepareToSleep;
+            Action clear = server.ClearSleeping;
             while (!Volatile.Read(ref stop))
             {
                 ServeStatus served = server.TryServe(32, out _);
@@ -169,7 +186,7 @@ public sealed unsafe class RingBench : IDisposable
 
                 if (served == ServeStatus.Idle)
                 {
-                    serverWait.Idle(server.PrepareToSleep, server.ClearSleeping);
+                    serverWait.Idle(prepare, clear);
                 }
                 else
                 {
@@ -179,6 +196,8 @@ public sealed unsafe class RingBench : IDisposable
         });
         serverThread.Start();
         byte[] data = new byte[size];
+        Func<RingStatus> clientPrepare = client.Endpoint.PrepareToSleep;
+        Action clientClear = client.Endpoint.ClearSleeping;
         RttSamples samples = new(Budget.MaxRttSamples);
         long deadline = 0;
         for (long i = 0; !samples.Full; i++)
@@ -204,7 +223,7 @@ public sealed unsafe class RingBench : IDisposable
             CallStatus status;
             while ((status = client.Endpoint.TryReceive(out reply)) == CallStatus.NoReply)
             {
-                clientWait.Idle(client.Endpoint.PrepareToSleep, client.Endpoint.ClearSleeping);
+                clientWait.Idle(clientPrepare, clientClear);
             }
 
             clientWait.Reset();
@@ -227,6 +246,58 @@ public sealed unsafe class RingBench : IDisposable
         serverThread.Join();
         Console.WriteLine($"    ring rtt {size} B: server slept {serverWait.Sleeps}, yielded {serverWait.Yields}; client slept {clientWait.Sleeps}, yielded {clientWait.Yields}");
         return samples;
+    }
+
+    /// <summary>
+    /// Profiling aid (<c>--only ring-cpu</c>): the CPU cost of the typed path with no cross-core
+    /// traffic, i.e. one thread sending a batch of <see cref="FlushEvery"/> Deliver notifications and
+    /// then serving them. Returns (send ns, serve ns) per message: the median over many batches,
+    /// which a shared machine's preemptions (a few batches) do not move.
+    /// </summary>
+    public (double Send, double Serve) SingleThreadCost(int size)
+    {
+        BenchClient client = Connect();
+        (ServerEndpoint server, Handler handler) = Serve();
+        byte[] data = new byte[size];
+        const int Batches = 400_000;
+        long[] send = new long[Batches];
+        long[] serve = new long[Batches];
+        long i = 0;
+        for (int b = 0; b < Batches; b++)
+        {
+            long t0 = Stopwatch.GetTimestamp();
+            for (int k = 0; k < FlushEvery; k++, i++)
+            {
+                BinaryPrimitives.WriteInt64LittleEndian(data, i);
+                if (client.TrySendDeliver(new Payload { Data = data }) != CallStatus.Ok)
+                {
+                    throw new InvalidOperationException("send");
+                }
+            }
+
+            client.Endpoint.Flush();
+            long t1 = Stopwatch.GetTimestamp();
+            server.TryServe(FlushEvery, out int served);
+            long t2 = Stopwatch.GetTimestamp();
+            if (served != FlushEvery)
+            {
+                throw new InvalidOperationException("serve");
+            }
+
+            send[b] = t1 - t0;
+            serve[b] = t2 - t1;
+        }
+
+        if (handler.Errors != 0 || server.RejectedNotifications != 0)
+        {
+            throw new InvalidOperationException("damaged");
+        }
+
+        // The second half only: the first runs through the JIT's tiers.
+        Array.Sort(send, Batches / 2, Batches / 2);
+        Array.Sort(serve, Batches / 2, Batches / 2);
+        double perMessage = 1e9 / Stopwatch.Frequency / FlushEvery;
+        return (send[Batches * 3 / 4] * perMessage, serve[Batches * 3 / 4] * perMessage);
     }
 
     public void Dispose()

@@ -148,10 +148,10 @@ namespace Microkernel.Tests
             byte* region = NewRing(0, out int length);
             if (region == null) { True(ref t, false, "ring memory"u8); return; }
             SpscConsumer consumer = new SpscConsumer(region, length);
-            // A hostile producer publishes a tail far beyond the capacity.
-            *(ulong*)(region + SpscRing.TailOffset) = 1UL << 40;
+            // A hostile producer publishes (correct stamp for index 0) a record far longer than the ring.
+            *(ulong*)(region + SpscRing.HeaderBytes) = ((ulong)SpscRing.StampOf(0) << 32) | 0x7FFF_FFF0u;
             System.Span<byte> record = stackalloc byte[64];
-            Equal(ref t, (long)RingStatus.Corrupt, (long)consumer.TryRead(record, out _), "an impossible tail is corruption"u8);
+            Equal(ref t, (long)RingStatus.Corrupt, (long)consumer.TryRead(record, out _), "an impossible record length is corruption"u8);
             Equal(ref t, (long)RingStatus.Corrupt, (long)consumer.Status, "and it sticks"u8);
             FreeRing(region, length);
         }

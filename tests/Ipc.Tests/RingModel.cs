@@ -5,7 +5,9 @@ namespace Microkernel.Ipc.Tests;
 
 /// <summary>
 /// The specification of the ring as a plain queue plus byte accounting: what must be full,
-/// what must come out next, and where the indices must be.
+/// what must come out next, and where the indices must be. A record is an 8-byte prefix plus
+/// the payload, rounded up to 8; a write also needs the 8-byte slot after its record to be free
+/// (the producer zeroes it so that stale bytes never pose as the next record).
 /// </summary>
 internal sealed class RingModel
 {
@@ -25,7 +27,7 @@ internal sealed class RingModel
 
     public int Count => _queue.Count;
 
-    public int MaxPayload => _capacity / 2 - 4;
+    public int MaxPayload => _capacity / 2 - 8;
 
     public int Capacity => _capacity;
 
@@ -37,10 +39,10 @@ internal sealed class RingModel
             return RingStatus.TooLarge;
         }
 
-        ulong record = (ulong)((4 + length + 7) & ~7);
+        ulong record = (ulong)((8 + length + 7) & ~7);
         ulong toEnd = (ulong)_capacity - (Tail % (ulong)_capacity);
         ulong padding = record > toEnd ? toEnd : 0;
-        if ((ulong)_capacity - (Tail - Head) < padding + record)
+        if ((ulong)_capacity - (Tail - Head) < padding + record + 8)
         {
             return RingStatus.Full;
         }
@@ -54,8 +56,8 @@ internal sealed class RingModel
     public RingStatus WritePadded(long sequence, int length)
     {
         ulong toEnd = (ulong)_capacity - (Tail % (ulong)_capacity);
-        ulong record = (ulong)((4 + length + 7) & ~7);
-        if ((ulong)_capacity - (Tail - Head) < toEnd + record)
+        ulong record = (ulong)((8 + length + 7) & ~7);
+        if ((ulong)_capacity - (Tail - Head) < toEnd + record + 8)
         {
             return RingStatus.Full;
         }

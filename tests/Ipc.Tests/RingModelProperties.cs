@@ -110,7 +110,7 @@ public sealed class RingModelProperties
         Payloads.Fill(sequence, payload.Slice(0, actualLength));
         Assert.Equal(RingStatus.Ok, producer.Commit(actualLength));
         Assert.Equal(RingStatus.InvalidArgument, producer.Commit(actualLength));
-        ulong claimBytes = (ulong)((4 + claimed + 7) & ~7);
+        ulong claimBytes = (ulong)((8 + claimed + 7) & ~7);
         ulong toEnd = (ulong)model.Capacity - (model.Tail % (ulong)model.Capacity);
         RingStatus modelled = claimBytes > toEnd ? model.WritePadded(sequence, actualLength) : model.Write(sequence, actualLength);
         Assert.Equal(RingStatus.Ok, modelled);

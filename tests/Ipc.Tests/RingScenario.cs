@@ -40,7 +40,7 @@ public static class RingArbitraries
 
     private static Gen<RingOp> Op(int capacity)
     {
-        int max = capacity / 2 - 4;
+        int max = capacity / 2 - 8;
         Gen<int> length = Gen.Frequency(
             (6, Gen.Choose(0, Math.Min(max, 40))),
             (3, Gen.Choose(0, max)),
