@@ -92,6 +92,10 @@ namespace Microkernel.Process
             return Processes.Start(child, (uint)restarts) ? 0 : -Errno.ENOMEM;
         }
 
+        /// <summary>Some process was asked to die (process_kill or the shutdown's last resort):
+        /// from then on every return to ring 3 checks whether it is the one.</summary>
+        internal static bool KillRequested;
+
         /// <summary>Set by the kernel's shutdown: the supervisor's next process_wait returns
         /// ESHUTDOWN (once), its cue to stop every service in reverse start order.</summary>
         internal static bool ShutdownPending;
@@ -144,6 +148,7 @@ namespace Microkernel.Process
             ServiceProcess? child = Child(processHandle, out long error);
             if (child == null) return error;
             child.KillRequested = child.StopRequested = true;
+            KillRequested = true;
             if (!child.Thread.IsNone) Threads.Interrupt(child.Thread);
             return 0;
         }
@@ -217,7 +222,8 @@ namespace Microkernel.Process
         /// ring 3 from a system call or a timer tick that interrupted ring 3).</summary>
         internal static void EndIfKilled()
         {
-            if (!Threads.IsReady) return;
+            // One load on the system call path until the first kill ever (then the full check).
+            if (!KillRequested || !Threads.IsReady) return;
             ServiceProcess? process = Threads.CurrentProcess;
             if (process != null && process.KillRequested && !process.Exited) UserMode.Return(ExitStatus.Killed);
         }

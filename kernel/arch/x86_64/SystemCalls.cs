@@ -44,11 +44,13 @@ namespace Microkernel.Arch
         {
             Calls++;
             long result = Call(frame);
-            // A process killed while it was in here never returns to ring 3.
-            Process.ProcessCalls.EndIfKilled();
+            // A process killed while it was in here never returns to ring 3 (one load of a
+            // flag until the first kill ever).
+            if (Process.ProcessCalls.KillRequested) Process.ProcessCalls.EndIfKilled();
             return result;
         }
 
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         private static long Call(Frame* frame)
         {
             switch ((SystemCallNumber)frame->Number)
