@@ -23,7 +23,7 @@ namespace Microkernel.Services.EchoBenchmark
                 SystemCall.Null();
                 samples[i] = SystemCall.ReadTsc() - start;
             }
-            Report("null_syscall_ticks"u8, Median(samples, Runs));
+            BenchReport.Report("null_syscall_ticks"u8, BenchReport.Median(samples, Runs));
 
             if (!StartInfo.TryGetChannel(0, out ChannelGrant channel) || channel.IsServer) return 1;
             ulong handle = channel.Handle;
@@ -35,32 +35,8 @@ namespace Microkernel.Services.EchoBenchmark
                 ulong elapsed = SystemCall.ReadTsc() - start;
                 if (i >= 16) samples[i - 16] = elapsed; // the first calls warm the caches
             }
-            Report("call_reply_ticks"u8, Median(samples, Runs));
+            BenchReport.Report("call_reply_ticks"u8, BenchReport.Median(samples, Runs));
             return 0;
-        }
-
-        private static ulong Median(ulong* values, int count)
-        {
-            for (int i = 1; i < count; i++)
-            {
-                ulong v = values[i];
-                int j = i - 1;
-                while (j >= 0 && values[j] > v) { values[j + 1] = values[j]; j--; }
-                values[j + 1] = v;
-            }
-            return values[count / 2];
-        }
-
-        private static void Report(System.ReadOnlySpan<byte> name, ulong value)
-        {
-            System.Span<byte> line = stackalloc byte[80];
-            "bench: "u8.CopyTo(line);
-            int n = 7;
-            name.CopyTo(line.Slice(n));
-            n += name.Length;
-            line[n++] = (byte)'=';
-            n += Microkernel.Text.IntegerFormatter.FormatDecimal(value, line.Slice(n));
-            SystemCall.Log(line.Slice(0, n));
         }
     }
 }

@@ -28,7 +28,7 @@ namespace Microkernel.Services.Benchmarks
                 ulong elapsed = SystemCall.ReadTsc() - start;
                 if (i >= Warmup) samples[i - Warmup] = elapsed;
             }
-            Report("echo_call_ticks"u8, Median(samples, Runs));
+            BenchReport.Report("echo_call_ticks"u8, BenchReport.Median(samples, Runs));
 
             StoreCalls store = new StoreCalls(in storeChannel);
             System.Span<byte> text = stackalloc byte[64];
@@ -39,7 +39,7 @@ namespace Microkernel.Services.Benchmarks
                 ulong elapsed = SystemCall.ReadTsc() - start;
                 if (i >= Warmup) samples[i - Warmup] = elapsed;
             }
-            Report("store_get_ticks"u8, Median(samples, Runs));
+            BenchReport.Report("store_get_ticks"u8, BenchReport.Median(samples, Runs));
 
             // klog end to end: a record written, accepted and queued for export (the reply
             // confirms it was kept); and a window of 32 in flight, per record.
@@ -52,37 +52,13 @@ namespace Microkernel.Services.Benchmarks
                 ulong elapsed = SystemCall.ReadTsc() - start;
                 if (i >= Warmup) samples[i - Warmup] = elapsed;
             }
-            Report("klog_write_ticks"u8, Median(samples, Runs));
+            BenchReport.Report("klog_write_ticks"u8, BenchReport.Median(samples, Runs));
             ulong batchStart = SystemCall.ReadTsc();
             for (int i = 0; i < 1024; i++)
                 if (!klog.Post(KlogLevel.Info, "bench"u8, "a benchmark record of typical length"u8, (ulong)(Runs + Warmup + i))) return 7;
             if (!klog.Flush()) return 8;
-            Report("klog_posted_record_ticks"u8, (SystemCall.ReadTsc() - batchStart) / 1024);
+            BenchReport.Report("klog_posted_record_ticks"u8, (SystemCall.ReadTsc() - batchStart) / 1024);
             return 0;
-        }
-
-        private static ulong Median(ulong* values, int count)
-        {
-            for (int i = 1; i < count; i++)
-            {
-                ulong v = values[i];
-                int j = i - 1;
-                while (j >= 0 && values[j] > v) { values[j + 1] = values[j]; j--; }
-                values[j + 1] = v;
-            }
-            return values[count / 2];
-        }
-
-        private static void Report(System.ReadOnlySpan<byte> name, ulong value)
-        {
-            System.Span<byte> line = stackalloc byte[80];
-            "bench: "u8.CopyTo(line);
-            int n = 7;
-            name.CopyTo(line.Slice(n));
-            n += name.Length;
-            line[n++] = (byte)'=';
-            n += Microkernel.Text.IntegerFormatter.FormatDecimal(value, line.Slice(n));
-            SystemCall.Log(line.Slice(0, n));
         }
     }
 }
