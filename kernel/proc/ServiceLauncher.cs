@@ -15,7 +15,7 @@ namespace Microkernel.Process
     internal static class ServiceLauncher
     {
         // Slots are never reused within a boot, and the in-image suites load 18 services in all.
-        private const int MaxProcesses = 24;
+        private const int MaxProcesses = 32;
 
         /// <summary>Restarts of one service before the launcher gives up on it.</summary>
         internal const int MaxRestarts = 3;

@@ -16,6 +16,31 @@ namespace Microkernel.Tests
         {
             TestRegistry.Add("proc/log-records-buffered", &LogRecordsBuffered);
             TestRegistry.Add("proc/klog-flood-in-order", &KlogFloodInOrder);
+            TestRegistry.Add("proc/klog-threshold-follows-the-store", &ThresholdFollowsTheStore);
+        }
+
+        /// <summary>klog publishes its level threshold as a store entry; a client that sets it
+        /// through the store sees klog filter, then keep, its info records
+        /// (services/klog-threshold-probe: 5 checks).</summary>
+        private static void ThresholdFollowsTheStore(ref TestResult t)
+        {
+            int first = ServiceLauncher.SlotCount;
+            int store = ServiceLauncher.LoadByName("store"u8);
+            int klog = ServiceLauncher.LoadByName("klog"u8);
+            int probe = ServiceLauncher.LoadByName("klog-threshold-probe"u8);
+            if (store < 0 || klog < 0 || probe < 0) { True(ref t, false, "the three services load"u8); return; }
+            ServiceLauncher.SetRights(klog, Abi.ProcessRights.LogRead | Abi.ProcessRights.LogExport);
+            True(ref t, ServiceLauncher.Connect(klog, store) && ServiceLauncher.Connect(probe, store) && ServiceLauncher.Connect(probe, klog),
+                "klog and the probe reach the store; the probe reaches klog"u8);
+            ServiceLauncher.Start(store);
+            ServiceLauncher.Start(klog);
+            ServiceLauncher.Start(probe);
+            ServiceLauncher.WaitFor(probe);
+            Equal(ref t, 5, ServiceLauncher.StatusOf(probe), "the threshold set in the store filtered info records, and lowering it kept them again"u8);
+            ServiceLauncher.Stop(klog);
+            ServiceLauncher.WaitFor(klog);
+            ServiceLauncher.Stop(store);
+            ServiceLauncher.WaitForAll(first);
         }
 
         /// <summary>A line logged through Log.Begin is in the record buffer with its level,

@@ -1,0 +1,47 @@
+using Microkernel.Abi;
+using Microkernel.Services.Contracts;
+using Microkernel.UserRuntime;
+using System.Runtime.InteropServices;
+
+namespace Microkernel.Services.KlogThreshold
+{
+    /// <summary>Test service: klog's level threshold is a store entry. With channels to
+    /// both, it waits for klog to publish <c>klog/config/threshold</c>, checks an info
+    /// record is kept, raises the threshold to warning through the store and waits (up to
+    /// about 2 s) until klog filters info records, checks a warning is still kept, then
+    /// lowers it back and sees info kept again. Exits with the checks passed (5 = all).</summary>
+    internal static class KlogThresholdProbe
+    {
+        [UnmanagedCallersOnly(EntryPoint = "service_main")]
+        private static int Main()
+        {
+            if (!StartInfo.TryFindChannel("store"u8, out ChannelGrant storeChannel)) return -1;
+            if (!StartInfo.TryFindChannel("klog"u8, out ChannelGrant klogChannel)) return -2;
+            StoreCalls store = new StoreCalls(in storeChannel);
+            KlogWriter klog = new KlogWriter(in klogChannel);
+            int passed = 0;
+
+            // klog registers the entry once it is connected to the store.
+            if (Eventually(() => store.Get("klog/config/threshold"u8, out StoreReading r, stackalloc byte[16]) == StoreStatus.Ok && r.Unsigned == 1)) passed++;
+            if (klog.Write(KlogLevel.Info, "probe"u8, "kept at info"u8) == KlogStatus.Ok) passed++;
+            if (store.Set("klog/config/threshold"u8, StoreCalls.Unsigned(2)) == StoreStatus.Ok
+                && Eventually(() => klog.Write(KlogLevel.Info, "probe"u8, "filtered at warning"u8) == KlogStatus.Filtered)) passed++;
+            if (klog.Write(KlogLevel.Warning, "probe"u8, "a warning is kept"u8) == KlogStatus.Ok) passed++;
+            if (store.Set("klog/config/threshold"u8, StoreCalls.Unsigned(1)) == StoreStatus.Ok
+                && Eventually(() => klog.Write(KlogLevel.Info, "probe"u8, "kept again"u8) == KlogStatus.Ok)) passed++;
+            SystemCall.Log(passed == 5 ? "klog-threshold-probe: the threshold follows the store"u8 : "klog-threshold-probe: a check failed"u8);
+            return passed;
+        }
+
+        /// <summary>True once <paramref name="condition"/> holds, looking every 20 ms for 2 s.</summary>
+        private static bool Eventually(System.Func<bool> condition)
+        {
+            for (int attempt = 0; attempt < 100; attempt++)
+            {
+                if (condition()) return true;
+                if (SystemCall.Sleep(20_000_000) == -Errno.ESHUTDOWN) return false;
+            }
+            return false;
+        }
+    }
+}
