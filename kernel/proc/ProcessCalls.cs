@@ -137,8 +137,7 @@ namespace Microkernel.Process
         {
             ServiceProcess? child = Child(processHandle, out long error);
             if (child == null) return error;
-            child.StopRequested = true;
-            if (!child.Thread.IsNone) Threads.Interrupt(child.Thread);
+            child.RequestStop(kill: false);
             return 0;
         }
 
@@ -147,9 +146,7 @@ namespace Microkernel.Process
         {
             ServiceProcess? child = Child(processHandle, out long error);
             if (child == null) return error;
-            child.KillRequested = child.StopRequested = true;
-            KillRequested = true;
-            if (!child.Thread.IsNone) Threads.Interrupt(child.Thread);
+            child.RequestStop(kill: true);
             return 0;
         }
 

@@ -110,9 +110,7 @@ namespace Microkernel.Process
             {
                 ServiceProcess? p = s_table[i];
                 if (p == null || p.Exited || !p.Started) continue;
-                p.KillRequested = p.StopRequested = true;
-                ProcessCalls.KillRequested = true;
-                if (!p.Thread.IsNone) Threads.Interrupt(p.Thread);
+                p.RequestStop(kill: true);
             }
         }
 

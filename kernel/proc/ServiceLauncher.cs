@@ -114,9 +114,7 @@ namespace Microkernel.Process
         /// return ESHUTDOWN), as the supervisor does at shutdown.</summary>
         internal static void Stop(int slot)
         {
-            ServiceProcess process = s_slots[slot].Process!;
-            process.StopRequested = true;
-            if (!process.Thread.IsNone) Threads.Interrupt(process.Thread);
+            s_slots[slot].Process!.RequestStop(kill: false);
         }
 
         /// <summary>The exit status of the process in <paramref name="slot"/> (its last run).</summary>

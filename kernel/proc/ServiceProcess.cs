@@ -61,6 +61,20 @@ namespace Microkernel.Process
         /// <summary>Privileges its manifest grants (the supervisor has all).</summary>
         internal Abi.ProcessRights Rights;
 
+        /// <summary>Asks the process to stop (its waits and sleeps return ESHUTDOWN) or, with
+        /// <paramref name="kill"/>, to end at its next kernel entry or ring-3 tick; takes its
+        /// thread out of any wait so it notices.</summary>
+        internal void RequestStop(bool kill)
+        {
+            StopRequested = true;
+            if (kill)
+            {
+                KillRequested = true;
+                ProcessCalls.KillRequested = true;
+            }
+            if (!Thread.IsNone) Threads.Interrupt(Thread);
+        }
+
         /// <summary>True when the process holds every right in <paramref name="needed"/>.</summary>
         internal bool Has(Abi.ProcessRights needed) => IsSupervisor || (Rights & needed) == needed;
         /// <summary>A notification arrived on some end since the last wait(0).</summary>

@@ -47,8 +47,7 @@ namespace Microkernel.Process
             ServiceProcess? supervisor = Process;
             if (supervisor == null || supervisor.Reaped) return 0;
             ProcessCalls.ShutdownPending = true;
-            supervisor.StopRequested = true; // its own sleeps end too (idle after every service ended)
-            if (!supervisor.Thread.IsNone) Threads.Interrupt(supervisor.Thread);
+            supervisor.RequestStop(kill: false); // its own sleeps end too (idle after every service ended)
             ulong deadline = Arch.LocalApic.Ticks + StopDeadlineTicks;
             while (!supervisor.Reaped && Arch.LocalApic.Ticks < deadline) Threads.Sleep(1);
             if (supervisor.Reaped) return 0;

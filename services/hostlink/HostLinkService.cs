@@ -14,9 +14,6 @@ namespace Microkernel.Services.HostLinking
     {
         private const int InputCapacity = 1024;
 
-        [DllImport("*", EntryPoint = "mk_user_syscall"), SuppressGCTransition]
-        private static extern long RawCall(ulong number, ulong a0, ulong a1, ulong a2, ulong a3);
-
         [UnmanagedCallersOnly(EntryPoint = "service_main")]
         private static int Main()
         {
@@ -27,7 +24,7 @@ namespace Microkernel.Services.HostLinking
             SystemCall.Log("hostlink: answering the host's store queries"u8);
             while (true)
             {
-                long read = RawCall((ulong)SystemCallNumber.HostRead, (ulong)(input + buffered), (ulong)System.Math.Min(512, InputCapacity - buffered), 0, 0);
+                long read = SystemCall.HostRead(new System.Span<byte>(input + buffered, System.Math.Min(512, InputCapacity - buffered)));
                 if (read < 0) return (int)read;
                 buffered += (int)read;
                 while (buffered > 0)
@@ -67,7 +64,7 @@ namespace Microkernel.Services.HostLinking
             }
             System.Span<byte> frame = stackalloc byte[4 + HostLinkFrames.MaxPayload];
             int n = HostLinkFrames.WriteReply(frame, id, (uint)status, name, type, value.Slice(0, valueLength));
-            if (n > 0) fixed (byte* p = frame) RawCall((ulong)SystemCallNumber.LogExport, (ulong)p, (ulong)n, 0, 0);
+            if (n > 0) SystemCall.LogExport(frame.Slice(0, n));
         }
     }
 }

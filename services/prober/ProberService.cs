@@ -105,10 +105,7 @@ namespace Microkernel.Services.Probing
             else if (s_firstFailure == 0) s_firstFailure = s_checks;
         }
 
-        [DllImport("*", EntryPoint = "mk_user_syscall"), SuppressGCTransition]
-        private static extern long RawCall(ulong number, ulong a0, ulong a1, ulong a2, ulong a3);
-
         private static long Raw(SystemCallNumber number, ulong a0 = 0, ulong a1 = 0, ulong a2 = 0, ulong a3 = 0) =>
-            RawCall((ulong)number, a0, a1, a2, a3);
+            SystemCall.Call(number, a0, a1, a2, a3);
     }
 }

@@ -11,7 +11,9 @@ namespace Microkernel.UserRuntime
         [DllImport("*", EntryPoint = "mk_user_syscall"), SuppressGCTransition]
         private static extern long Raw(ulong number, ulong a0, ulong a1, ulong a2, ulong a3);
 
-        private static long Call(SystemCallNumber number, ulong a0 = 0, ulong a1 = 0, ulong a2 = 0, ulong a3 = 0) =>
+        /// <summary>Any system call with raw arguments (for tests that must pass what the
+        /// typed stubs cannot express: kernel pointers, unknown numbers).</summary>
+        public static long Call(SystemCallNumber number, ulong a0 = 0, ulong a1 = 0, ulong a2 = 0, ulong a3 = 0) =>
             Raw((ulong)number, a0, a1, a2, a3);
 
         /// <summary>Ends the service with <paramref name="status"/>; never returns.</summary>
@@ -115,6 +117,13 @@ namespace Microkernel.UserRuntime
         public static long LogRead(ulong afterSequence, System.Span<byte> buffer)
         {
             fixed (byte* p = buffer) return Call(SystemCallNumber.LogRead, afterSequence, (ulong)p, (ulong)buffer.Length);
+        }
+
+        /// <summary>Takes what the host has sent on the export port, without waiting: the
+        /// bytes read (0 when none), or -errno (EPERM without the host-link right).</summary>
+        public static long HostRead(System.Span<byte> buffer)
+        {
+            fixed (byte* p = buffer) return Call(SystemCallNumber.HostRead, (ulong)p, (ulong)buffer.Length);
         }
 
         /// <summary>Writes bytes to the log export port (the second serial port); the bytes
