@@ -10,7 +10,10 @@ namespace Microkernel.Abi
     {
         /// <summary>exit(status): ends the calling process; never returns.</summary>
         Exit = 0,
-        /// <summary>log(text, length): one line to the kernel log.</summary>
+        /// <summary>log(text, length, level): one line to the kernel log (and its record
+        /// buffer, which klog reads), at <c>level</c> 0 debug, 1 info, 2 warning, 3 error,
+        /// with the calling service's name as the source. The path of last resort: a service
+        /// with a channel to klog logs there (contracts' ServiceLog), and falls back here.</summary>
         Log = 1,
         /// <summary>clock(): nanoseconds since boot.</summary>
         Clock = 2,
@@ -22,9 +25,10 @@ namespace Microkernel.Abi
         Protect = 5,
         /// <summary>yield(): gives the CPU to another ready thread of equal or higher priority.</summary>
         Yield = 6,
-        /// <summary>wait(handle): blocks until the channel's peer notifies; -EPIPE once the
-        /// peer closed. wait(0) waits on every channel the process holds (see
-        /// <see cref="WaitResult"/>).</summary>
+        /// <summary>wait(handle, timeout ns): blocks until the channel's peer notifies; -EPIPE
+        /// once the peer closed. wait(0, ...) waits on every channel the process holds (see
+        /// <see cref="WaitResult"/>). A non-zero timeout ends the wait with -ETIMEDOUT
+        /// (rounded up to the timer tick); 0 waits for as long as it takes.</summary>
         Wait = 7,
         /// <summary>notify(handle): wakes the channel's peer (or leaves it a notification).</summary>
         Notify = 8,
@@ -45,7 +49,8 @@ namespace Microkernel.Abi
         /// process's start page under the peer's name; returns the handle number inside the
         /// process. A non-zero replace names a handle the process already holds, which the
         /// new end takes over at the same address (reconnecting after a peer restarted).
-        /// Supervisor only.</summary>
+        /// Process 0 is the supervisor itself: the end stays with it, mapped and listed in its
+        /// own start page (its channel to klog). Supervisor only.</summary>
         ProcessGrant = 13,
         /// <summary>process_start(process, restarts): gives the process its thread;
         /// <c>restarts</c> is written to its start page. Supervisor only.</summary>
@@ -97,8 +102,27 @@ namespace Microkernel.Abi
         /// index-th service it has started (<see cref="ServiceInfoLayout"/>); the bytes
         /// written, or -ENOENT past the last.</summary>
         ServiceInfo = 27,
+        /// <summary>console_write(text, length): one line straight to the console (the first
+        /// serial port), not into the kernel's record buffer: how klog shows the records
+        /// services send it. Control characters are shown as '?'. Needs
+        /// <see cref="ProcessRights.Console"/>.</summary>
+        ConsoleWrite = 28,
         /// <summary>Number of calls.</summary>
-        Count = 28,
+        Count = 29,
+    }
+
+    /// <summary>Severity of a log line (log's level argument), lowest first; the same values
+    /// as the kernel's own levels and klog's <c>KlogLevel</c>.</summary>
+    public enum LogSeverity : ulong
+    {
+        /// <summary>Detail for developers (below the console's threshold).</summary>
+        Debug = 0,
+        /// <summary>Normal progress.</summary>
+        Info = 1,
+        /// <summary>Something is off but work goes on.</summary>
+        Warning = 2,
+        /// <summary>Something failed.</summary>
+        Error = 3,
     }
 
     /// <summary>Operations of the debug system call.</summary>
@@ -161,8 +185,10 @@ namespace Microkernel.Abi
         Power = 4,
         /// <summary>May read what the host sends on the export port (hostlink).</summary>
         HostLink = 8,
+        /// <summary>May write lines straight to the console (klog, mirroring service records).</summary>
+        Console = 16,
         /// <summary>Every right.</summary>
-        All = LogRead | LogExport | Power | HostLink,
+        All = LogRead | LogExport | Power | HostLink | Console,
     }
 
     /// <summary>Exit statuses the kernel gives a process that did not choose its own.</summary>

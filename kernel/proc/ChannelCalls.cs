@@ -1,4 +1,5 @@
 using Microkernel.Abi;
+using Microkernel.Arch;
 using Microkernel.Channels;
 
 namespace Microkernel.Process
@@ -10,24 +11,27 @@ namespace Microkernel.Process
     /// A notify wakes both a waiter on that channel and the peer process's wait(0).</remarks>
     internal static class ChannelCalls
     {
-        /// <summary>wait(handle) or wait(0).</summary>
-        internal static long Wait(ulong handle)
+        /// <summary>wait(handle, timeout) or wait(0, timeout): handle first (EBADF), then the timeout (EINVAL).</summary>
+        internal static long Wait(ulong handle, ulong timeout)
         {
             ServiceProcess? process = Threads.CurrentProcess;
             if (process == null) return -Errno.EBADF;
-            if (handle == 0) return WaitAny(process);
-            Channel? channel = process.Resolve(handle, out ChannelSide side);
-            if (channel == null) return -Errno.EBADF;
+            Channel? channel = null;
+            ChannelSide side = ChannelSide.Client;
+            if (handle != 0 && (channel = process.Resolve(handle, out side)) == null) return -Errno.EBADF;
+            if (timeout > ProcessCalls.MaxSleepNanoseconds) return -Errno.EINVAL;
+            ulong deadline = timeout == 0 ? ulong.MaxValue : LocalApic.Ticks + ProcessCalls.TicksFor(timeout);
+            if (channel == null) return WaitAny(process, deadline);
             while (true)
             {
                 if (channel.TryConsumeNotification(side)) return 0;
                 if (channel.IsClosed(Channel.Peer(side))) return -Errno.EPIPE;
                 if (process.StopRequested) return -Errno.ESHUTDOWN;
-                Threads.Block(channel.WaitKey(side));
+                if (!Block(channel.WaitKey(side), deadline)) return -Errno.ETIMEDOUT;
             }
         }
 
-        private static long WaitAny(ServiceProcess process)
+        private static long WaitAny(ServiceProcess process, ulong deadline)
         {
             while (true)
             {
@@ -36,8 +40,22 @@ namespace Microkernel.Process
                 if (closed != 0) return WaitResult.PeerClosedFlag | (long)closed;
                 if (process.StopRequested) return -Errno.ESHUTDOWN;
                 if (process.HandleCount() == 0) return -Errno.EBADF;
-                Threads.Block(process.WaitAnyKey);
+                if (!Block(process.WaitAnyKey, deadline)) return -Errno.ETIMEDOUT;
             }
+        }
+
+        /// <summary>Blocks on <paramref name="key"/> until woken or the deadline tick; false
+        /// when the deadline had already passed (the caller's condition was checked first).</summary>
+        private static bool Block(ulong key, ulong deadline)
+        {
+            if (deadline == ulong.MaxValue)
+            {
+                Threads.Block(key);
+                return true;
+            }
+            if (LocalApic.Ticks >= deadline) return false;
+            Threads.BlockUntil(key, deadline);
+            return true;
         }
 
         /// <summary>notify(handle).</summary>
@@ -77,11 +95,11 @@ namespace Microkernel.Process
             // A blocked peer is taken out of whatever wait it is in; every kernel wait
             // re-checks its condition in a loop, so that is at worst a spurious wake-up.
             if (mustBlock && peer != null && !peer.Thread.IsNone && Threads.HandOff(peer.Thread, waitOn.WaitKey(waitSide)))
-                return Wait(waitHandle); // resumed: the peer replied (or closed)
+                return Wait(waitHandle, 0); // resumed: the peer replied (or closed)
             // Slow path: the peer is not waiting here, or this side need not block.
             Threads.WakeOne(target.WaitKey(Channel.Peer(side)));
             if (peer != null) Threads.WakeOne(peer.WaitAnyKey);
-            return Wait(waitHandle);
+            return Wait(waitHandle, 0);
         }
     }
 }

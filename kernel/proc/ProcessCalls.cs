@@ -68,7 +68,8 @@ namespace Microkernel.Process
             ulong peerLength = peer >> 48, peerAddress = peer & 0xFFFF_FFFF_FFFF;
             byte* name = stackalloc byte[MaxName];
             if (!CopyIn(name, peerAddress, peerLength, MaxName, out error)) return error;
-            ServiceProcess? target = supervisor.ResolveProcess(processHandle);
+            // Process 0 is the supervisor itself: it keeps an end of its own (its log channel).
+            ServiceProcess? target = processHandle == 0 ? supervisor : supervisor.ResolveProcess(processHandle);
             if (target == null || target.Exited) return -Errno.EBADF;
             if (replace >= ServiceProcess.MaxHandles) return -Errno.EBADF;
             if (supervisor.Resolve(channelHandle, out _) == null) return -Errno.EBADF;
@@ -234,7 +235,8 @@ namespace Microkernel.Process
             return child;
         }
 
-        private const ulong MaxSleepNanoseconds = 3600UL * 1_000_000_000UL;
+        /// <summary>Longest sleep or timed wait: an hour.</summary>
+        internal const ulong MaxSleepNanoseconds = 3600UL * 1_000_000_000UL;
 
         /// <summary>sleep(nanoseconds), rounded up to whole timer ticks (at least one);
         /// ends early with ESHUTDOWN once the process is asked to stop.</summary>
@@ -247,7 +249,7 @@ namespace Microkernel.Process
             return process != null && process.StopRequested ? -Errno.ESHUTDOWN : 0;
         }
 
-        private static ulong TicksFor(ulong nanoseconds)
+        internal static ulong TicksFor(ulong nanoseconds)
         {
             const ulong NanosecondsPerTick = 1_000_000_000UL / 100;
             return (nanoseconds + NanosecondsPerTick - 1) / NanosecondsPerTick + 1;

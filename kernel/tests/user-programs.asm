@@ -26,6 +26,7 @@ global %1_start, %1_end
 PROGRAM user_hello
     lea rdi, [rel .message]
     mov esi, .message_end - .message
+    mov edx, 1                  ; level: info
     mov eax, 1
     syscall
     cmp rax, .message_end - .message
@@ -57,21 +58,25 @@ END_PROGRAM user_read_kernel
 PROGRAM user_bad_pointers
     mov rdi, 0x100000
     mov esi, 16
+    mov edx, 1                  ; level: info
     mov eax, 1
     syscall
     mov rbx, rax
     mov rdi, 0x00007F0000000000
     mov esi, 16
+    mov edx, 1                  ; level: info
     mov eax, 1
     syscall
     add rbx, rax
     lea rdi, [rel user_bad_pointers_start]
     mov esi, 100000
+    mov edx, 1                  ; level: info
     mov eax, 1
     syscall
     add rbx, rax
     mov rdi, 0x0000800000000000
     mov esi, 8
+    mov edx, 1                  ; level: info
     mov eax, 1
     syscall
     add rbx, rax
@@ -179,6 +184,7 @@ section .rodata
 global user_bad_handles_start, user_bad_handles_end
 user_bad_handles_start:
     mov edi, 5
+    xor esi, esi                ; no timeout
     mov eax, 7
     syscall
     mov rbx, rax
@@ -187,6 +193,7 @@ user_bad_handles_start:
     syscall
     add rbx, rax
     mov rdi, 0xFFFFFFFFFFFF
+    xor esi, esi
     mov eax, 7
     syscall
     add rbx, rax

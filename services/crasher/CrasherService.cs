@@ -21,8 +21,8 @@ namespace Microkernel.Services.Crasher
             ulong run = StartInfo.RestartCount;
             if (run == 0) return Dereference(s_missing);
             if (run == 1) return 100 / s_zero;
-            if (run == 2) throw new System.InvalidOperationException("crasher: third run fails on purpose");
-            SystemCall.Log("crasher: fourth run succeeds"u8);
+            if (run == 2) throw new System.InvalidOperationException("third run fails on purpose");
+            SystemCall.Log("fourth run succeeds"u8);
             return (int)run;
         }
 

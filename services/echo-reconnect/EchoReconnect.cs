@@ -30,8 +30,8 @@ namespace Microkernel.Services.EchoReconnection
             EchoClient reconnected = new EchoClient(ChannelRings.Requests(in fresh), ChannelRings.Replies(in fresh), 256, 8);
             passed += Calls(reconnected, fresh.Handle, 1);
             SystemCall.Log(passed == 2 * CallsPerServer + 2
-                ? "echo-reconnect: the server died mid-call, the call failed, the client reconnected"u8
-                : "echo-reconnect: a check failed"u8);
+                ? "the server died mid-call, the call failed, the client reconnected"u8
+                : "a check failed"u8);
             return passed;
         }
 

@@ -21,7 +21,7 @@ namespace Microkernel.Services.Flooder
             while (requests.TryWrite(garbage) == RingStatus.Ok) accepted++;
             requests.PublishAndCheckSleeping();
             for (int i = 0; i < 100_000; i++) SystemCall.Notify(handle);
-            SystemCall.Log("flooder: ring full, notify hammered, exiting"u8);
+            SystemCall.Log("ring full, notify hammered, exiting"u8);
             return accepted;
         }
     }

@@ -23,7 +23,7 @@ namespace Microkernel.Services.KlogFlooding
         {
             if (!StartInfo.TryFindChannel("klog"u8, out ChannelGrant channel) || channel.IsServer)
             {
-                SystemCall.Log("klog-flood: no channel to klog"u8);
+                SystemCall.Log("no channel to klog"u8);
                 return -1;
             }
             KlogWriter writer = new KlogWriter(in channel, Batched ? 32 : 1);

@@ -29,7 +29,7 @@ namespace Microkernel.Services.KlogThreshold
             if (klog.Write(KlogLevel.Warning, "probe"u8, "a warning is kept"u8) == KlogStatus.Ok) passed++;
             if (store.Set("klog/config/threshold"u8, StoreCalls.Unsigned(1)) == StoreStatus.Ok
                 && Eventually(() => klog.Write(KlogLevel.Info, "probe"u8, "kept again"u8) == KlogStatus.Ok)) passed++;
-            SystemCall.Log(passed == 5 ? "klog-threshold-probe: the threshold follows the store"u8 : "klog-threshold-probe: a check failed"u8);
+            SystemCall.Log(passed == 5 ? "the threshold follows the store"u8 : "a check failed"u8);
             return passed;
         }
 

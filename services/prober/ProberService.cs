@@ -28,12 +28,18 @@ namespace Microkernel.Services.Probing
             Check(Raw(SystemCallNumber.Log, UnmappedPointer, 8), -Errno.EFAULT);
             Check(Raw(SystemCallNumber.Log, NonCanonical, 8), -Errno.EFAULT);
             Check(Raw(SystemCallNumber.Log, UnmappedPointer, 1 << 20), -Errno.EINVAL);
+            byte* someText = stackalloc byte[8];
+            Check(Raw(SystemCallNumber.Log, (ulong)someText, 8, 4 /* no such level */), -Errno.EINVAL);
+            // console_write: only klog has the console right (the supervisor has every right).
+            Check(Raw(SystemCallNumber.ConsoleWrite, KernelPointer, 8), supervisor ? -Errno.EFAULT : -Errno.EPERM);
+            Check(Raw(SystemCallNumber.ConsoleWrite, (ulong)someText, 1 << 20), supervisor ? -Errno.EINVAL : -Errno.EPERM);
             Check(Raw(SystemCallNumber.Map, 0, 4096, 99), -Errno.EINVAL);
             Check(Raw(SystemCallNumber.Map, KernelPointer, 4096, 3, 1 /* fixed */), -Errno.EINVAL, alsoOk: -Errno.ENOMEM);
             Check(Raw(SystemCallNumber.Unmap, KernelPointer, 4096), -Errno.EINVAL);
             Check(Raw(SystemCallNumber.Protect, KernelPointer, 4096, 3), -Errno.EINVAL, alsoOk: -Errno.ENOMEM); // Linux says ENOMEM
             Check(Raw(SystemCallNumber.Protect, StartInfoLayout.Address, 4096, 7), -13 /* EACCES: W^X */);
             Check(Raw(SystemCallNumber.Wait, 99), -Errno.EBADF);
+            Check(Raw(SystemCallNumber.Wait, 99, ulong.MaxValue), -Errno.EBADF); // the handle is checked first
             Check(Raw(SystemCallNumber.Notify, 99), -Errno.EBADF);
             Check(Raw(SystemCallNumber.Close, 0), -Errno.EBADF);
             Check(Raw(SystemCallNumber.Close, 1UL << 40), -Errno.EBADF);
@@ -65,6 +71,11 @@ namespace Microkernel.Services.Probing
                 // Both ends held here: a notify is kept for the other end's wait.
                 Check(SystemCall.Notify(client), 0);
                 Check(SystemCall.Wait(server), 0);
+                // Timed waits: nothing pending now, so they run out; an hour and more is refused.
+                Check(SystemCall.Wait(server, 1_000_000), -Errno.ETIMEDOUT);
+                Check(SystemCall.Wait(server, ulong.MaxValue), -Errno.EINVAL);
+                SystemCall.WaitAny(1_000_000); // may take the notify above once more (wait(0) is level-triggered per process)
+                Check(SystemCall.WaitAny(1_000_000), -Errno.ETIMEDOUT);
                 Check(SystemCall.Close(server), 0);
                 Check(SystemCall.Wait(client), -Errno.EPIPE);
                 Check(SystemCall.Close(client), 0);
@@ -91,7 +102,7 @@ namespace Microkernel.Services.Probing
             if (s_passed != s_checks)
             {
                 System.Span<byte> line = stackalloc byte[64];
-                "prober: first failed check "u8.CopyTo(line);
+                "first failed check "u8.CopyTo(line);
                 int n = 27 + Microkernel.Text.IntegerFormatter.FormatDecimal((long)s_firstFailure, line.Slice(27));
                 SystemCall.Log(line.Slice(0, n));
             }

@@ -12,9 +12,9 @@ namespace Microkernel.Services.Sleeping
         [UnmanagedCallersOnly(EntryPoint = "service_main")]
         private static int Main()
         {
-            SystemCall.Log("sleeper: running until asked to stop"u8);
+            SystemCall.Log("running until asked to stop"u8);
             while (SystemCall.Sleep(1_000_000_000) != -Errno.ESHUTDOWN) { }
-            SystemCall.Log("sleeper: stop requested; state flushed, exiting"u8);
+            SystemCall.Log("stop requested; state flushed, exiting"u8);
             return 0;
         }
     }

@@ -19,17 +19,17 @@ namespace Microkernel.Services.StoreProbing
         {
             if (!StartInfo.TryFindChannel("store"u8, out ChannelGrant channel) || channel.IsServer)
             {
-                SystemCall.Log("store-client: no channel to the store"u8);
+                SystemCall.Log("no channel to the store"u8);
                 return -1000;
             }
             StoreCalls store = new StoreCalls(in channel);
             Run(store);
             if (s_failed != 0)
             {
-                Report("store-client: check failed: "u8, s_failed);
+                Report("check failed: "u8, s_failed);
                 return -s_failed;
             }
-            Report("store-client: checks passed: "u8, s_passed);
+            Report("checks passed: "u8, s_passed);
             return s_passed;
         }
 

@@ -11,7 +11,7 @@ namespace Microkernel.Services.Stubborn
         [UnmanagedCallersOnly(EntryPoint = "service_main")]
         private static int Main()
         {
-            SystemCall.Log("stubborn: running, and will ignore any stop request"u8);
+            SystemCall.Log("running, and will ignore any stop request"u8);
             while (true) SystemCall.Sleep(10_000_000);
         }
     }

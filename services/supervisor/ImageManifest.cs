@@ -118,7 +118,7 @@ namespace Microkernel.Services.Supervision
             return true;
         }
 
-        /// <summary>Right names to bits: log-read 1, log-export 2, power 4, host-link 8 (abi ProcessRights).</summary>
+        /// <summary>Right names to bits: log-read 1, log-export 2, power 4, host-link 8, console 16 (abi ProcessRights).</summary>
         private static bool TryReadRights(ref MessagePackReader reader, out ulong rights)
         {
             rights = 0;
@@ -130,6 +130,7 @@ namespace Microkernel.Services.Supervision
                 else if (name.SequenceEqual("log-export"u8)) rights |= 2;
                 else if (name.SequenceEqual("power"u8)) rights |= 4;
                 else if (name.SequenceEqual("host-link"u8)) rights |= 8;
+                else if (name.SequenceEqual("console"u8)) rights |= 16;
                 else return false;
             }
             return true;

@@ -23,10 +23,22 @@ namespace Microkernel.UserRuntime
             while (true) { }
         }
 
-        /// <summary>Writes one line to the kernel log; returns the length or -errno.</summary>
-        public static long Log(System.ReadOnlySpan<byte> text)
+        /// <summary>Writes one line to the kernel log at info, with this service's name as the
+        /// source; returns the length or -errno. Services with a channel to klog log through
+        /// contracts' ServiceLog, which falls back to this.</summary>
+        public static long Log(System.ReadOnlySpan<byte> text) => Log(text, LogSeverity.Info);
+
+        /// <summary>Writes one line to the kernel log at <paramref name="level"/>.</summary>
+        public static long Log(System.ReadOnlySpan<byte> text, LogSeverity level)
         {
-            fixed (byte* p = text) return Call(SystemCallNumber.Log, (ulong)p, (ulong)text.Length);
+            fixed (byte* p = text) return Call(SystemCallNumber.Log, (ulong)p, (ulong)text.Length, (ulong)level);
+        }
+
+        /// <summary>Writes one line straight to the console, unrecorded (needs the console
+        /// right: klog's mirror of service records); the length or -errno.</summary>
+        public static long ConsoleWrite(System.ReadOnlySpan<byte> line)
+        {
+            fixed (byte* p = line) return Call(SystemCallNumber.ConsoleWrite, (ulong)p, (ulong)line.Length);
         }
 
         /// <summary>Nanoseconds since boot.</summary>
@@ -44,12 +56,14 @@ namespace Microkernel.UserRuntime
         /// <summary>Gives up the CPU.</summary>
         public static long Yield() => Call(SystemCallNumber.Yield);
 
-        /// <summary>Blocks until the channel's peer notifies; 0, or -EPIPE once the peer is gone.</summary>
-        public static long Wait(ulong handle) => Call(SystemCallNumber.Wait, handle);
+        /// <summary>Blocks until the channel's peer notifies; 0, or -EPIPE once the peer is
+        /// gone; with a non-zero <paramref name="timeoutNs"/>, -ETIMEDOUT when it runs out.</summary>
+        public static long Wait(ulong handle, ulong timeoutNs = 0) => Call(SystemCallNumber.Wait, handle, timeoutNs);
 
         /// <summary>Blocks until any channel this service holds is notified (0) or a peer
-        /// closed (<see cref="WaitResult.PeerClosedFlag"/> | handle, once per closure).</summary>
-        public static long WaitAny() => Call(SystemCallNumber.Wait, 0);
+        /// closed (<see cref="WaitResult.PeerClosedFlag"/> | handle, once per closure); with a
+        /// non-zero <paramref name="timeoutNs"/>, -ETIMEDOUT when it runs out.</summary>
+        public static long WaitAny(ulong timeoutNs = 0) => Call(SystemCallNumber.Wait, 0, timeoutNs);
 
         /// <summary>Wakes the channel's peer; 0, or -EPIPE when it is gone.</summary>
         public static long Notify(ulong handle) => Call(SystemCallNumber.Notify, handle);

@@ -14,6 +14,8 @@ namespace Microkernel.Arch
         // Linux errno values, negated in results (the full list: abi/SystemCallNumber.cs).
         internal const long EBADF = Errno.EBADF, EFAULT = Errno.EFAULT, EINVAL = Errno.EINVAL, EPIPE = Errno.EPIPE, ENOSYS = Errno.ENOSYS;
         private const int MaxLogLength = 200;
+        /// <summary>Longest console_write line: klog's "[level] source: text" for a 480-byte text.</summary>
+        internal const int MaxConsoleLine = 560;
 
         [StructLayout(LayoutKind.Sequential)]
         internal struct Frame
@@ -58,13 +60,13 @@ namespace Microkernel.Arch
                 case SystemCallNumber.Exit:
                     UserMode.Return((long)frame->Rdi);
                     return 0; // not reached
-                case SystemCallNumber.Log: return Log(frame->Rdi, frame->Rsi);
+                case SystemCallNumber.Log: return Log(frame->Rdi, frame->Rsi, frame->Rdx);
                 case SystemCallNumber.Clock: return (long)(TimeStampCounter.ToMicroseconds(Cpu.ReadTsc()) * 1000);
                 case SystemCallNumber.Map: return Map(frame->Rdi, frame->Rsi, frame->Rdx, frame->R10);
                 case SystemCallNumber.Unmap: return Result(Space()?.Unmap(frame->Rdi, frame->Rsi));
                 case SystemCallNumber.Protect: return Result(Space()?.Protect(frame->Rdi, frame->Rsi, ToProtection(frame->Rdx)));
                 case SystemCallNumber.Yield: Process.Threads.Yield(); return 0;
-                case SystemCallNumber.Wait: return Process.ChannelCalls.Wait(frame->Rdi);
+                case SystemCallNumber.Wait: return Process.ChannelCalls.Wait(frame->Rdi, frame->Rsi);
                 case SystemCallNumber.Notify: return Process.ChannelCalls.Notify(frame->Rdi);
                 case SystemCallNumber.Null: return 0;
                 case SystemCallNumber.NotifyWait: return Process.ChannelCalls.NotifyWait(frame->Rdi, frame->Rsi);
@@ -82,6 +84,7 @@ namespace Microkernel.Arch
                 case SystemCallNumber.SystemPower: return Process.ProcessCalls.SystemPower(frame->Rdi);
                 case SystemCallNumber.KernelInfo: return Process.ProcessCalls.KernelInfo(frame->Rdi, frame->Rsi);
                 case SystemCallNumber.ServiceInfo: return Process.ProcessCalls.ServiceInfo(frame->Rdi, frame->Rsi, frame->Rdx);
+                case SystemCallNumber.ConsoleWrite: return ConsoleWrite(frame->Rdi, frame->Rsi);
                 case SystemCallNumber.HostRead: return Console.HostLinkCalls.Read(frame->Rdi, frame->Rsi);
                 case SystemCallNumber.Sleep: return Process.ProcessCalls.Sleep(frame->Rdi);
                 case SystemCallNumber.Debug: return Process.ProcessCalls.Debug(frame->Rdi, frame->Rsi);
@@ -94,15 +97,37 @@ namespace Microkernel.Arch
             address >= AddressSpace.UserLowest && length <= AddressSpace.UserHighest - AddressSpace.UserLowest
             && address <= AddressSpace.UserHighest - length;
 
-        private static long Log(ulong text, ulong length)
+        /// <summary>log(text, length, level): a record in the kernel log whose source is the
+        /// calling service's name ("user" for a thread outside any service).</summary>
+        private static long Log(ulong text, ulong length, ulong level)
         {
-            if (length > MaxLogLength) return -EINVAL;
+            if (length > MaxLogLength || level > (ulong)LogSeverity.Error) return -EINVAL;
             if (!IsUserRange(text, length)) return -EFAULT;
             byte* copy = stackalloc byte[MaxLogLength];
             if (FaultFixups.TryCopy(copy, (void*)text, length) != 0) return -EFAULT;
-            LogLine line = Console.Log.Begin(LogLevel.Info, "user"u8);
+            Process.ServiceProcess? caller = Process.Threads.CurrentProcess;
+            LogLine line = Console.Log.Begin((LogLevel)level, caller != null ? caller.Name : "user"u8);
             line.Text(new System.ReadOnlySpan<byte>(copy, (int)length));
             line.End();
+            return (long)length;
+        }
+
+        /// <summary>console_write(text, length): the line on COM1 as given (control bytes as
+        /// '?', so a service cannot forge a second line or move the cursor), not recorded.</summary>
+        private static long ConsoleWrite(ulong text, ulong length)
+        {
+            Process.ServiceProcess? caller = Process.Threads.CurrentProcess;
+            if (caller == null || !caller.Has(ProcessRights.Console)) return -Errno.EPERM;
+            if (length > MaxConsoleLine) return -EINVAL;
+            if (!IsUserRange(text, length)) return -EFAULT;
+            byte* copy = stackalloc byte[MaxConsoleLine + 1];
+            if (FaultFixups.TryCopy(copy, (void*)text, length) != 0) return -EFAULT;
+            for (ulong i = 0; i < length; i++)
+            {
+                if (copy[i] < 0x20 || copy[i] == 0x7F) copy[i] = (byte)'?';
+            }
+            copy[length] = (byte)'\n';
+            KernelConsole.Write(new System.ReadOnlySpan<byte>(copy, (int)length + 1));
             return (long)length;
         }
 

@@ -26,7 +26,7 @@ public static partial class ManifestParser
     private static readonly string[] ServiceKeys = { "restart", "max_restarts", "after", "channels", "rights" };
 
     /// <summary>Privileges a service may be granted (abi/SystemCallNumber.cs, ProcessRights).</summary>
-    public static readonly string[] RightNames = { "log-read", "log-export", "power", "host-link" };
+    public static readonly string[] RightNames = { "log-read", "log-export", "power", "host-link", "console" };
     private static readonly string[] ChannelKeys = { "to" };
     private static readonly string[] Flavours = { "default", "test" };
 
