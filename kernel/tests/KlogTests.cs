@@ -17,6 +17,62 @@ namespace Microkernel.Tests
             TestRegistry.Add("proc/log-records-buffered", &LogRecordsBuffered);
             TestRegistry.Add("proc/klog-flood-in-order", &KlogFloodInOrder);
             TestRegistry.Add("proc/klog-threshold-follows-the-store", &ThresholdFollowsTheStore);
+            TestRegistry.Add("proc/services-log-through-klog", &ServicesLogThroughKlog);
+        }
+
+        /// <summary>A service with a channel to klog logs over it (contracts' ServiceLog): klog
+        /// takes the record under the service's name and shows it on the console, and the kernel's
+        /// buffer never sees it. Without the channel the same line goes through the kernel, under
+        /// the service's name too.</summary>
+        private static void ServicesLogThroughKlog(ref TestResult t)
+        {
+            System.ReadOnlySpan<byte> greeting = "hello from a C# service in ring 3"u8;
+            byte* text = stackalloc byte[LogRecordRing.MaxTextBytes];
+            int first = ServiceLauncher.SlotCount;
+            ulong before = NextSequence();
+            int klog = ServiceLauncher.LoadByName("klog"u8);
+            int hello = ServiceLauncher.LoadByName("hello"u8);
+            if (klog < 0 || hello < 0) { True(ref t, false, "klog and hello load"u8); return; }
+            ServiceLauncher.SetRights(klog, Abi.ProcessRights.LogRead | Abi.ProcessRights.LogExport | Abi.ProcessRights.Console);
+            True(ref t, ServiceLauncher.Connect(hello, klog), "hello has a channel to klog"u8);
+            ServiceLauncher.Start(klog);
+            ServiceLauncher.Start(hello);
+            ServiceLauncher.WaitFor(hello);
+            Equal(ref t, 58, ServiceLauncher.StatusOf(hello), "hello ran to its end"u8);
+            ServiceLauncher.Stop(klog);
+            ServiceLauncher.WaitFor(klog);
+            Equal(ref t, 1, ServiceLauncher.StatusOf(klog), "klog received one service record"u8);
+            bool reported = FindLast("klog"u8, "service records "u8, text, out int length, out _, out ulong reportSequence)
+                && reportSequence >= before;
+            True(ref t, reported, "klog reported its figures"u8);
+            if (reported)
+            {
+                System.ReadOnlySpan<byte> report = new System.ReadOnlySpan<byte>(text, length);
+                Equal(ref t, 1UL, Field(report, "sources="u8), "one source: hello"u8);
+                Equal(ref t, 1UL, Field(report, "shown="u8), "klog showed the record on the console"u8);
+            }
+            bool viaKernel = FindLast("hello"u8, greeting, text, out _, out _, out ulong sequence) && sequence >= before;
+            True(ref t, !viaKernel, "the line did not go through the kernel's log call"u8);
+            ServiceLauncher.WaitForAll(first);
+
+            // No channel: the fallback, still under the service's name.
+            before = NextSequence();
+            hello = ServiceLauncher.LoadByName("hello"u8);
+            if (hello < 0) { True(ref t, false, "hello loads again"u8); return; }
+            ServiceLauncher.Start(hello);
+            ServiceLauncher.WaitFor(hello);
+            Equal(ref t, 58, ServiceLauncher.StatusOf(hello), "hello ran without klog"u8);
+            viaKernel = FindLast("hello"u8, greeting, text, out _, out byte level, out sequence) && sequence >= before;
+            True(ref t, viaKernel, "without a klog channel the line went through the kernel, source hello"u8);
+            Equal(ref t, (long)LogLevel.Info, level, "at info"u8);
+            ServiceLauncher.WaitForAll(first);
+        }
+
+        /// <summary>The sequence the kernel's next record will get.</summary>
+        private static ulong NextSequence()
+        {
+            Log.CopyRecords(ulong.MaxValue - 1, default, out _, out _, out ulong next);
+            return next;
         }
 
         /// <summary>klog publishes its level threshold as a store entry; a client that sets it
@@ -89,7 +145,7 @@ namespace Microkernel.Tests
             Equal(ref t, (long)Sent, ServiceLauncher.StatusOf(klog), "klog's status: service records received"u8);
 
             byte* text = stackalloc byte[LogRecordRing.MaxTextBytes];
-            bool found = FindLast("user"u8, "klog: service records "u8, text, out int length, out _, out _);
+            bool found = FindLast("klog"u8, "service records "u8, text, out int length, out _, out _);
             True(ref t, found, "klog reported its figures"u8);
             if (!found) return;
             System.ReadOnlySpan<byte> report = new System.ReadOnlySpan<byte>(text, length);
@@ -103,7 +159,7 @@ namespace Microkernel.Tests
             Equal(ref t, 0UL, Field(report, "accounting-errors="u8), "each source's sequence gaps equal its drops"u8);
             Equal(ref t, 2UL, Field(report, "sources="u8), "two service sources"u8);
 
-            found = FindLast("user"u8, "klog: kernel records "u8, text, out length, out _, out _);
+            found = FindLast("klog"u8, "kernel records "u8, text, out length, out _, out _);
             True(ref t, found, "klog reported the kernel's records"u8);
             if (found)
             {

@@ -1,3 +1,4 @@
+using Microkernel.Abi;
 using System;
 using Microkernel.Ipc;
 using Microkernel.UserRuntime;
@@ -8,7 +9,9 @@ namespace Microkernel.Services.Contracts
     /// time (<see cref="Write"/>: send, wait for the answer) or batched (<see cref="Post"/>:
     /// up to a window of writes in flight, answers collected as the window fills, and
     /// <see cref="Flush"/> to collect the rest). Once klog is gone or the channel is corrupt,
-    /// every call fails at once; a call never hangs on a dead peer (its wait returns EPIPE).</summary>
+    /// every call fails at once; a call never hangs on a dead peer (its wait returns EPIPE).
+    /// A service asked to stop (its waits return ESHUTDOWN) polls for answers for up to half
+    /// a second instead: klog is stopped last, so its last words still reach the log.</summary>
     public sealed class KlogWriter
     {
         /// <summary>Largest request body: a 32-byte source and a 480-byte text with their headers.</summary>
@@ -41,6 +44,10 @@ namespace Microkernel.Services.Contracts
         public int InFlight => _client.Endpoint.Outstanding;
 
         private KlogStatus _lastStatus;
+        /// <summary>Once this service is asked to stop: when to give up polling for answers (clock ns).</summary>
+        private long _stopDeadline;
+        /// <summary>How long a stopping writer polls for klog's answer (klog itself stops last).</summary>
+        private const long StopPollNs = 500_000_000;
 
         /// <summary>Writes one record and waits for klog's answer (earlier batched writes are
         /// answered first); <see cref="KlogStatus.Unavailable"/> if klog is gone.</summary>
@@ -76,6 +83,36 @@ namespace Microkernel.Services.Contracts
             return true;
         }
 
+        /// <summary>Sends one record and never waits: answers already there are taken first;
+        /// false, with nothing sent, when the window or the ring is full; false too when klog
+        /// is gone (the notify that always follows fails), so the caller can log elsewhere.
+        /// For a service klog itself depends on, which must never wait for klog.</summary>
+        public bool TryPostWithoutWaiting(KlogLevel level, ReadOnlySpan<byte> source, ReadOnlySpan<byte> text, ulong sequence = 0)
+        {
+            if (_broken) return false;
+            while (true)
+            {
+                CallStatus status = _client.Endpoint.TryReceive(out ReplyMessage reply);
+                if (status == CallStatus.Ok) { Tally(in reply); continue; }
+                if (status == CallStatus.UnexpectedReply) continue;
+                if (status != CallStatus.NoReply) { _broken = true; return false; }
+                break;
+            }
+            if (_client.Endpoint.Outstanding >= _window) return false;
+            if (source.Length > 32) source = source.Slice(0, 32);
+            if (text.Length > 480) text = text.Slice(0, 480);
+            KlogWriteRequest request = new KlogWriteRequest { Level = level, Source = source, Text = text, Sequence = sequence };
+            CallStatus sent = _client.TrySendWrite(in request, out _);
+            if (sent != CallStatus.Ok)
+            {
+                if (sent == CallStatus.RingCorrupt) _broken = true;
+                return false;
+            }
+            _client.Endpoint.Flush();
+            if (SystemCall.Notify(_handle) < 0) { _broken = true; return false; }
+            return true;
+        }
+
         /// <summary>Waits until every write sent has been answered. False if klog is gone.</summary>
         public bool Flush()
         {
@@ -108,11 +145,19 @@ namespace Microkernel.Services.Contracts
                 }
                 if (status == CallStatus.UnexpectedReply) continue;
                 if (status != CallStatus.NoReply) { _broken = true; return false; }
+                if (_stopDeadline != 0)
+                {
+                    // Asked to stop: waits end at once, but klog, stopped last, still answers.
+                    if (SystemCall.ClockNanoseconds() > _stopDeadline) { _broken = true; return false; }
+                    SystemCall.Yield();
+                    continue;
+                }
                 if (_client.Endpoint.PrepareToSleep() == RingStatus.Empty)
                 {
                     long waited = SystemCall.Wait(_handle);
                     _client.Endpoint.ClearSleeping();
-                    if (waited < 0) { _broken = true; return false; }
+                    if (waited == -Errno.ESHUTDOWN) _stopDeadline = SystemCall.ClockNanoseconds() + StopPollNs;
+                    else if (waited < 0) { _broken = true; return false; }
                 }
                 else
                 {

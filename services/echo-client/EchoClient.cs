@@ -23,7 +23,7 @@ namespace Microkernel.Services.EchoCalls
                 if (EchoCall.TryCall(client, handle, i, out EchoReply reply) && reply.Doubled == 2L * i && reply.Calls == (uint)i)
                     correct++;
             }
-            SystemCall.Log(correct == Calls ? "echo-client: 100 calls answered correctly"u8 : "echo-client: wrong replies"u8);
+            ServiceLog.Info(correct == Calls ? "100 calls answered correctly"u8 : "wrong replies"u8);
             return correct;
         }
     }

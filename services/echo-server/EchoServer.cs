@@ -5,7 +5,7 @@ using System.Runtime.InteropServices;
 
 namespace Microkernel.Services.Echo
 {
-    /// <summary>Serves IEcho on the channel it was granted until its client goes away.</summary>
+    /// <summary>Serves IEcho on the first server channel it was granted until its client goes away.</summary>
     internal sealed unsafe class EchoServer : IEcho
     {
         private uint _calls;
@@ -24,15 +24,27 @@ namespace Microkernel.Services.Echo
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
         private static void FaultOnPurpose(int* nowhere) => *nowhere = 1;
 
+        /// <summary>The first channel whose server end this service holds: its client's (the
+        /// others, such as the one to klog, are this service's own client ends).</summary>
+        private static bool TryFindClientChannel(out ChannelGrant channel)
+        {
+            for (int i = 0; i < StartInfo.ChannelCount; i++)
+            {
+                if (StartInfo.TryGetChannel(i, out channel) && channel.IsServer) return true;
+            }
+            channel = default;
+            return false;
+        }
+
         [UnmanagedCallersOnly(EntryPoint = "service_main")]
         private static int Main()
         {
-            if (!StartInfo.TryGetChannel(0, out ChannelGrant channel) || !channel.IsServer) return 1;
+            if (!TryFindClientChannel(out ChannelGrant channel)) return 1;
             ulong handle = channel.Handle;
             EchoServer handler = new EchoServer();
             ServerEndpoint server = new ServerEndpoint(ChannelRings.IncomingRequests(in channel),
                 ChannelRings.OutgoingReplies(in channel), new EchoDispatcher(handler), 256, 256);
-            SystemCall.Log("echo-server: serving"u8);
+            ServiceLog.Info("serving"u8);
             bool wakeClient = false;
             while (true)
             {
@@ -56,7 +68,7 @@ namespace Microkernel.Services.Echo
                     if (wakeClient) { SystemCall.Notify(handle); wakeClient = false; }
                 }
             }
-            SystemCall.Log("echo-server: client gone, exiting"u8);
+            ServiceLog.Info("client gone, exiting"u8);
             return (int)handler._calls;
         }
     }

@@ -1,3 +1,4 @@
+using Microkernel.Services.Contracts;
 using Microkernel.UserRuntime;
 using System.Runtime.InteropServices;
 
@@ -21,7 +22,7 @@ namespace Microkernel.Services.Hello
         [UnmanagedCallersOnly(EntryPoint = "service_main")]
         private static int Main()
         {
-            SystemCall.Log("hello from a C# service in ring 3"u8);
+            ServiceLog.Info("hello from a C# service in ring 3"u8);
             IGreeting greeting = new Greeting(30);
             int sum = 0;
             for (int i = 0; i < s_primes.Length; i++) sum += s_primes[i];

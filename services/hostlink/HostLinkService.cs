@@ -21,7 +21,7 @@ namespace Microkernel.Services.HostLinking
             StoreCalls store = new StoreCalls(in channel);
             byte* input = stackalloc byte[InputCapacity];
             int buffered = 0, answered = 0;
-            SystemCall.Log("hostlink: answering the host's store queries"u8);
+            ServiceLog.Info("answering the host's store queries"u8);
             while (true)
             {
                 long read = SystemCall.HostRead(new System.Span<byte>(input + buffered, System.Math.Min(512, InputCapacity - buffered)));
@@ -37,8 +37,21 @@ namespace Microkernel.Services.HostLinking
                     buffered -= used;
                 }
                 if (buffered == InputCapacity) buffered = 0; // a flood of garbage: drop it
-                if (read == 0 && SystemCall.Sleep(20_000_000) == -Errno.ESHUTDOWN) return answered;
+                if (read == 0 && SystemCall.Sleep(20_000_000) == -Errno.ESHUTDOWN)
+                {
+                    Stopping(answered);
+                    return answered;
+                }
             }
+        }
+
+        /// <summary>The last word, through klog (which is stopped after every other service).</summary>
+        private static void Stopping(int answered)
+        {
+            System.Span<byte> line = stackalloc byte[64];
+            "stopping; queries answered: "u8.CopyTo(line);
+            int n = 28 + Microkernel.Text.IntegerFormatter.FormatDecimal((ulong)answered, line.Slice(28));
+            ServiceLog.Info(line.Slice(0, n));
         }
 
         private static void Answer(StoreCalls store, uint id, System.ReadOnlySpan<byte> op, System.ReadOnlySpan<byte> name)

@@ -11,18 +11,20 @@ namespace Microkernel.Services.Klog
     /// <summary>The klog service: reads the kernel's record buffer (log_read, from sequence 0:
     /// the early log), serves <see cref="IKlog"/> on every server channel its start page lists,
     /// merges both into <see cref="KlogCore"/>'s ring and exports each record as a frame on the
-    /// second serial port (log_export). With a channel to the store it publishes
-    /// <c>klog/config/threshold</c> and follows changes to it.</summary>
+    /// second serial port (log_export); the records services send are also shown on the console
+    /// (<see cref="KlogConsoleMirror"/>, console_write). With a channel to the store it publishes
+    /// <c>klog/config/threshold</c> and <c>klog/config/console</c> and follows changes to them.</summary>
     /// <remarks>
     /// One loop, never blocking a writer: drain the kernel, serve up to
     /// <see cref="ServeBudget"/> requests per channel, export up to <see cref="ExportBudget"/>
     /// frames. A flood faster than the export drops the ring's oldest records, counted. When a
     /// pass finds nothing to do it yields twice (a writer waiting for its answer runs), then
-    /// sleeps 10 ms: the kernel has no way to wake a reader when it logs, so klog polls, and
-    /// clients never need to wake klog (it never announces sleeping on their rings). Every
-    /// tenth sleep it also probes its clients (a notify that fails with EPIPE: that client is
-    /// gone) and polls the store for threshold changes. When the supervisor asks it to stop
-    /// (ESHUTDOWN from sleep), it takes what is left in every ring and the kernel buffer,
+    /// announces sleeping on every client's ring and waits on all its channels for at most
+    /// 10 ms: a client's write wakes it at once, and the timeout is for the kernel's buffer (the
+    /// kernel has no way to wake a reader when it logs, so that part is polled). About every
+    /// 100 ms it also probes its clients (a notify that fails with EPIPE: that client is gone)
+    /// and polls the store for configuration changes. When the supervisor asks it to stop
+    /// (ESHUTDOWN from the wait), it takes what is left in every ring and the kernel buffer,
     /// exports everything, logs its figures and exits with the number of service records it
     /// received.
     /// </remarks>
@@ -36,9 +38,12 @@ namespace Microkernel.Services.Klog
         private const int ReadBytes = 16 * 1024;
         private const int ExportBytes = 4096;
         private const ulong SleepNs = 10_000_000;
+        private const long HousekeepingNs = 100_000_000;
         private static ReadOnlySpan<byte> ThresholdEntry => "klog/config/threshold"u8;
+        private static ReadOnlySpan<byte> ConsoleEntry => "klog/config/console"u8;
 
         private static KlogCore s_core = null!;
+        private static KlogConsoleMirror s_mirror = null!;
         private static readonly ServerEndpoint[] s_endpoints = new ServerEndpoint[MaxChannels];
         private static readonly KlogSession[] s_sessions = new KlogSession[MaxChannels];
         private static readonly ulong[] s_handles = new ulong[MaxChannels];
@@ -57,27 +62,30 @@ namespace Microkernel.Services.Klog
         private static int Main()
         {
             long ring = SystemCall.Map(0, RingBytes, 3, 0);
-            if (ring < 0) { SystemCall.Log("klog: cannot map its ring"u8); return -1; }
+            if (ring < 0) { SystemCall.Log("cannot map its ring"u8); return -1; }
             s_core = new KlogCore((byte*)ring, RingBytes);
+            s_mirror = new KlogConsoleMirror(new ConsoleLines());
             if (StartInfo.TryFindChannel("store"u8, out ChannelGrant store) && !store.IsServer) SetUpConfig(in store);
             Refresh();
-            SystemCall.Log("klog: serving"u8);
+            SystemCall.Log("serving"u8);
 
             int idle = 0;
-            uint sleeps = 0;
+            long housekept = -HousekeepingNs; // due at once
             while (true)
             {
+                long now = SystemCall.ClockNanoseconds();
                 bool busy = DrainKernel();
-                busy |= ServeAll(SystemCall.ClockNanoseconds());
+                busy |= ServeAll(now);
                 busy |= Export(ExportBudget);
                 if (busy) { idle = 0; continue; }
                 if (idle++ < 2) { SystemCall.Yield(); continue; }
-                if (sleeps++ % 10 == 0)
+                if (now - housekept >= HousekeepingNs)
                 {
+                    housekept = now;
                     ProbeClients();
                     PollConfig();
                 }
-                if (SystemCall.Sleep(SleepNs) == -Errno.ESHUTDOWN) break;
+                if (!SleepUntilWork()) break;
                 Refresh();
             }
 
@@ -99,7 +107,7 @@ namespace Microkernel.Services.Klog
             if (n < 0)
             {
                 s_canRead = false;
-                SystemCall.Log("klog: log_read refused (no log-read right?); kernel records will not be collected"u8);
+                SystemCall.Log("log_read refused (no log-read right?); kernel records will not be collected"u8);
                 return false;
             }
             ReadOnlySpan<byte> records = new ReadOnlySpan<byte>(s_read, 0, (int)n);
@@ -111,6 +119,39 @@ namespace Microkernel.Services.Klog
                 any = true;
             }
             return any;
+        }
+
+        /// <summary>Announces sleeping on every client's request ring and waits on all channels
+        /// for up to <see cref="SleepNs"/> unless a request is already there; a client that
+        /// closed is dropped. False when the supervisor asked klog to stop.</summary>
+        private static bool SleepUntilWork()
+        {
+            bool empty = true;
+            for (int i = 0; i < MaxChannels; i++)
+            {
+                if (s_states[i] == Serving && s_endpoints[i].PrepareToSleep() != RingStatus.Empty) empty = false;
+            }
+            long woke = 0;
+            if (empty)
+            {
+                woke = SystemCall.WaitAny(SleepNs);
+                // No channel at all (an image without clients or store): plain sleep.
+                if (woke == -Errno.EBADF) woke = SystemCall.Sleep(SleepNs);
+            }
+            for (int i = 0; i < MaxChannels; i++)
+            {
+                if (s_states[i] == Serving) s_endpoints[i].ClearSleeping();
+            }
+            if (woke == -Errno.ESHUTDOWN) return false;
+            if (woke > 0 && (woke & WaitResult.PeerClosedFlag) != 0)
+            {
+                ulong handle = (ulong)(woke & 0xFFFF_FFFF);
+                for (int i = 0; i < MaxChannels; i++)
+                {
+                    if (s_states[i] == Serving && s_handles[i] == handle) Drop(i);
+                }
+            }
+            return true;
         }
 
         /// <summary>Serves every client channel once; true if any request was served.</summary>
@@ -126,7 +167,7 @@ namespace Microkernel.Services.Klog
                 if (server.WakeNeeded && SystemCall.Notify(s_handles[i]) == -Errno.EPIPE) { Drop(i); continue; }
                 if (status == ServeStatus.RequestRingCorrupt || status == ServeStatus.ReplyRingCorrupt)
                 {
-                    SystemCall.Log("klog: a client corrupted its rings; dropping it"u8);
+                    SystemCall.Log("a client corrupted its rings; dropping it"u8);
                     Drop(i);
                     continue;
                 }
@@ -163,7 +204,7 @@ namespace Microkernel.Services.Klog
             if (written < 0)
             {
                 s_canExport = false;
-                SystemCall.Log("klog: log_export refused (no log-export right?); records are counted, not exported"u8);
+                SystemCall.Log("log_export refused (no log-export right?); records are counted, not exported"u8);
             }
             else if (written == 0) s_portAbsent = true;
             else s_exportedBytes += (ulong)written;
@@ -179,7 +220,7 @@ namespace Microkernel.Services.Klog
                 if (!StartInfo.TryGetChannel(i, out ChannelGrant grant) || !grant.IsServer) continue;
                 if (s_states[i] != NotServed && s_generations[i] == grant.Generation && s_handles[i] == grant.Handle) continue;
                 if (s_states[i] == Serving) Drop(i);
-                if (s_sessions[i] == null) s_sessions[i] = new KlogSession(s_core);
+                if (s_sessions[i] == null) s_sessions[i] = new KlogSession(s_core, s_mirror);
                 s_sessions[i].SetPeer(StartInfo.PeerName(i));
                 s_endpoints[i] = new ServerEndpoint(ChannelRings.IncomingRequests(in grant), ChannelRings.OutgoingReplies(in grant),
                     new KlogDispatcher(s_sessions[i]), KlogWriter.MaxBody, 64);
@@ -205,17 +246,19 @@ namespace Microkernel.Services.Klog
             s_clientsLeft++;
         }
 
-        /// <summary>Publishes <c>klog/config/threshold</c> (unsigned, writable by anyone) and
-        /// subscribes to it. Without it the threshold stays at info.</summary>
+        /// <summary>Publishes <c>klog/config/threshold</c> and <c>klog/config/console</c>
+        /// (unsigned, writable by anyone) and subscribes to them. Without a store both stay at
+        /// info.</summary>
         private static void SetUpConfig(in ChannelGrant grant)
         {
             StoreCalls store = new StoreCalls(in grant);
             StoreStatus created = store.CreateObject("klog/config"u8);
-            if (created != StoreStatus.Ok) { SystemCall.Log("klog: cannot create klog/config in the store"u8); return; }
+            if (created != StoreStatus.Ok) { SystemCall.Log("cannot create klog/config in the store"u8); return; }
             if (store.Register(ThresholdEntry, StoreCalls.Unsigned(s_core.Threshold), writable: true) != StoreStatus.Ok
+                || store.Register(ConsoleEntry, StoreCalls.Unsigned(s_mirror.Threshold), writable: true) != StoreStatus.Ok
                 || store.Subscribe("klog/config/"u8) != StoreStatus.Ok)
             {
-                SystemCall.Log("klog: cannot publish klog/config/threshold"u8);
+                SystemCall.Log("cannot publish klog/config/threshold"u8);
                 return;
             }
             s_store = store;
@@ -235,17 +278,24 @@ namespace Microkernel.Services.Klog
                     out StoreReading value, new Span<byte>(text, 8), out _, out _, out bool found);
                 if (status != StoreStatus.Ok)
                 {
-                    if (store.IsBroken) { s_store = null; SystemCall.Log("klog: the store is gone; the threshold stays as it is"u8); }
+                    if (store.IsBroken) { s_store = null; SystemCall.Log("the store is gone; the threshold stays as it is"u8); }
                     return;
                 }
                 if (!found) return;
-                if (kind != StoreEventKind.Changed || !new ReadOnlySpan<byte>(name, nameLength).SequenceEqual(ThresholdEntry)) continue;
+                if (kind != StoreEventKind.Changed) continue;
+                ReadOnlySpan<byte> entry = new ReadOnlySpan<byte>(name, nameLength);
+                if (entry.SequenceEqual(ConsoleEntry))
+                {
+                    ApplyConsoleThreshold(store, in value);
+                    continue;
+                }
+                if (!entry.SequenceEqual(ThresholdEntry)) continue;
                 if (value.Type == StoreType.Unsigned && value.Unsigned <= (ulong)KlogLevel.Error)
                 {
                     if (s_core.Threshold == (byte)value.Unsigned) continue;
                     s_core.Threshold = (byte)value.Unsigned;
                     Line line = new Line();
-                    line.Add("klog: threshold now "u8);
+                    line.Add("threshold now "u8);
                     line.Number(value.Unsigned);
                     line.Log();
                 }
@@ -256,12 +306,29 @@ namespace Microkernel.Services.Klog
             }
         }
 
+        /// <summary>Applies a change of <c>klog/config/console</c>: 0..3 is the lowest level shown,
+        /// 4 shows nothing; anything else is set back.</summary>
+        private static void ApplyConsoleThreshold(StoreCalls store, in StoreReading value)
+        {
+            if (value.Type != StoreType.Unsigned || value.Unsigned > KlogConsoleMirror.Off)
+            {
+                store.Set(ConsoleEntry, StoreCalls.Unsigned(s_mirror.Threshold));
+                return;
+            }
+            if (s_mirror.Threshold == (byte)value.Unsigned) return;
+            s_mirror.Threshold = (byte)value.Unsigned;
+            Line line = new Line();
+            line.Add("console threshold now "u8);
+            line.Number(value.Unsigned);
+            line.Log();
+        }
+
         /// <summary>The closing figures, one log line for the services' records and one for the kernel's.</summary>
         private static void Report()
         {
             KlogSourceFigures s = s_core.Totals(kernel: false);
             Line line = new Line();
-            line.Add("klog: service records received="u8); line.Number(s.Received);
+            line.Add("service records received="u8); line.Number(s.Received);
             line.Add(" exported="u8); line.Number(s.Exported);
             line.Add(" dropped="u8); line.Number(s.Dropped);
             line.Add(" filtered="u8); line.Number(s.Filtered);
@@ -269,16 +336,28 @@ namespace Microkernel.Services.Klog
             line.Add(" gaps="u8); line.Number(s_core.SequenceGaps);
             line.Add(" accounting-errors="u8); line.Number(s_core.AccountingErrors);
             line.Add(" sources="u8); line.Number((ulong)s.Sources);
+            line.Add(" shown="u8); line.Number(s_mirror.Shown);
             line.Log();
             KlogSourceFigures k = s_core.Totals(kernel: true);
             line = new Line();
-            line.Add("klog: kernel records received="u8); line.Number(k.Received);
+            line.Add("kernel records received="u8); line.Number(k.Received);
             line.Add(" exported="u8); line.Number(k.Exported);
             line.Add(" dropped="u8); line.Number(k.Dropped);
             line.Add(" kernel-lost="u8); line.Number(s_core.KernelLost);
             line.Add(" clients-left="u8); line.Number((ulong)s_clientsLeft);
             line.Add(s_portAbsent ? " port=absent bytes="u8 : " port=com2 bytes="u8); line.Number(s_exportedBytes);
             line.Log();
+        }
+
+        /// <summary>The console behind the mirror: console_write, which needs the console right.</summary>
+        private sealed class ConsoleLines : IConsoleLines
+        {
+            public bool WriteLine(ReadOnlySpan<byte> line)
+            {
+                if (SystemCall.ConsoleWrite(line) >= 0) return true;
+                SystemCall.Log("console_write refused (no console right?); service records are not shown on the console"u8, LogSeverity.Warning);
+                return false;
+            }
         }
 
         /// <summary>A log line built on the stack (no formatting support in the image).</summary>

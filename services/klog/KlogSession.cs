@@ -5,15 +5,21 @@ namespace Microkernel.Services.Klog
 {
     /// <summary><see cref="IKlog"/> for one channel: each Write goes into the shared
     /// <see cref="KlogCore"/>, with the channel's peer name as the source when the writer
-    /// gives none.</summary>
+    /// gives none; a record kept is also shown on the console when a mirror is set.</summary>
     public sealed class KlogSession : IKlog
     {
         private readonly KlogCore _core;
         private readonly byte[] _peer = new byte[32];
         private int _peerLength;
+        private readonly KlogConsoleMirror? _mirror;
 
-        /// <summary>A session writing into <paramref name="core"/>.</summary>
-        public KlogSession(KlogCore core) { _core = core; }
+        /// <summary>A session writing into <paramref name="core"/> and showing what it keeps
+        /// on <paramref name="mirror"/> (none: nothing shown).</summary>
+        public KlogSession(KlogCore core, KlogConsoleMirror? mirror = null)
+        {
+            _core = core;
+            _mirror = mirror;
+        }
 
         /// <summary>Time stamp given to records written now (the service sets it once per
         /// serving pass: one clock call per pass, not per record).</summary>
@@ -31,6 +37,7 @@ namespace Microkernel.Services.Klog
         {
             ReadOnlySpan<byte> source = request.Source.IsEmpty ? new ReadOnlySpan<byte>(_peer, 0, _peerLength) : request.Source;
             KlogStatus status = _core.Accept((byte)request.Level, source, request.Text, NowNs, 0, request.Sequence);
+            if (status == KlogStatus.Ok) _mirror?.Show((byte)request.Level, source, request.Text);
             return new KlogWriteReply { Status = status, Dropped = _core.LostTotal };
         }
     }

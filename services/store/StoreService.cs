@@ -45,13 +45,15 @@ namespace Microkernel.Services.Store
         [UnmanagedCallersOnly(EntryPoint = "service_main")]
         private static int Main()
         {
+            // klog calls the store when it starts: the store must never wait on klog.
+            ServiceLog.NeverWait = true;
             s_table = new StoreTable(MaxEntries, MaxObjects, MaxChannels, EventCapacity);
             s_services = new ServiceFigureEntries(s_table, new ServiceInfoReader());
             s_services.Refresh();
             if (!StoreSelfEntries.Register(s_table, new ConnectedClientsSource(), null) || !KernelFigureEntries.Register(s_table, new KernelInfoReader()))
-                return Fail("store: cannot register its own entries"u8, -1);
+                return Fail("cannot register its own entries"u8, -1);
             Refresh();
-            SystemCall.Log("store: serving"u8);
+            ServiceLog.Info("serving"u8);
             while (true)
             {
                 bool busy = false;
@@ -63,7 +65,7 @@ namespace Microkernel.Services.Store
                     if (server.WakeNeeded) SystemCall.Notify(s_handles[i]);
                     if (status == ServeStatus.RequestRingCorrupt || status == ServeStatus.ReplyRingCorrupt)
                     {
-                        SystemCall.Log("store: a client corrupted its rings; dropping it"u8);
+                        ServiceLog.Warning("a client corrupted its rings; dropping it"u8);
                         Drop(i);
                         continue;
                     }
@@ -169,7 +171,7 @@ namespace Microkernel.Services.Store
 
         private static int Fail(System.ReadOnlySpan<byte> message, int status)
         {
-            SystemCall.Log(message);
+            ServiceLog.Error(message);
             return status;
         }
 
@@ -179,13 +181,13 @@ namespace Microkernel.Services.Store
             internal static void Ended(int clients)
             {
                 byte* line = stackalloc byte[80];
-                System.ReadOnlySpan<byte> head = "store: every client left ("u8;
+                System.ReadOnlySpan<byte> head = "every client left ("u8;
                 int n = 0;
                 for (int i = 0; i < head.Length; i++) line[n++] = head[i];
                 n += Decimal(line + n, (ulong)clients);
                 System.ReadOnlySpan<byte> tail = " served), exiting"u8;
                 for (int i = 0; i < tail.Length; i++) line[n++] = tail[i];
-                SystemCall.Log(new System.ReadOnlySpan<byte>(line, n));
+                ServiceLog.Info(new System.ReadOnlySpan<byte>(line, n));
             }
         }
 

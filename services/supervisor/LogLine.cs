@@ -1,9 +1,9 @@
-using Microkernel.UserRuntime;
+using Microkernel.Services.Contracts;
 
 namespace Microkernel.Services.Supervision
 {
-    /// <summary>Builds one log line in a fixed buffer (no allocation) and sends it with
-    /// the log system call.</summary>
+    /// <summary>Builds one log line in a fixed buffer (no allocation) and sends it through
+    /// <see cref="ServiceLog"/>: to klog over the supervisor's own channel, else the kernel.</summary>
     internal unsafe struct LogLine
     {
         private const int Capacity = 192;
@@ -38,10 +38,10 @@ namespace Microkernel.Services.Supervision
             Text(digits.Slice(0, n));
         }
 
-        /// <summary>Sends the line to the kernel log.</summary>
+        /// <summary>Sends the line to the log.</summary>
         internal void Send()
         {
-            fixed (byte* p = _bytes) SystemCall.Log(new System.ReadOnlySpan<byte>(p, _length));
+            fixed (byte* p = _bytes) ServiceLog.Info(new System.ReadOnlySpan<byte>(p, _length));
         }
     }
 }

@@ -1,5 +1,6 @@
 using Microkernel.Abi;
 using Microkernel.UserRuntime;
+using Microkernel.Services.Contracts;
 using System.Runtime.InteropServices;
 
 namespace Microkernel.Services.Supervision
@@ -22,10 +23,10 @@ namespace Microkernel.Services.Supervision
         [UnmanagedCallersOnly(EntryPoint = "service_main")]
         private static int Main()
         {
-            if (!StartInfo.IsSupervisor) return Fail("supervisor: not started as the supervisor"u8, -1);
+            if (!StartInfo.IsSupervisor) return Fail("not started as the supervisor"u8, -1);
             if (!ImageManifest.TryRead(StartInfo.Manifest, out s_plans, out string reason))
             {
-                LogLine line = LogLine.Begin("supervisor: the manifest is malformed: "u8);
+                LogLine line = LogLine.Begin("the manifest is malformed: "u8);
                 line.Ascii(reason);
                 line.Send();
                 return -2;
@@ -34,9 +35,13 @@ namespace Microkernel.Services.Supervision
             s_links = new ChannelLink[CountLinks()];
             for (int i = 0; i < s_plans.Length; i++) s_states[i] = new ServiceState();
 
+            // klog depends on the supervisor (started, stopped, restarted by it): log without
+            // ever waiting for klog's answer.
+            ServiceLog.NeverWait = true;
             for (int i = 0; i < s_plans.Length; i++) Create(i);
             for (int i = 0; i < s_plans.Length; i++)
                 for (int n = 0; n < s_plans[i].Servers.Length; n++) Link(i, s_plans[i].Servers[n]);
+            LinkLog(0);
             int started = 0;
             for (int i = 0; i < s_plans.Length; i++) if (StartService(i)) started++;
             SystemCall.Debug(DebugOperation.Ready, (ulong)started);
@@ -44,7 +49,7 @@ namespace Microkernel.Services.Supervision
             if (!Watch())
             {
                 // Process 1 stays until the system goes down: it is who stops things then.
-                LogLine.Begin("supervisor: every service has ended; waiting for shutdown"u8).Send();
+                LogLine.Begin("every service has ended; waiting for shutdown"u8).Send();
                 while (SystemCall.Sleep(3_600_000_000_000) != -Errno.ESHUTDOWN) { }
             }
             StopAll();
@@ -60,7 +65,7 @@ namespace Microkernel.Services.Supervision
                 long handle = SystemCall.ProcessWait(0, out long status);
                 if (handle == -Errno.ESHUTDOWN) return true;
                 if (handle == -Errno.ECHILD) return false;
-                if (handle < 0) { Fail("supervisor: wait failed"u8, handle); return false; }
+                if (handle < 0) { Fail("wait failed"u8, handle); return false; }
                 int index = IndexOfHandle((ulong)handle);
                 if (index < 0) continue;
                 ServiceState state = s_states[index];
@@ -68,7 +73,7 @@ namespace Microkernel.Services.Supervision
                 state.Ended = true;
                 if (!ShouldRestart(index, status))
                 {
-                    LogLine done = LogLine.Begin("supervisor: "u8);
+                    LogLine done = LogLine.Begin(""u8);
                     done.Text(s_plans[index].Name); done.Text(" ended with status "u8); done.Decimal(status);
                     done.Text(state.Restarts > 0 && status < 0 ? "; no restarts left"u8 : ""u8);
                     done.Send();
@@ -88,7 +93,7 @@ namespace Microkernel.Services.Supervision
         /// waiting for each up to its deadline and killing it after; logs every step.</summary>
         private static void StopAll()
         {
-            LogLine.Begin("supervisor: shutting down: stopping services in reverse start order, the log service last"u8).Send();
+            LogLine.Begin("shutting down: stopping services in reverse start order, the log service last"u8).Send();
             // Pass 0: everything but the log service (the holder of log-read), in reverse
             // start order; pass 1: the log service, so every other stop reaches its export.
             for (int pass = 0; pass < 2; pass++)
@@ -107,7 +112,7 @@ namespace Microkernel.Services.Supervision
                     result = SystemCall.ProcessWait(state.Handle, out status, StopDeadlineNanoseconds);
                 }
                 long ms = (SystemCall.ClockNanoseconds() - started) / 1_000_000;
-                LogLine line = LogLine.Begin("supervisor: stopped "u8);
+                LogLine line = LogLine.Begin("stopped "u8);
                 line.Text(s_plans[i].Name);
                 line.Text(forced ? " (ignored the stop request; killed) after "u8 : " after "u8);
                 line.Decimal(ms); line.Text(" ms, status "u8); line.Decimal(result < 0 ? result : status);
@@ -116,7 +121,7 @@ namespace Microkernel.Services.Supervision
             }
             // Anything that ended on its own meanwhile is reaped too.
             while (SystemCall.ProcessWait(0, out _, 100_000_000) > 0) { }
-            LogLine.Begin("supervisor: every service stopped"u8).Send();
+            LogLine.Begin("every service stopped"u8).Send();
         }
 
         private static bool ShouldRestart(int index, long status)
@@ -131,7 +136,7 @@ namespace Microkernel.Services.Supervision
             ServiceState state = s_states[index];
             state.Restarts++;
             ulong backoff = FirstBackoffNanoseconds << (state.Restarts - 1);
-            LogLine line = LogLine.Begin("supervisor: "u8);
+            LogLine line = LogLine.Begin(""u8);
             line.Text(s_plans[index].Name); line.Text(" ended with status "u8); line.Decimal(status);
             line.Text("; restart "u8); line.Decimal(state.Restarts); line.Text(" of "u8); line.Decimal(s_plans[index].MaxRestarts);
             line.Text(" in "u8); line.Decimal((long)(backoff / 1_000_000)); line.Text(" ms"u8);
@@ -144,6 +149,7 @@ namespace Microkernel.Services.Supervision
                 ref ChannelLink link = ref s_links[l];
                 if (link.Client == index || link.Server == index) Relink(ref link, index);
             }
+            if (index == s_logService) LinkLog(s_logHandle);
             StartService(index);
         }
 
@@ -153,7 +159,7 @@ namespace Microkernel.Services.Supervision
             long handle = SystemCall.ProcessCreate(s_plans[index].Name);
             if (handle < 0)
             {
-                LogLine line = LogLine.Begin("supervisor: cannot create "u8);
+                LogLine line = LogLine.Begin("cannot create "u8);
                 line.Text(s_plans[index].Name); line.Text(": errno "u8); line.Decimal(-handle);
                 line.Send();
                 state.Handle = 0;
@@ -163,7 +169,7 @@ namespace Microkernel.Services.Supervision
             state.Handle = (ulong)handle;
             state.Ended = false;
             if (s_plans[index].Rights != 0 && SystemCall.ProcessSetRights(state.Handle, s_plans[index].Rights) != 0)
-                Fail("supervisor: cannot grant rights"u8, index);
+                Fail("cannot grant rights"u8, index);
             return true;
         }
 
@@ -173,10 +179,43 @@ namespace Microkernel.Services.Supervision
             if (state.Handle == 0) return false;
             long result = SystemCall.ProcessStart(state.Handle, (ulong)state.Restarts);
             if (result == 0) return true;
-            LogLine line = LogLine.Begin("supervisor: cannot start "u8);
+            LogLine line = LogLine.Begin("cannot start "u8);
             line.Text(s_plans[index].Name); line.Text(": errno "u8); line.Decimal(-result);
             line.Send();
             return false;
+        }
+
+        /// <summary>The log service (the holder of the log-read right), -1 if the image has none.</summary>
+        private static int s_logService = -1;
+        /// <summary>The supervisor's own end of its channel to the log service (0: none).</summary>
+        private static ulong s_logHandle;
+
+        /// <summary>A channel from the supervisor itself to the log service: the server end to
+        /// the log service (peer "supervisor"), the client end kept here (process 0 of
+        /// process_grant), listed in the supervisor's own start page under the service's name,
+        /// where <see cref="ServiceLog"/> finds it. After a restart of the log service it takes
+        /// over <paramref name="replace"/>, the old end.</summary>
+        private static void LinkLog(ulong replace)
+        {
+            if (s_logService < 0)
+            {
+                for (int i = 0; i < s_plans.Length; i++)
+                    if ((s_plans[i].Rights & LogReadRight) != 0) { s_logService = i; break; }
+                if (s_logService < 0) return;
+            }
+            if (s_states[s_logService].Handle == 0) return;
+            long ends = SystemCall.ChannelCreate();
+            if (ends < 0) return; // logging falls back to the kernel
+            ulong clientEnd = (ulong)(ends & 0xFFFF_FFFF), serverEnd = (ulong)(ends >> 32);
+            if (SystemCall.ProcessGrant(s_states[s_logService].Handle, serverEnd, "supervisor"u8, 0) <= 0)
+            {
+                SystemCall.Close(serverEnd);
+                SystemCall.Close(clientEnd);
+                return;
+            }
+            long mine = SystemCall.ProcessGrant(0, clientEnd, s_plans[s_logService].Name, replace);
+            if (mine <= 0) { SystemCall.Close(clientEnd); return; }
+            s_logHandle = (ulong)mine;
         }
 
         /// <summary>A channel from client <paramref name="client"/> to server <paramref name="server"/>.</summary>
@@ -187,7 +226,7 @@ namespace Microkernel.Services.Supervision
             link.Server = server;
             if (s_states[client].Handle == 0 || s_states[server].Handle == 0) return;
             long ends = SystemCall.ChannelCreate();
-            if (ends < 0) { Fail("supervisor: no channel"u8, ends); return; }
+            if (ends < 0) { Fail("no channel"u8, ends); return; }
             link.ClientHandle = Grant(client, (ulong)(ends & 0xFFFF_FFFF), server, 0);
             link.ServerHandle = Grant(server, (ulong)(ends >> 32), client, 0);
         }
@@ -198,7 +237,7 @@ namespace Microkernel.Services.Supervision
         {
             int peer = link.Client == restarted ? link.Server : link.Client;
             long ends = SystemCall.ChannelCreate();
-            if (ends < 0) { Fail("supervisor: no channel"u8, ends); return; }
+            if (ends < 0) { Fail("no channel"u8, ends); return; }
             ulong clientEnd = (ulong)(ends & 0xFFFF_FFFF), serverEnd = (ulong)(ends >> 32);
             bool peerAlive = s_states[peer].Handle != 0;
             if (link.Client == restarted)
@@ -219,7 +258,7 @@ namespace Microkernel.Services.Supervision
         {
             long handle = SystemCall.ProcessGrant(s_states[to].Handle, end, s_plans[peer].Name, replace);
             if (handle > 0) return (ulong)handle;
-            LogLine line = LogLine.Begin("supervisor: cannot grant "u8);
+            LogLine line = LogLine.Begin("cannot grant "u8);
             line.Text(s_plans[to].Name); line.Text(" a channel to "u8); line.Text(s_plans[peer].Name);
             line.Text(": errno "u8); line.Decimal(-handle);
             line.Send();

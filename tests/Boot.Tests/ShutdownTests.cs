@@ -41,9 +41,23 @@ public sealed class ShutdownTests
                 AssertCleanShutdown(qemu, lines);
                 // klog is stopped last, so the other stops reach its export before power-off
                 // (MessagePack strings are raw UTF-8: the texts are in the frames as they are).
-                int hostlink = Find(exported, "supervisor: stopped hostlink");
-                int store = Find(exported, "supervisor: stopped store");
+                int hostlink = Find(exported, "stopped hostlink");
+                int store = Find(exported, "stopped store");
                 Assert.True(hostlink >= 0 && store > hostlink, "hostlink then store were stopped, and klog exported both stops");
+                // hostlink's last word, sent over its klog channel after the stop request
+                // (its waits end at once then; the writer polls for klog's answer): in the
+                // export as a record whose source is hostlink, and on the console.
+                int lastWord = Find(exported, "stopping; queries answered: ");
+                Assert.True(lastWord > 10, "hostlink's stop record was exported");
+                Assert.Equal(SourceString("hostlink"), exported.AsSpan(lastWord - 10, 9).ToArray());
+                Assert.Contains("[info] hostlink: stopping; queries answered: 0", lines);
+                // Every service logged over IPC: six sources (store, supervisor, the echo pair,
+                // hello, hostlink), nothing lost or out of order, each record shown on the console.
+                Match figures = Regex.Match(Assert.Single(lines, l => l.StartsWith("[info] klog: service records ", StringComparison.Ordinal)),
+                    @"^\[info\] klog: service records received=(\d+) exported=(\d+) dropped=0 filtered=0 order-violations=0 gaps=0 accounting-errors=0 sources=6 shown=(\d+)$");
+                Assert.True(figures.Success, "klog's figures line has the expected shape");
+                Assert.Equal(figures.Groups[1].Value, figures.Groups[2].Value);
+                Assert.Equal(figures.Groups[1].Value, figures.Groups[3].Value);
                 Assert.True(Find(exported, "microkernel starting") >= 0, "the early log (the first kernel record) was exported too");
                 int stoppedKlog = Array.FindIndex(lines, l => l.Contains("supervisor: stopped klog", StringComparison.Ordinal));
                 int stoppedStore = Array.FindIndex(lines, l => l.Contains("supervisor: stopped store", StringComparison.Ordinal));
@@ -115,6 +129,9 @@ public sealed class ShutdownTests
     }
 
     private static int Find(byte[] haystack, string text) => haystack.AsSpan().IndexOf(Encoding.UTF8.GetBytes(text));
+
+    /// <summary>A short ASCII string as MessagePack encodes it (fixstr: 0xA0 | length, bytes).</summary>
+    private static byte[] SourceString(string text) => new[] { (byte)(0xA0 | text.Length) }.Concat(Encoding.ASCII.GetBytes(text)).ToArray();
 
     private void Check(QemuInstance qemu, Action assertions)
     {

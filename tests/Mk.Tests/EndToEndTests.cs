@@ -125,6 +125,10 @@ public sealed class EndToEndTests : IDisposable
         Assert.Equal(0, exit);
         Assert.Contains("boot: microkernel starting", output);
         Assert.Contains("supervisor: stopped store", output);
+        // A service's own record, sent to klog over its channel, under the service's name.
+        (exit, output, _) = Mk("klog", name, "--source", "echo-client");
+        Assert.Equal(0, exit);
+        Assert.Contains(" echo-client: 100 calls answered correctly", output);
         (exit, output, _) = Mk("klog", name, "--source", "acpi");
         Assert.Equal(0, exit);
         Assert.All(output.Split('\n', StringSplitOptions.RemoveEmptyEntries), line => Assert.Contains(" acpi: ", line));

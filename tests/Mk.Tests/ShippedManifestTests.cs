@@ -25,11 +25,14 @@ public class ShippedManifestTests
         Assert.Equal(128u, m.MemoryMib);
         Assert.Equal(1u, m.Smp);
         Assert.Equal(new[] { "store", "klog", "echo-server", "echo-client", "hello", "hostlink" }, Order(m));
-        Assert.Equal(new[] { "log-read", "log-export" }, m.Services.Single(s => s.Name == "klog").Rights);
-        Assert.Equal(new[] { "store" }, m.Services.Single(s => s.Name == "hostlink").Channels);
+        Assert.Equal(new[] { "log-read", "log-export", "console" }, m.Services.Single(s => s.Name == "klog").Rights);
+        Assert.Equal(new[] { "store", "klog" }, m.Services.Single(s => s.Name == "hostlink").Channels);
         ServiceSpec client = m.Services.Single(s => s.Name == "echo-client");
-        Assert.Equal(new[] { "echo-server" }, client.After);
-        Assert.Equal(new[] { "echo-server" }, client.Channels);
+        Assert.Equal(new[] { "echo-server", "klog" }, client.After);
+        Assert.Equal(new[] { "echo-server", "klog" }, client.Channels);
+        // Every service but klog logs through klog; the store, which klog needs first, without an `after`.
+        Assert.All(m.Services.Where(s => s.Name != "klog"), s => Assert.Contains("klog", s.Channels));
+        Assert.DoesNotContain("klog", m.Services.Single(s => s.Name == "store").After);
         ServiceSpec server = m.Services.Single(s => s.Name == "echo-server");
         Assert.Equal(RestartPolicy.OnFailure, server.Restart);
         Assert.Equal(3u, server.MaxRestarts);
