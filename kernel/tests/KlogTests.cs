@@ -76,8 +76,8 @@ namespace Microkernel.Tests
         }
 
         /// <summary>klog publishes its level threshold as a store entry; a client that sets it
-        /// through the store sees klog filter, then keep, its info records
-        /// (services/klog-threshold-probe: 5 checks).</summary>
+        /// through the store sees klog filter, then keep, its info records, and the store refuse
+        /// a level that does not exist (services/klog-threshold-probe: 6 checks).</summary>
         private static void ThresholdFollowsTheStore(ref TestResult t)
         {
             int first = ServiceLauncher.SlotCount;
@@ -92,7 +92,7 @@ namespace Microkernel.Tests
             ServiceLauncher.Start(klog);
             ServiceLauncher.Start(probe);
             ServiceLauncher.WaitFor(probe);
-            Equal(ref t, 5, ServiceLauncher.StatusOf(probe), "the threshold set in the store filtered info records, and lowering it kept them again"u8);
+            Equal(ref t, 6, ServiceLauncher.StatusOf(probe), "the threshold set in the store filtered info records, lowering it kept them again, and the store refused level 9"u8);
             ServiceLauncher.Stop(klog);
             ServiceLauncher.WaitFor(klog);
             ServiceLauncher.Stop(store);

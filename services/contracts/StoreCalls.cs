@@ -59,9 +59,16 @@ namespace Microkernel.Services.Contracts
         }
 
         /// <summary>Adds an entry to one of the caller's objects.</summary>
-        public StoreStatus Register(ReadOnlySpan<byte> name, in StoreWireValue value, bool writable)
+        public StoreStatus Register(ReadOnlySpan<byte> name, in StoreWireValue value, bool writable) =>
+            Register(name, in value, writable, default, default);
+
+        /// <summary>Register with bounds: the store refuses (Rejected) a Set of this Signed or
+        /// Unsigned entry outside [<paramref name="minimum"/>, <paramref name="maximum"/>]
+        /// (a bound of type None is open).</summary>
+        public StoreStatus Register(ReadOnlySpan<byte> name, in StoreWireValue value, bool writable, in StoreWireValue minimum, in StoreWireValue maximum)
         {
-            if (!Begin(_client.TrySendRegister(new StoreRegisterRequest { Name = name, Value = value, Writable = writable }, out uint id))) return StoreStatus.Unavailable;
+            StoreRegisterRequest request = new StoreRegisterRequest { Name = name, Value = value, Writable = writable, Minimum = minimum, Maximum = maximum };
+            if (!Begin(_client.TrySendRegister(in request, out uint id))) return StoreStatus.Unavailable;
             return Await(id, out ReplyMessage reply) && StoreClient.TryDecodeRegisterReply(in reply, out StoreStatusReply r) ? r.Status : StoreStatus.Unavailable;
         }
 

@@ -165,6 +165,11 @@ namespace Microkernel.Services.Contracts
         public StoreWireValue Value;
         /// <summary>True: any client may set it; false: only the caller.</summary>
         public bool Writable;
+        /// <summary>The lowest value a Set may give a Signed or Unsigned entry, of the entry's
+        /// type (Type None: no lower bound). A Set outside the bounds is Rejected.</summary>
+        public StoreWireValue Minimum;
+        /// <summary>The highest value a Set may give (Type None: no upper bound).</summary>
+        public StoreWireValue Maximum;
     }
 
     /// <summary>List: one page (one name) of a prefix listing.</summary>

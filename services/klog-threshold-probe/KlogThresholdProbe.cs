@@ -9,7 +9,8 @@ namespace Microkernel.Services.KlogThreshold
     /// both, it waits for klog to publish <c>klog/config/threshold</c>, checks an info
     /// record is kept, raises the threshold to warning through the store and waits (up to
     /// about 2 s) until klog filters info records, checks a warning is still kept, then
-    /// lowers it back and sees info kept again. Exits with the checks passed (5 = all).</summary>
+    /// lowers it back and sees info kept again; a level that does not exist is refused by the
+    /// store itself (klog registered the entry with bounds). Exits with the checks passed (6 = all).</summary>
     internal static class KlogThresholdProbe
     {
         [UnmanagedCallersOnly(EntryPoint = "service_main")]
@@ -29,7 +30,8 @@ namespace Microkernel.Services.KlogThreshold
             if (klog.Write(KlogLevel.Warning, "probe"u8, "a warning is kept"u8) == KlogStatus.Ok) passed++;
             if (store.Set("klog/config/threshold"u8, StoreCalls.Unsigned(1)) == StoreStatus.Ok
                 && Eventually(() => klog.Write(KlogLevel.Info, "probe"u8, "kept again"u8) == KlogStatus.Ok)) passed++;
-            SystemCall.Log(passed == 5 ? "the threshold follows the store"u8 : "a check failed"u8);
+            if (store.Set("klog/config/threshold"u8, StoreCalls.Unsigned(9)) == StoreStatus.Rejected) passed++;
+            SystemCall.Log(passed == 6 ? "the threshold follows the store"u8 : "a check failed"u8);
             return passed;
         }
 

@@ -254,8 +254,11 @@ namespace Microkernel.Services.Klog
             StoreCalls store = new StoreCalls(in grant);
             StoreStatus created = store.CreateObject("klog/config"u8);
             if (created != StoreStatus.Ok) { SystemCall.Log("cannot create klog/config in the store"u8); return; }
-            if (store.Register(ThresholdEntry, StoreCalls.Unsigned(s_core.Threshold), writable: true) != StoreStatus.Ok
-                || store.Register(ConsoleEntry, StoreCalls.Unsigned(s_mirror.Threshold), writable: true) != StoreStatus.Ok
+            // Bounded: the store itself refuses a level that does not exist (Rejected).
+            if (store.Register(ThresholdEntry, StoreCalls.Unsigned(s_core.Threshold), writable: true,
+                    StoreCalls.Unsigned((ulong)KlogLevel.Debug), StoreCalls.Unsigned((ulong)KlogLevel.Error)) != StoreStatus.Ok
+                || store.Register(ConsoleEntry, StoreCalls.Unsigned(s_mirror.Threshold), writable: true,
+                    StoreCalls.Unsigned((ulong)KlogLevel.Debug), StoreCalls.Unsigned(KlogConsoleMirror.Off)) != StoreStatus.Ok
                 || store.Subscribe("klog/config/"u8) != StoreStatus.Ok)
             {
                 SystemCall.Log("cannot publish klog/config/threshold"u8);

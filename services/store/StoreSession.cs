@@ -69,7 +69,9 @@ namespace Microkernel.Services.Store
         public StoreStatusReply Register(in StoreRegisterRequest request)
         {
             Calls++;
-            return Reply(_table.Register(Client, request.Name, FromWire(in request.Value), request.Writable));
+            StoreStatus bounds = StoreBounds.FromWire(request.Value.Type, in request.Minimum, in request.Maximum, out StoreBounds range);
+            if (bounds != StoreStatus.Ok) return Reply(bounds);
+            return Reply(_table.Register(Client, request.Name, FromWire(in request.Value), request.Writable, range));
         }
 
         /// <inheritdoc/>

@@ -33,6 +33,8 @@ namespace Microkernel.Services.Store
             /// <summary>Index of its dynamic object, or -1 for a static entry.</summary>
             internal int Object;
             internal ulong Bits;
+            /// <summary>Its owner's range (stored Signed/Unsigned entries only).</summary>
+            internal StoreBounds Bounds;
         }
 
         private struct StoreObject
@@ -114,9 +116,11 @@ namespace Microkernel.Services.Store
             source == null ? StoreStatus.Rejected : Add(0, name, type, StoreValue.FromUnsigned(0), source, writable, isStatic: true);
 
         /// <summary>Adds an entry with a stored value to the dynamic object <c>library/object</c>
-        /// of its name, which <paramref name="client"/> must own.</summary>
-        public StoreStatus Register(int client, ReadOnlySpan<byte> name, in StoreValue value, bool writable) =>
-            Add(client, name, value.Type, value, null, writable, isStatic: false);
+        /// of its name, which <paramref name="client"/> must own. With <paramref name="bounds"/>
+        /// (Signed and Unsigned entries), a Set outside them is Rejected; bounds out of order,
+        /// or a first value outside them, are Rejected here.</summary>
+        public StoreStatus Register(int client, ReadOnlySpan<byte> name, in StoreValue value, bool writable, StoreBounds bounds = default) =>
+            Add(client, name, value.Type, value, null, writable, isStatic: false, bounds);
 
         /// <summary>Adds a computed entry to a dynamic object <paramref name="client"/> owns.</summary>
         public StoreStatus RegisterSource(int client, ReadOnlySpan<byte> name, StoreType type, IStoreEntrySource source, bool writable) =>
@@ -144,6 +148,7 @@ namespace Microkernel.Services.Store
             ref Entry entry = ref _entries[e];
             if (value.Type != entry.Type) return StoreStatus.WrongType;
             if (value.Type == StoreType.Text && value.Text.Length > StoreValue.MaxTextBytes) return StoreStatus.TooLong;
+            if (!entry.Bounds.Admits(in value)) return StoreStatus.Rejected;
             IStoreEntrySource? source = _sources[e];
             if (source != null)
             {
@@ -305,12 +310,15 @@ namespace Microkernel.Services.Store
             _subscribers[client].Clear();
         }
 
-        private StoreStatus Add(int client, ReadOnlySpan<byte> name, StoreType type, in StoreValue value, IStoreEntrySource? source, bool writable, bool isStatic)
+        private StoreStatus Add(int client, ReadOnlySpan<byte> name, StoreType type, in StoreValue value, IStoreEntrySource? source, bool writable, bool isStatic,
+            StoreBounds bounds = default)
         {
             if (!StoreNames.IsEntryName(name)) return StoreStatus.BadName;
             if (!IsClient(client)) return StoreStatus.NotOwner;
             if (type != StoreType.Signed && type != StoreType.Unsigned && type != StoreType.Text && type != StoreType.Boolean) return StoreStatus.WrongType;
             if (source == null && type == StoreType.Text && value.Text.Length > StoreValue.MaxTextBytes) return StoreStatus.TooLong;
+            if (bounds.IsSet && (type == StoreType.Text || type == StoreType.Boolean)) return StoreStatus.WrongType;
+            if (!bounds.IsOrdered(type) || !bounds.Admits(in value)) return StoreStatus.Rejected;
             ReadOnlySpan<byte> objectName = name.Slice(0, StoreNames.ObjectLength(name));
             int o = FindObject(objectName);
             if (isStatic)
@@ -333,7 +341,7 @@ namespace Microkernel.Services.Store
             _entries[e] = new Entry
             {
                 Used = true, Writable = writable, NameLength = (byte)name.Length, Type = type,
-                Hash = StoreNames.Hash(name), Owner = client, Object = isStatic ? -1 : o,
+                Hash = StoreNames.Hash(name), Owner = client, Object = isStatic ? -1 : o, Bounds = bounds,
             };
             _sources[e] = source;
             if (source == null) Store(e, in value);

@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using System.Runtime.InteropServices;
 using System.Text;
 using FsCheck.Fluent;
 using Microkernel.Ipc;
@@ -35,36 +34,21 @@ public sealed unsafe class KlogConsoleMirrorTests
     [Fact]
     public void Kept_records_written_over_a_channel_are_shown_with_their_source()
     {
-        byte* storage = (byte*)NativeMemory.AllocZeroed(8192);
-        int ringBytes = SpscRing.RequiredBytes(4096);
-        byte* requests = (byte*)NativeMemory.AllocZeroed((nuint)ringBytes), replies = (byte*)NativeMemory.AllocZeroed((nuint)ringBytes);
-        try
-        {
-            SpscRing.Initialize(requests, ringBytes, 0);
-            SpscRing.Initialize(replies, ringBytes, 0);
-            var console = new Lines();
-            var mirror = new KlogConsoleMirror(console);
-            var core = new KlogCore(storage, 8192);
-            var session = new KlogSession(core, mirror);
-            session.SetPeer("echo-client"u8);
-            var server = new ServerEndpoint(new SpscConsumer(requests, ringBytes), new SpscProducer(replies, ringBytes), new KlogDispatcher(session), 600, 64);
-            var client = new KlogClient(new SpscProducer(requests, ringBytes), new SpscConsumer(replies, ringBytes), 600, 8);
-            client.TrySendWrite(new KlogWriteRequest { Level = KlogLevel.Info, Text = "100 calls answered correctly"u8 }, out _);
-            client.TrySendWrite(new KlogWriteRequest { Level = KlogLevel.Debug, Text = "below the threshold"u8 }, out _);
-            client.TrySendWrite(new KlogWriteRequest { Level = (KlogLevel)9, Text = "no such level"u8 }, out _);
-            client.TrySendWrite(new KlogWriteRequest { Level = KlogLevel.Error, Source = "other"u8, Text = "two\nlines"u8 }, out _);
-            client.Endpoint.Flush();
-            server.TryServe(10, out int served);
-            Assert.Equal(4, served);
-            Assert.Equal(new[] { "[info] echo-client: 100 calls answered correctly", "[error] other: two lines" }, console.Written);
-            Assert.Equal(2UL, mirror.Shown);
-        }
-        finally
-        {
-            NativeMemory.Free(storage);
-            NativeMemory.Free(requests);
-            NativeMemory.Free(replies);
-        }
+        var console = new Lines();
+        var mirror = new KlogConsoleMirror(console);
+        using var channel = new SessionChannel(mirror);
+        channel.Session.SetPeer("echo-client"u8);
+        ServerEndpoint server = channel.Server;
+        KlogClient client = channel.Client;
+        client.TrySendWrite(new KlogWriteRequest { Level = KlogLevel.Info, Text = "100 calls answered correctly"u8 }, out _);
+        client.TrySendWrite(new KlogWriteRequest { Level = KlogLevel.Debug, Text = "below the threshold"u8 }, out _);
+        client.TrySendWrite(new KlogWriteRequest { Level = (KlogLevel)9, Text = "no such level"u8 }, out _);
+        client.TrySendWrite(new KlogWriteRequest { Level = KlogLevel.Error, Source = "other"u8, Text = "two\nlines"u8 }, out _);
+        client.Endpoint.Flush();
+        server.TryServe(10, out int served);
+        Assert.Equal(4, served);
+        Assert.Equal(new[] { "[info] echo-client: 100 calls answered correctly", "[error] other: two lines" }, console.Written);
+        Assert.Equal(2UL, mirror.Shown);
     }
 
     [Fact]

@@ -205,40 +205,27 @@ public sealed unsafe class KlogCoreProperties
     [Fact]
     public void SessionAnswersWritesOverRealRings()
     {
-        byte* storage = (byte*)NativeMemory.AllocZeroed(8192);
-        int ringBytes = SpscRing.RequiredBytes(4096);
-        byte* requests = (byte*)NativeMemory.AllocZeroed((nuint)ringBytes), replies = (byte*)NativeMemory.AllocZeroed((nuint)ringBytes);
-        try
+        using var channel = new SessionChannel();
+        KlogCore core = channel.Core;
+        KlogSession session = channel.Session;
+        ServerEndpoint server = channel.Server;
+        KlogClient client = channel.Client;
+        session.SetPeer("peer-name"u8);
+        Assert.Equal(CallStatus.Ok, client.TrySendWrite(new KlogWriteRequest { Level = KlogLevel.Warning, Source = "a"u8, Text = "hi"u8, Sequence = 1 }, out _));
+        Assert.Equal(CallStatus.Ok, client.TrySendWrite(new KlogWriteRequest { Level = KlogLevel.Debug, Text = "quiet"u8 }, out _));
+        Assert.Equal(CallStatus.Ok, client.TrySendWrite(new KlogWriteRequest { Level = (KlogLevel)9, Text = "bad"u8 }, out _));
+        client.Endpoint.Flush();
+        server.TryServe(10, out int served);
+        Assert.Equal(3, served);
+        var statuses = new List<KlogStatus>();
+        while (client.Endpoint.TryReceive(out ReplyMessage reply) == CallStatus.Ok)
         {
-            SpscRing.Initialize(requests, ringBytes, 0);
-            SpscRing.Initialize(replies, ringBytes, 0);
-            var core = new KlogCore(storage, 8192);
-            var session = new KlogSession(core);
-            session.SetPeer("peer-name"u8);
-            var server = new ServerEndpoint(new SpscConsumer(requests, ringBytes), new SpscProducer(replies, ringBytes), new KlogDispatcher(session), 600, 64);
-            var client = new KlogClient(new SpscProducer(requests, ringBytes), new SpscConsumer(replies, ringBytes), 600, 8);
-            Assert.Equal(CallStatus.Ok, client.TrySendWrite(new KlogWriteRequest { Level = KlogLevel.Warning, Source = "a"u8, Text = "hi"u8, Sequence = 1 }, out _));
-            Assert.Equal(CallStatus.Ok, client.TrySendWrite(new KlogWriteRequest { Level = KlogLevel.Debug, Text = "quiet"u8 }, out _));
-            Assert.Equal(CallStatus.Ok, client.TrySendWrite(new KlogWriteRequest { Level = (KlogLevel)9, Text = "bad"u8 }, out _));
-            client.Endpoint.Flush();
-            server.TryServe(10, out int served);
-            Assert.Equal(3, served);
-            var statuses = new List<KlogStatus>();
-            while (client.Endpoint.TryReceive(out ReplyMessage reply) == CallStatus.Ok)
-            {
-                Assert.True(KlogClient.TryDecodeWriteReply(in reply, out KlogWriteReply answer));
-                statuses.Add(answer.Status);
-            }
-            Assert.Equal(new[] { KlogStatus.Ok, KlogStatus.Filtered, KlogStatus.BadLevel }, statuses);
-            // An empty source is the channel's peer name.
-            Assert.Equal(2, core.SourceCount);
-            Assert.Equal("peer-name", Encoding.ASCII.GetString(core.SourceName(1)));
+            Assert.True(KlogClient.TryDecodeWriteReply(in reply, out KlogWriteReply answer));
+            statuses.Add(answer.Status);
         }
-        finally
-        {
-            NativeMemory.Free(storage);
-            NativeMemory.Free(requests);
-            NativeMemory.Free(replies);
-        }
+        Assert.Equal(new[] { KlogStatus.Ok, KlogStatus.Filtered, KlogStatus.BadLevel }, statuses);
+        // An empty source is the channel's peer name.
+        Assert.Equal(2, core.SourceCount);
+        Assert.Equal("peer-name", Encoding.ASCII.GetString(core.SourceName(1)));
     }
 }

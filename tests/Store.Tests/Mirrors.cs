@@ -35,6 +35,8 @@ public sealed class StoreRegisterRequestMirror
     [Key(0)] public string Name { get; set; } = "";
     [Key(1)] public StoreWireValueMirror Value { get; set; } = new();
     [Key(2)] public bool Writable { get; set; }
+    [Key(3)] public StoreWireValueMirror Minimum { get; set; } = new();
+    [Key(4)] public StoreWireValueMirror Maximum { get; set; } = new();
 }
 
 [MessagePackObject]

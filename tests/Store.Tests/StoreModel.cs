@@ -34,6 +34,18 @@ public sealed class StoreModel
         public bool Writable;
         /// <summary>Computed entry: "even" (writable, refuses odd values) or "fixed" (read-only).</summary>
         public string? Source;
+        /// <summary>The owner's range (Signed/Unsigned entries), either side open.</summary>
+        public long? Low, High;
+    }
+
+    /// <summary>True when <paramref name="value"/> is within [low, high] in its type's order.</summary>
+    private static bool Within(ModelValue value, long? low, long? high)
+    {
+        if (value.Type == StoreType.Signed)
+            return (low == null || (long)value.Bits >= low) && (high == null || (long)value.Bits <= high);
+        if (value.Type == StoreType.Unsigned)
+            return (low == null || value.Bits >= (ulong)low) && (high == null || value.Bits <= (ulong)high);
+        return true;
     }
 
     private sealed class Obj
@@ -135,16 +147,21 @@ public sealed class StoreModel
 
     public int ReferencesOf(string name) => _objects.TryGetValue(name, out Obj? obj) ? obj.References : -1;
 
-    public StoreStatus Register(int client, string name, ModelValue value, bool writable)
+    public StoreStatus Register(int client, string name, ModelValue value, bool writable, long? low = null, long? high = null)
     {
         if (!IsName(name, 3)) return StoreStatus.BadName;
         if (!ValidType(value.Type)) return StoreStatus.WrongType;
         if (value.Type == StoreType.Text && value.Text.Length > 128) return StoreStatus.TooLong;
+        bool bounded = low != null || high != null;
+        if (bounded && value.Type != StoreType.Signed && value.Type != StoreType.Unsigned) return StoreStatus.WrongType;
+        bool ordered = low == null || high == null
+            || (value.Type == StoreType.Signed ? low <= high : (ulong)low.Value <= (ulong)high.Value);
+        if (!ordered || !Within(value, low, high)) return StoreStatus.Rejected;
         if (!_objects.TryGetValue(ObjectOf(name), out Obj? obj)) return StoreStatus.UnknownName;
         if (obj.Owner != client) return StoreStatus.NotOwner;
         if (_entries.ContainsKey(name)) return StoreStatus.Exists;
         if (_entries.Count == _maxEntries) return StoreStatus.Full;
-        _entries.Add(name, new Entry { Type = value.Type, Value = value, Owner = client, Object = ObjectOf(name), Writable = writable });
+        _entries.Add(name, new Entry { Type = value.Type, Value = value, Owner = client, Object = ObjectOf(name), Writable = writable, Low = low, High = high });
         Emit(StoreEventKind.Added, name, value);
         return StoreStatus.Ok;
     }
@@ -165,6 +182,7 @@ public sealed class StoreModel
         if (!_entries.TryGetValue(name, out Entry? entry)) return StoreStatus.UnknownName;
         if (value.Type != entry.Type) return StoreStatus.WrongType;
         if (value.Type == StoreType.Text && value.Text.Length > 128) return StoreStatus.TooLong;
+        if (!Within(value, entry.Low, entry.High)) return StoreStatus.Rejected;
         if (entry.Source != null)
         {
             if (!entry.Writable) return StoreStatus.ReadOnly;

@@ -13,9 +13,9 @@ namespace Microkernel.Store.Tests;
 public enum StoreOpKind { CreateObject, RemoveObject, Register, Acquire, Release, Get, Set, Subscribe, Poll, List, DropClient }
 
 /// <summary>One step: who does what to which name, with which value.</summary>
-public sealed record StoreOp(StoreOpKind Kind, int Client, string Name, ModelValue Value, bool Writable, string After)
+public sealed record StoreOp(StoreOpKind Kind, int Client, string Name, ModelValue Value, bool Writable, string After, long? Low = null, long? High = null)
 {
-    public override string ToString() => $"{Kind}(c{Client}, \"{Name}\", {Value}, w={Writable}, after=\"{After}\")";
+    public override string ToString() => $"{Kind}(c{Client}, \"{Name}\", {Value}, w={Writable}, after=\"{After}\", bounds=[{Low}, {High}])";
 }
 
 /// <summary>
@@ -62,6 +62,8 @@ public sealed class StoreModelProperties
         from value in Value()
         from writable in Gen.Elements(true, false)
         from after in Gen.Frequency((3, Gen.Constant("")), (3, EntryName()), (1, Gen.Elements(Prefixes)))
+        from low in Gen.Frequency((2, Gen.Constant((long?)null)), (1, Gen.Choose(-3, 6).Select(v => (long?)v)))
+        from high in Gen.Frequency((2, Gen.Constant((long?)null)), (1, Gen.Choose(-1, 8).Select(v => (long?)v)))
         select new StoreOp(kind, client,
             kind switch
             {
@@ -69,7 +71,12 @@ public sealed class StoreModelProperties
                 StoreOpKind.Subscribe or StoreOpKind.List => prefix,
                 _ => entryName,
             },
-            value, writable, after);
+            value, writable, after,
+            // Bounds as the session would pass them: only on Register, and never negative for
+            // an Unsigned entry (the wire's unsigned bounds cannot be).
+            kind == StoreOpKind.Register ? Bound(low, value) : null, kind == StoreOpKind.Register ? Bound(high, value) : null);
+
+    private static long? Bound(long? bound, ModelValue value) => value.Type == StoreType.Unsigned && bound < 0 ? null : bound;
 
     private static Gen<StoreOp[]> Scenario() => Gen.Sized(size => Gen.ListOf(Op(), Math.Max(20, size * 2))).Select(l => l.ToArray());
 
@@ -97,6 +104,9 @@ public sealed class StoreModelProperties
     }
 
     private static StoreValue ToValue(ModelValue v) => new StoreValue(v.Type, v.Bits, v.Text);
+
+    private static StoreBounds ToBounds(StoreType type, long? low, long? high) =>
+        StoreBounds.Of(low != null, (ulong)(low ?? 0), high != null, (ulong)(high ?? 0));
 
     private static ModelValue FromValue(in StoreValue v) => new(v.Type, v.Bits, v.Text.ToArray());
 
@@ -138,7 +148,8 @@ public sealed class StoreModelProperties
                         Assert.True(model.Release(op.Client, op.Name) == table.Release(op.Client, name), where);
                         break;
                     case StoreOpKind.Register:
-                        Assert.Equal(model.Register(op.Client, op.Name, op.Value, op.Writable), table.Register(op.Client, name, ToValue(op.Value), op.Writable));
+                        Assert.Equal(model.Register(op.Client, op.Name, op.Value, op.Writable, op.Low, op.High),
+                            table.Register(op.Client, name, ToValue(op.Value), op.Writable, ToBounds(op.Value.Type, op.Low, op.High)));
                         break;
                     case StoreOpKind.Set:
                         Assert.Equal(model.Set(op.Client, op.Name, op.Value), table.Set(op.Client, name, ToValue(op.Value)));

@@ -142,6 +142,40 @@ public sealed unsafe class StoreSessionTests : IDisposable
         }, out id), id, m => Decode(m, 7)));
     }
 
+    /// <summary>The owner's bounds, given with Register over the wire, hold for every writer:
+    /// a Set outside is Rejected and changes nothing; bounds of the wrong type, on a Text entry,
+    /// out of order, or around a first value outside them, are refused at Register.</summary>
+    [Fact]
+    public void BoundsGivenWithRegisterRejectSetsOutsideThem()
+    {
+        StoreTable table = new StoreTable(8, 2, 2, 4);
+        Connection owner = Connect(table, 1), other = Connect(table, 2);
+        Assert.Equal(StoreStatus.Ok, owner.Status(owner.Client.TrySendCreateObject(new StoreNameRequest { Name = "klog/config"u8 }, out uint id), id, m => Decode(m, 3)));
+        StoreStatus Register(string name, StoreWireValue value, StoreWireValue low, StoreWireValue high) =>
+            owner.Status(owner.Client.TrySendRegister(new StoreRegisterRequest
+            {
+                Name = Encoding.ASCII.GetBytes(name), Value = value, Writable = true, Minimum = low, Maximum = high,
+            }, out uint rid), rid, m => Decode(m, 7));
+        StoreStatus Set(Connection c, string name, StoreWireValue value) =>
+            c.Status(c.Client.TrySendSet(new StoreSetRequest { Name = Encoding.ASCII.GetBytes(name), Value = value }, out uint sid), sid, m => Decode(m, 2));
+        StoreWireValue U(ulong v) => new StoreWireValue { Type = StoreType.Unsigned, Unsigned = v };
+        StoreWireValue S(long v) => new StoreWireValue { Type = StoreType.Signed, Signed = v };
+
+        Assert.Equal(StoreStatus.Ok, Register("klog/config/threshold", U(1), U(0), U(3)));
+        Assert.Equal(StoreStatus.Rejected, Set(other, "klog/config/threshold", U(9)));
+        Assert.Equal(StoreStatus.Ok, table.Get("klog/config/threshold"u8, out StoreValue kept));
+        Assert.Equal(1UL, kept.Unsigned);
+        Assert.Equal(StoreStatus.Ok, Set(other, "klog/config/threshold", U(3)));
+        Assert.Equal(StoreStatus.Ok, Register("klog/config/offset", S(0), S(-5), default));
+        Assert.Equal(StoreStatus.Rejected, Set(owner, "klog/config/offset", S(-6)));
+        Assert.Equal(StoreStatus.Ok, Set(owner, "klog/config/offset", S(long.MaxValue)));
+        Assert.Equal(StoreStatus.WrongType, Register("klog/config/a", U(1), S(0), default));
+        Assert.Equal(StoreStatus.WrongType, Register("klog/config/b", new StoreWireValue { Type = StoreType.Text, Text = "x"u8 }, default, U(3)));
+        Assert.Equal(StoreStatus.Rejected, Register("klog/config/c", U(1), U(3), U(2)));
+        Assert.Equal(StoreStatus.Rejected, Register("klog/config/d", U(7), U(0), U(3)));
+        Assert.Equal(StoreStatus.UnknownName, table.Get("klog/config/d"u8, out _));
+    }
+
     private sealed class Fixed : IStoreEntrySource
     {
         private readonly ulong _value;

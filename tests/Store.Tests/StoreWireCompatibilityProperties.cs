@@ -109,10 +109,18 @@ public sealed class StoreWireCompatibilityProperties
     }
 
     [Property(MaxTest = 1000)]
-    public void RegisterRequestMatchesMessagePack(NonNull<string> name, byte type, long signed, ulong unsigned, bool boolean, NonNull<string> text, bool writable)
+    public void RegisterRequestMatchesMessagePack(NonNull<string> name, byte type, long signed, ulong unsigned, bool boolean, NonNull<string> text, bool writable,
+        byte boundType, long low, ulong high)
     {
-        StoreRegisterRequestMirror mirror = new() { Name = name.Get, Value = ValueMirror(type, signed, unsigned, boolean, text.Get), Writable = writable };
-        byte[] ours = Ours((ref MessagePackWriter w) => new StoreRegisterRequest { Name = Utf8(mirror.Name), Value = Value(mirror.Value), Writable = writable }.Encode(ref w));
+        StoreRegisterRequestMirror mirror = new()
+        {
+            Name = name.Get, Value = ValueMirror(type, signed, unsigned, boolean, text.Get), Writable = writable,
+            Minimum = ValueMirror(boundType, low, (ulong)low, false, ""), Maximum = ValueMirror(boundType, (long)high, high, true, ""),
+        };
+        byte[] ours = Ours((ref MessagePackWriter w) => new StoreRegisterRequest
+        {
+            Name = Utf8(mirror.Name), Value = Value(mirror.Value), Writable = writable, Minimum = Value(mirror.Minimum), Maximum = Value(mirror.Maximum),
+        }.Encode(ref w));
         byte[] theirs = MessagePackSerializer.Serialize(mirror);
         Assert.Equal(theirs, ours);
         MessagePackReader reader = new MessagePackReader(theirs);
@@ -120,9 +128,26 @@ public sealed class StoreWireCompatibilityProperties
         Assert.True(decoded.Name.SequenceEqual(Utf8(name.Get)));
         Assert.Equal(writable, decoded.Writable);
         SameValue(mirror.Value, decoded.Value);
+        SameValue(mirror.Minimum, decoded.Minimum);
+        SameValue(mirror.Maximum, decoded.Maximum);
         StoreRegisterRequestMirror back = MessagePackSerializer.Deserialize<StoreRegisterRequestMirror>(ours);
         Assert.Equal(writable, back.Writable);
         SameValue(mirror.Value, back.Value);
+        SameValue(mirror.Minimum, back.Minimum);
+        SameValue(mirror.Maximum, back.Maximum);
+    }
+
+    /// <summary>A register request from a peer that predates the bounds (three fields) still
+    /// decodes: the bounds read as None, so the entry is unbounded.</summary>
+    [Property(MaxTest = 1000)]
+    public void RegisterRequestWithoutBoundsDecodesUnbounded(NonNull<string> name, ulong unsigned, bool writable)
+    {
+        byte[] theirs = MessagePackSerializer.Serialize(new object[] { name.Get, new object[] { (byte)StoreType.Unsigned, 0L, unsigned, false, "" }, writable });
+        MessagePackReader reader = new MessagePackReader(theirs);
+        Assert.True(StoreRegisterRequest.TryDecode(ref reader, out StoreRegisterRequest decoded) && reader.End);
+        Assert.Equal(unsigned, decoded.Value.Unsigned);
+        Assert.Equal(StoreType.None, decoded.Minimum.Type);
+        Assert.Equal(StoreType.None, decoded.Maximum.Type);
     }
 
     [Property(MaxTest = 1000)]
