@@ -87,6 +87,8 @@ internal static class ContractEmitter
         return new GeneratedSource(hint, Render(contract, contractId, methods), diagnostics);
     }
 
+    private static string DispatchMethodName(Method method) => "Dispatch" + method.Symbol.Name + "_" + method.Id;
+
     private static string BaseName(INamedTypeSymbol contract)
     {
         string name = contract.Name;
@@ -127,49 +129,59 @@ internal static class ContractEmitter
         s.AppendLine("    /// <inheritdoc/>");
         s.Append("    public ").Append(ipc).AppendLine("DispatchStatus Dispatch(ushort messageId, bool expectsReply, global::System.ReadOnlySpan<byte> body, global::System.Span<byte> reply, out int replyLength)");
         s.AppendLine("    {");
-        s.AppendLine("        replyLength = 0;");
-        s.Append("        ").Append(ipc).AppendLine("MessagePackReader reader = new " + ipc + "MessagePackReader(body);");
+        s.AppendLine("        // One method per message: each is compiled on its own, so the JIT's view of which");
+        s.AppendLine("        // messages are hot (on the host, profile-guided) never turns another message's path");
+        s.AppendLine("        // into cold code.");
         s.AppendLine("        switch (messageId)");
         s.AppendLine("        {");
         foreach (Method method in methods)
         {
-            bool isRequest = method.Reply != null;
-            s.Append("            case ").Append(method.Id).AppendLine(":");
-            s.AppendLine("            {");
-            s.Append("                if (").Append(isRequest ? "!" : string.Empty).AppendLine("expectsReply)");
-            s.AppendLine("                {");
-            s.Append("                    return ").Append(ipc).AppendLine("DispatchStatus.KindMismatch;");
-            s.AppendLine("                }");
-            s.AppendLine();
-            s.Append("                if (!").Append(Names.Global(method.Request)).Append(".TryDecode(ref reader, out ").Append(Names.Global(method.Request)).AppendLine(" request) || !reader.End)");
-            s.AppendLine("                {");
-            s.Append("                    return ").Append(ipc).AppendLine("DispatchStatus.MalformedBody;");
-            s.AppendLine("                }");
-            s.AppendLine();
-            if (isRequest)
-            {
-                s.Append("                ").Append(Names.Global(method.Reply!)).Append(" result = _handler.").Append(method.Symbol.Name).Append("(").Append(method.PassRequest).AppendLine(");");
-                s.AppendLine("                // scoped, declared here: the reply may reference the request (a local of this");
-                s.AppendLine("                // block), so the writer must not outlive it either.");
-                s.Append("                scoped ").Append(ipc).AppendLine("MessagePackWriter writer = new " + ipc + "MessagePackWriter(reply);");
-                s.AppendLine("                result.Encode(ref writer);");
-                s.AppendLine("                replyLength = writer.Position;");
-                s.Append("                return writer.Overflowed ? ").Append(ipc).Append("DispatchStatus.ReplyTooLarge : ").Append(ipc).AppendLine("DispatchStatus.Ok;");
-            }
-            else
-            {
-                s.Append("                _handler.").Append(method.Symbol.Name).Append("(").Append(method.PassRequest).AppendLine(");");
-                s.Append("                return ").Append(ipc).AppendLine("DispatchStatus.Ok;");
-            }
-
-            s.AppendLine("            }");
-            s.AppendLine();
+            s.Append("            case ").Append(method.Id).Append(": return ").Append(DispatchMethodName(method)).AppendLine("(expectsReply, body, reply, out replyLength);");
         }
 
         s.AppendLine("            default:");
+        s.AppendLine("                replyLength = 0;");
         s.Append("                return ").Append(ipc).AppendLine("DispatchStatus.UnknownMessage;");
         s.AppendLine("        }");
         s.AppendLine("    }");
+        foreach (Method method in methods)
+        {
+            bool isRequest = method.Reply != null;
+            s.AppendLine();
+            s.Append("    private ").Append(ipc).Append("DispatchStatus ").Append(DispatchMethodName(method))
+                .AppendLine("(bool expectsReply, global::System.ReadOnlySpan<byte> body, global::System.Span<byte> reply, out int replyLength)");
+            s.AppendLine("    {");
+            s.AppendLine("        replyLength = 0;");
+            s.Append("        if (").Append(isRequest ? "!" : string.Empty).AppendLine("expectsReply)");
+            s.AppendLine("        {");
+            s.Append("            return ").Append(ipc).AppendLine("DispatchStatus.KindMismatch;");
+            s.AppendLine("        }");
+            s.AppendLine();
+            s.Append("        ").Append(ipc).AppendLine("MessagePackReader reader = new " + ipc + "MessagePackReader(body);");
+            s.Append("        if (!").Append(Names.Global(method.Request)).Append(".TryDecode(ref reader, out ").Append(Names.Global(method.Request)).AppendLine(" request) || !reader.End)");
+            s.AppendLine("        {");
+            s.Append("            return ").Append(ipc).AppendLine("DispatchStatus.MalformedBody;");
+            s.AppendLine("        }");
+            s.AppendLine();
+            if (isRequest)
+            {
+                s.Append("        ").Append(Names.Global(method.Reply!)).Append(" result = _handler.").Append(method.Symbol.Name).Append("(").Append(method.PassRequest).AppendLine(");");
+                s.AppendLine("        // scoped: the reply may reference the request (a local here), so the writer must not");
+                s.AppendLine("        // outlive it either.");
+                s.Append("        scoped ").Append(ipc).AppendLine("MessagePackWriter writer = new " + ipc + "MessagePackWriter(reply);");
+                s.AppendLine("        result.Encode(ref writer);");
+                s.AppendLine("        replyLength = writer.Position;");
+                s.Append("        return writer.Overflowed ? ").Append(ipc).Append("DispatchStatus.ReplyTooLarge : ").Append(ipc).AppendLine("DispatchStatus.Ok;");
+            }
+            else
+            {
+                s.Append("        _handler.").Append(method.Symbol.Name).Append("(").Append(method.PassRequest).AppendLine(");");
+                s.Append("        return ").Append(ipc).AppendLine("DispatchStatus.Ok;");
+            }
+
+            s.AppendLine("    }");
+        }
+
         s.AppendLine("}");
         s.AppendLine();
 
