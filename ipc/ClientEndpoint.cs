@@ -50,6 +50,11 @@ public sealed unsafe class ClientEndpoint
     /// Starts a request (<paramref name="kind"/> = Request) or a notification and returns the
     /// writer for its body, which writes into ring memory after the space for the header.
     /// </summary>
+    /// <remarks>
+    /// Inlined into each generated TrySend method, where <paramref name="kind"/> is a constant: the
+    /// kind checks fold away, and a contract's requests and notifications each get code of their own.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public CallStatus TryBegin(ushort messageId, MessageKind kind, out MessagePackWriter body)
     {
         body = default;
