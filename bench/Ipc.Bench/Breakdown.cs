@@ -1,6 +1,7 @@
 using System;
 using System.Buffers.Binary;
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Microkernel.Ipc;
 
@@ -16,7 +17,8 @@ namespace Microkernel.Ipc.Bench;
 public static unsafe class Breakdown
 {
     private const int Batch = 64;
-    private const int Batches = 200_000;
+    private const int Batches = 100_000;
+    private const int Rounds = 3;
     private const int Capacity = 1 << 16;
     private const int MaxBody = 1024;
 
@@ -45,18 +47,32 @@ public static unsafe class Breakdown
         byte* b = (byte*)NativeMemory.AlignedAlloc((nuint)length, 128);
         try
         {
-            Console.WriteLine($"  breakdown {size} B (ns per message, one thread, batches of {Batch}):");
-            Print("encode body only (generated Encode into a byte[])", EncodeOnly(size));
-            (double produce, double consume) = RawRing(a, length, size);
-            Print($"raw ring produce: claim+copy {size + MessageHeader.Size} B+commit, publish/batch", produce);
-            Print("raw ring consume: peek+advance, release/batch", consume);
-            (double send, double serve) = Typed(a, b, length, size);
-            Print("typed send: TrySendDeliver, Flush/batch", send);
-            Print("typed serve: TryServe (peek+header+decode+dispatch)", serve);
-            (double request, double server, double reply) = EchoCycle(a, b, length, size);
-            Print("echo client send: TrySendEcho + Flush (fenced)", request);
-            Print("echo server: TryServe(1) incl. reply encode + publish", server);
-            Print("echo client receive: TryReceive + TryDecodeEchoReply", reply);
+            // Three rounds, the lowest figure of each stage kept: a shared machine only ever adds time.
+            double[] best = new double[10];
+            Array.Fill(best, double.MaxValue);
+            for (int round = 0; round < Rounds; round++)
+            {
+                (double produce, double consume) = RawRing(a, length, size);
+                (double send, double serve) = Typed(a, b, length, size);
+                (double request, double server, double reply) = EchoCycle(a, b, length, size);
+                double[] figures = { EncodeOnly(size), produce, consume, send, serve, request, server, reply, TimestampCost(), FenceCost() };
+                for (int f = 0; f < figures.Length; f++)
+                {
+                    best[f] = Math.Min(best[f], figures[f]);
+                }
+            }
+
+            Console.WriteLine($"  breakdown {size} B (ns per message, one thread, batches of {Batch}, best of {Rounds} rounds):");
+            Print("encode body only (generated Encode into a byte[])", best[0]);
+            Print($"raw ring produce: claim+copy {size + MessageHeader.Size} B+commit, publish/batch", best[1]);
+            Print("raw ring consume: peek+advance, release/batch", best[2]);
+            Print("typed send: TrySendDeliver, Flush/batch", best[3]);
+            Print("typed serve: TryServe (peek+header+decode+dispatch)", best[4]);
+            Print("echo client send: TrySendEcho + Flush (fenced)", best[5]);
+            Print("echo server: TryServe(1) incl. reply encode + publish", best[6]);
+            Print("echo client receive: TryReceive + TryDecodeEchoReply", best[7]);
+            Print("(one Stopwatch.GetTimestamp, already subtracted from the echo stages)", best[8]);
+            Print("(one Interlocked.MemoryBarrier: the sleeping handshake's fence, in each echo send and serve)", best[9]);
         }
         finally
         {
@@ -157,18 +173,9 @@ public static unsafe class Breakdown
         for (int k = 0; k < Batches; k++)
         {
             long t0 = Stopwatch.GetTimestamp();
-            for (int m = 0; m < Batch; m++, i++)
-            {
-                BinaryPrimitives.WriteInt64LittleEndian(data, i);
-                if (client.TrySendDeliver(new Payload { Data = data }) != CallStatus.Ok)
-                {
-                    throw new InvalidOperationException("send");
-                }
-            }
-
-            client.Endpoint.Flush();
+            i = SendBatch(client, data, i);
             long t1 = Stopwatch.GetTimestamp();
-            server.TryServe(Batch, out int served);
+            int served = ServeBatch(server, Batch);
             long t2 = Stopwatch.GetTimestamp();
             if (served != Batch)
             {
@@ -207,17 +214,11 @@ public static unsafe class Breakdown
             {
                 BinaryPrimitives.WriteInt64LittleEndian(data, i);
                 long t0 = Stopwatch.GetTimestamp();
-                if (client.TrySendEcho(new Payload { Data = data }, out uint id) != CallStatus.Ok)
-                {
-                    throw new InvalidOperationException("send");
-                }
-
-                client.Endpoint.Flush();
+                uint id = SendEcho(client, data);
                 long t1 = Stopwatch.GetTimestamp();
-                server.TryServe(1, out _);
+                ServeBatch(server, 1);
                 long t2 = Stopwatch.GetTimestamp();
-                if (client.Endpoint.TryReceive(out ReplyMessage r) != CallStatus.Ok || r.RequestId != id
-                    || !BenchClient.TryDecodeEchoReply(r, out Payload echoed) || BinaryPrimitives.ReadInt64LittleEndian(echoed.Data) != i)
+                if (!ReceiveEcho(client, id, i))
                 {
                     throw new InvalidOperationException("echo");
                 }
@@ -236,6 +237,68 @@ public static unsafe class Breakdown
         // Each stage's figure includes one timestamp read (subtracted below, measured the same way).
         double stamp = TimestampCost();
         return (Median(request, Batch) - stamp, Median(serve, Batch) - stamp, Median(reply, Batch) - stamp);
+    }
+
+    // The measured work sits in methods of its own (not inlined into the timing loops), so it is
+    // compiled the way the benchmark's loops call it, not as part of an on-stack-replaced loop.
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static long SendBatch(BenchClient client, byte[] data, long i)
+    {
+        for (int m = 0; m < Batch; m++, i++)
+        {
+            BinaryPrimitives.WriteInt64LittleEndian(data, i);
+            if (client.TrySendDeliver(new Payload { Data = data }) != CallStatus.Ok)
+            {
+                throw new InvalidOperationException("send");
+            }
+        }
+
+        client.Endpoint.Flush();
+        return i;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static int ServeBatch(ServerEndpoint server, int max)
+    {
+        server.TryServe(max, out int served);
+        return served;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static uint SendEcho(BenchClient client, byte[] data)
+    {
+        if (client.TrySendEcho(new Payload { Data = data }, out uint id) != CallStatus.Ok)
+        {
+            throw new InvalidOperationException("send");
+        }
+
+        client.Endpoint.Flush();
+        return id;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static bool ReceiveEcho(BenchClient client, uint id, long i)
+    {
+        return client.Endpoint.TryReceive(out ReplyMessage r) == CallStatus.Ok && r.RequestId == id
+            && BenchClient.TryDecodeEchoReply(r, out Payload echoed) && BinaryPrimitives.ReadInt64LittleEndian(echoed.Data) == i;
+    }
+
+    private static double FenceCost()
+    {
+        long[] t = new long[Batches / 4];
+        for (int k = 0; k < t.Length; k++)
+        {
+            long t0 = Stopwatch.GetTimestamp();
+            for (int m = 0; m < Batch; m++)
+            {
+                System.Threading.Interlocked.MemoryBarrier();
+            }
+
+            t[k] = Stopwatch.GetTimestamp() - t0;
+        }
+
+        return Median(t, Batch);
     }
 
     private static double TimestampCost()
