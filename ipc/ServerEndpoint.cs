@@ -125,6 +125,9 @@ public sealed class ServerEndpoint
         return status;
     }
 
+    // Not inlined: TryServe (and whatever inlines it) would otherwise exhaust the JIT's inlining
+    // budget and leave the small helpers below (header, validation, commit, publish) as calls.
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private ServeStatus ServeRequest(bool headerOk, MessageHeader header, ReadOnlySpan<byte> record)
     {
         // Only now claim reply space: a notification never needs it.
@@ -183,6 +186,7 @@ public sealed class ServerEndpoint
         return writer.Position;
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private ServeStatus ServeNotification(MessageHeader header, ReadOnlySpan<byte> record)
     {
         if (Validate(true, header, record.Length) != IpcErrorCode.None)
