@@ -148,6 +148,9 @@ internal static class ContractEmitter
         {
             bool isRequest = method.Reply != null;
             s.AppendLine();
+            s.AppendLine("    // Never inlined into Dispatch (or whatever inlines Dispatch): the codec and handler calls");
+            s.AppendLine("    // inside are inlined within this method's own budget instead of left as calls.");
+            s.AppendLine("    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]");
             s.Append("    private ").Append(isRequest ? "unsafe " : string.Empty).Append(ipc).Append("DispatchStatus ").Append(DispatchMethodName(method))
                 .AppendLine("(bool expectsReply, global::System.ReadOnlySpan<byte> body, global::System.Span<byte> reply, out int replyLength)");
             s.AppendLine("    {");
