@@ -50,6 +50,11 @@ public sealed unsafe class ClientEndpoint
     /// Starts a request (<paramref name="kind"/> = Request) or a notification and returns the
     /// writer for its body, which writes into ring memory after the space for the header.
     /// </summary>
+    /// <remarks>
+    /// Inlined into each generated TrySend method, where <paramref name="kind"/> is a constant: the
+    /// kind checks fold away, and a contract's requests and notifications each get code of their own.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public CallStatus TryBegin(ushort messageId, MessageKind kind, out MessagePackWriter body)
     {
         body = default;
@@ -111,6 +116,69 @@ public sealed unsafe class ClientEndpoint
         _requests.Commit(MessageHeader.Size + body.Position);
         requestId = id;
         return CallStatus.Ok;
+    }
+
+    /// <summary>Largest request body this endpoint sends (the constructor's limit, clamped to the ring's record limit).</summary>
+    public int MaxRequestBodyLength => _maxRequestBody;
+
+    /// <summary>
+    /// The generated senders' fast path: starts and commits a request or notification whose body
+    /// is exactly <paramref name="bodyLength"/> bytes, writes its header, and returns where the body
+    /// goes; the caller must write exactly that many bytes there before the next
+    /// <see cref="Publish"/>/<see cref="Flush"/> (generated code writes them at once, with
+    /// <see cref="MessagePackExact"/>). Null when nothing was sent, with the same statuses as
+    /// <see cref="TryBegin"/> + <see cref="TryEnd"/> (a body over the limit is BodyTooLarge once
+    /// ring space for the largest body is available, as when it overflowed the writer). Abandons a
+    /// message begun with <see cref="TryBegin"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public byte* TryAppend(ushort messageId, MessageKind kind, int bodyLength, out uint requestId, out CallStatus status)
+    {
+        requestId = 0;
+        _open = false;
+        if (kind != MessageKind.Request && kind != MessageKind.Notification)
+        {
+            status = CallStatus.InvalidState;
+            return null;
+        }
+
+        if (kind == MessageKind.Request && _pending.PeekNextId() == 0)
+        {
+            status = CallStatus.TooManyOutstanding;
+            return null;
+        }
+
+        if ((uint)bodyLength > (uint)_maxRequestBody)
+        {
+            status = TooLarge();
+            return null;
+        }
+
+        byte* record = _requests.TryAppend(MessageHeader.Size + bodyLength, out RingStatus ring);
+        if (record == null)
+        {
+            status = ring == RingStatus.Full ? CallStatus.RequestRingFull : CallStatus.RingCorrupt;
+            return null;
+        }
+
+        uint id = kind == MessageKind.Request ? _pending.Add(messageId) : 0;
+        new MessageHeader(ContractId, messageId, kind, id, (uint)bodyLength).WriteTo(record);
+        requestId = id;
+        status = CallStatus.Ok;
+        return record + MessageHeader.Size;
+    }
+
+    /// <summary>What TryBegin + an overflowing body + TryEnd report: ring trouble first, else BodyTooLarge.</summary>
+    private CallStatus TooLarge()
+    {
+        RingStatus status = _requests.TryClaim(MessageHeader.Size + _maxRequestBody, out _);
+        if (status != RingStatus.Ok)
+        {
+            return status == RingStatus.Full ? CallStatus.RequestRingFull : CallStatus.RingCorrupt;
+        }
+
+        // The claim stays unused, as TryEnd leaves it after an overflow: it wrote nothing.
+        return CallStatus.BodyTooLarge;
     }
 
     /// <summary>

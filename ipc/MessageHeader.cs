@@ -21,6 +21,7 @@ public readonly struct MessageHeader
     public const int Size = 16;
 
     /// <summary>Creates a header.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public MessageHeader(uint contractId, ushort messageId, MessageKind kind, uint requestId, uint bodyLength)
     {
         ContractId = contractId;
@@ -60,9 +61,17 @@ public readonly struct MessageHeader
         return true;
     }
 
-    private ulong First => ContractId | ((ulong)MessageId << 32) | ((ulong)(byte)Kind << 48);
+    private ulong First
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => ContractId | ((ulong)MessageId << 32) | ((ulong)(byte)Kind << 48);
+    }
 
-    private ulong Second => RequestId | ((ulong)BodyLength << 32);
+    private ulong Second
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => RequestId | ((ulong)BodyLength << 32);
+    }
 
     /// <summary>
     /// Writes the header to <paramref name="destination"/>, which the caller guarantees holds

@@ -29,7 +29,11 @@ public ref struct MessagePackReader
     public readonly int Remaining => _buffer.Length - _position;
 
     /// <summary>True when every byte has been consumed.</summary>
-    public readonly bool End => _position >= _buffer.Length;
+    public readonly bool End
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => _position >= _buffer.Length;
+    }
 
     /// <summary>True when the next value is nil (without consuming it).</summary>
     public readonly bool NextIsNil => _position < _buffer.Length && _buffer[_position] == MessagePackCode.Nil;

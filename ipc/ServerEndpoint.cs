@@ -66,8 +66,9 @@ public sealed class ServerEndpoint
 
         if (served > 0)
         {
-            // Publishing costs a full fence (for the sleeping handshake): skip it when the batch
-            // held only notifications.
+            // Replies are already visible (published one by one); this fence and flag load is
+            // the sleeping handshake, paid once per batch, and skipped when the batch held only
+            // notifications.
             WakeNeeded = _repliesCommitted && _replies.PublishAndCheckSleeping();
             _requests.Release();
             if (status == ServeStatus.Idle)
@@ -95,6 +96,7 @@ public sealed class ServerEndpoint
         _requests.ClearSleeping();
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private ServeStatus ServeOne()
     {
         RingStatus ring = _requests.TryPeek(out ReadOnlySpan<byte> record);
@@ -108,14 +110,26 @@ public sealed class ServerEndpoint
             return ServeStatus.RequestRingCorrupt;
         }
 
+        // Requests and notifications are handled by separate methods: each is compiled (and, on
+        // the host, profiled) on its own, so a stream of one kind does not leave the other's
+        // path compiled as cold code.
         bool headerOk = MessageHeader.TryRead(record, out MessageHeader header);
-        if (headerOk && header.Kind == MessageKind.Notification)
+        ServeStatus status = headerOk && header.Kind == MessageKind.Notification
+            ? ServeNotification(header, record)
+            : ServeRequest(headerOk, header, record);
+        if (status == ServeStatus.Ok)
         {
-            ServeNotification(header, record);
             _requests.Advance();
-            return ServeStatus.Ok;
         }
 
+        return status;
+    }
+
+    // Not inlined: TryServe (and whatever inlines it) would otherwise exhaust the JIT's inlining
+    // budget and leave the small helpers below (header, validation, commit, publish) as calls.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private ServeStatus ServeRequest(bool headerOk, MessageHeader header, ReadOnlySpan<byte> record)
+    {
         // Only now claim reply space: a notification never needs it.
         RingStatus claim = _replies.TryClaim(MessageHeader.Size + _maxReplyBody, out Span<byte> reply);
         if (claim == RingStatus.Full)
@@ -145,12 +159,7 @@ public sealed class ServerEndpoint
         MessageKind kind = MessageKind.Reply;
         if (error != IpcErrorCode.None)
         {
-            // Overwrites whatever a failed dispatch left behind.
-            MessagePackWriter writer = new MessagePackWriter(replyBody);
-            ErrorReply body = default;
-            body.Code = error;
-            body.Encode(ref writer);
-            replyLength = writer.Position;
+            replyLength = EncodeError(replyBody, error);
             kind = MessageKind.Error;
             RejectedRequests++;
         }
@@ -158,23 +167,39 @@ public sealed class ServerEndpoint
         // A header that did not parse still gets an answer, addressed as well as we can.
         new MessageHeader(header.ContractId, header.MessageId, kind, header.RequestId, (uint)replyLength).TryWrite(reply);
         _replies.Commit(MessageHeader.Size + replyLength);
+        // Visible at once (a plain release store): the client is usually waiting for exactly this
+        // reply, and holding it back until the batch ends would put the next request slot's load
+        // (often a cache miss: the client wrote that line last) and the fence in front of it.
+        // The batch still ends with the fenced publish (TryServe) for the sleeping handshake.
+        _replies.Publish();
         _repliesCommitted = true;
-        _requests.Advance();
         return ServeStatus.Ok;
     }
 
-    private void ServeNotification(MessageHeader header, ReadOnlySpan<byte> record)
+    private static int EncodeError(Span<byte> replyBody, IpcErrorCode error)
+    {
+        // Overwrites whatever a failed dispatch left behind.
+        MessagePackWriter writer = new MessagePackWriter(replyBody);
+        ErrorReply body = default;
+        body.Code = error;
+        body.Encode(ref writer);
+        return writer.Position;
+    }
+
+    // Small (validation and one call): inlined, so a stream of notifications costs no extra call each.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ServeStatus ServeNotification(MessageHeader header, ReadOnlySpan<byte> record)
     {
         if (Validate(true, header, record.Length) != IpcErrorCode.None)
         {
             RejectedNotifications++;
-            return;
         }
-
-        if (_dispatcher.Dispatch(header.MessageId, false, record.Slice(MessageHeader.Size), default, out _) != DispatchStatus.Ok)
+        else if (_dispatcher.Dispatch(header.MessageId, false, record.Slice(MessageHeader.Size), default, out _) != DispatchStatus.Ok)
         {
             RejectedNotifications++;
         }
+
+        return ServeStatus.Ok;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

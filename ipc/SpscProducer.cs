@@ -203,6 +203,63 @@ public sealed unsafe class SpscProducer
     }
 
     /// <summary>
+    /// Claims and commits, in one step, a record of exactly <paramref name="length"/> payload
+    /// bytes, and returns where its payload goes (null, with the reason in
+    /// <paramref name="status"/>, when it does not fit). For senders that know the exact size up
+    /// front (generated senders, through <see cref="ClientEndpoint.TryAppend"/>): no open-claim state, one pass over the
+    /// indices. The record is committed before its payload is written, which is safe because no
+    /// record is visible before the next <see cref="Publish"/> (the batch's first prefix is held
+    /// back, and the consumer cannot walk past it); the caller must write all
+    /// <paramref name="length"/> bytes before publishing. An open claim is abandoned.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public byte* TryAppend(int length, out RingStatus status)
+    {
+        _claimOpen = false;
+        if (_corrupt || (uint)length > (uint)_maxPayload)
+        {
+            status = _corrupt ? Status : length < 0 ? RingStatus.InvalidArgument : RingStatus.TooLarge;
+            return null;
+        }
+
+        ulong tail = _tail;
+        ulong record = SpscRing.RecordBytes(length);
+        ulong position = tail & _mask;
+        ulong toEnd = (ulong)_capacity - position;
+        ulong padding = record > toEnd ? toEnd : 0;
+        // As in TryClaim: room for padding, the record and the zeroed slot after it.
+        ulong needed = padding + record + SpscRing.RecordAlignment;
+        if ((ulong)_capacity - (tail - _cachedHead) < needed)
+        {
+            if (!RefreshHead())
+            {
+                status = Status;
+                return null;
+            }
+
+            if ((ulong)_capacity - (tail - _cachedHead) < needed)
+            {
+                status = RingStatus.Full;
+                return null;
+            }
+        }
+
+        if (padding != 0)
+        {
+            StorePrefix(tail, SpscRing.PaddingMarker);
+        }
+
+        ulong start = tail + padding;
+        ulong end = start + record;
+        // The slot after the record is zeroed before anything can be published (see Commit).
+        *(ulong*)(_data + (end & _mask)) = 0;
+        StorePrefix(start, (uint)length);
+        _tail = end;
+        status = RingStatus.Ok;
+        return _data + (start & _mask) + SpscRing.PrefixBytes;
+    }
+
+    /// <summary>
     /// Makes every committed record visible to the consumer. A release store: the record bytes
     /// written before it are visible to a consumer that acquires the new tail. No fence is
     /// needed here because the consumer never writes what the producer reads in between.

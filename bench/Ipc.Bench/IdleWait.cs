@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Threading;
 
 namespace Microkernel.Ipc.Bench;
@@ -9,6 +10,13 @@ namespace Microkernel.Ipc.Bench;
 /// a publish reports the flag set. Busy-polling alone collapses when the two threads do not
 /// have a core each (a shared 2-core machine): the spinner burns the slice its peer needs.
 /// </summary>
+/// <remarks>
+/// The owner writes its poll counter on every empty poll (and after every message), and the two
+/// sides' waits were allocated next to each other: unpadded, both threads' poll loops wrote the same
+/// cache line, so every poll was a line transfer, on the ring's side only (the floor and Channels
+/// have no such object). The counters now sit alone on their lines.
+/// </remarks>
+[StructLayout(LayoutKind.Explicit, Size = 384)]
 public sealed class IdleWait
 {
     // Spin long enough to cover a cross-core round trip many times over, then sleep. No
@@ -19,8 +27,21 @@ public sealed class IdleWait
     private const int SpinPolls = 4096;
     private const int FullSpinsBeforeYield = 1 << 16;
 
+    [FieldOffset(0)]
     private readonly SemaphoreSlim _doorbell = new(0);
+
+    // Written by the owner only (every poll).
+    [FieldOffset(128)]
     private int _idle;
+
+    [FieldOffset(136)]
+    private long _sleeps;
+
+    [FieldOffset(144)]
+    private long _yields;
+
+    // Written by the peer (Ring) and by the owner after waking.
+    [FieldOffset(256)]
     private int _rung;
 
     /// <summary>
@@ -36,10 +57,10 @@ public sealed class IdleWait
     }
 
     /// <summary>How often this side blocked on its doorbell (diagnostics).</summary>
-    public long Sleeps { get; private set; }
+    public long Sleeps => _sleeps;
 
     /// <summary>How often this side yielded its core (diagnostics).</summary>
-    public long Yields { get; private set; }
+    public long Yields => _yields;
 
     /// <summary>Called after a poll found work.</summary>
     public void Reset() => _idle = 0;
@@ -69,7 +90,7 @@ public sealed class IdleWait
             return false;
         }
 
-        Sleeps++;
+        _sleeps++;
         _doorbell.Wait();
         clearSleeping();
         Volatile.Write(ref _rung, 0);
@@ -88,7 +109,7 @@ public sealed class IdleWait
         }
         else
         {
-            Yields++;
+            _yields++;
             Thread.Yield();
         }
     }

@@ -19,14 +19,29 @@ public static class Program
 
     /// <summary>
     /// <c>--out FILE</c> (default bench/results/ipc.json). For profiling only: <c>--only ring,floor</c>
-    /// and <c>--sizes 8,64</c> measure a subset, print it and write nothing (the table needs every impl).
+    /// and <c>--sizes 8,64</c> measure a subset, print it and write nothing (the table needs every impl);
+    /// <c>--breakdown</c> prints the per-stage CPU cost of one message (see <see cref="Breakdown"/>) and writes nothing.
     /// </summary>
     public static int Main(string[] args)
     {
         string output = Path.Combine("bench", "results", "ipc.json");
         string[]? only = null;
-        for (int a = 0; a + 1 < args.Length; a += 2)
+        bool breakdown = false;
+        for (int a = 0; a < args.Length; a += 2)
         {
+            if (args[a] == "--breakdown")
+            {
+                breakdown = true;
+                a--;
+                continue;
+            }
+
+            if (a + 1 >= args.Length)
+            {
+                Console.Error.WriteLine($"option {args[a]} needs a value");
+                return 2;
+            }
+
             switch (args[a])
             {
                 case "--out": output = args[a + 1]; break;
@@ -38,6 +53,16 @@ public static class Program
 
         bool Wanted(string impl) => only is null || only.Contains(impl);
         Console.WriteLine($"cpu: {CpuModel()}, {Environment.ProcessorCount} logical cores, {System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}");
+        if (breakdown)
+        {
+            // Per-stage CPU cost of one message on one thread; prints only.
+            foreach (int size in Sizes)
+            {
+                Breakdown.Run(size);
+            }
+
+            return 0;
+        }
 
         List<Measurement> results = new();
         using RingBench ring = new();

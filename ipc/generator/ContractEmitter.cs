@@ -87,6 +87,8 @@ internal static class ContractEmitter
         return new GeneratedSource(hint, Render(contract, contractId, methods), diagnostics);
     }
 
+    private static string DispatchMethodName(Method method) => "Dispatch" + method.Symbol.Name + "_" + method.Id;
+
     private static string BaseName(INamedTypeSymbol contract)
     {
         string name = contract.Name;
@@ -127,49 +129,70 @@ internal static class ContractEmitter
         s.AppendLine("    /// <inheritdoc/>");
         s.Append("    public ").Append(ipc).AppendLine("DispatchStatus Dispatch(ushort messageId, bool expectsReply, global::System.ReadOnlySpan<byte> body, global::System.Span<byte> reply, out int replyLength)");
         s.AppendLine("    {");
-        s.AppendLine("        replyLength = 0;");
-        s.Append("        ").Append(ipc).AppendLine("MessagePackReader reader = new " + ipc + "MessagePackReader(body);");
+        s.AppendLine("        // One method per message: each is compiled on its own, so the JIT's view of which");
+        s.AppendLine("        // messages are hot (on the host, profile-guided) never turns another message's path");
+        s.AppendLine("        // into cold code.");
         s.AppendLine("        switch (messageId)");
         s.AppendLine("        {");
         foreach (Method method in methods)
         {
-            bool isRequest = method.Reply != null;
-            s.Append("            case ").Append(method.Id).AppendLine(":");
-            s.AppendLine("            {");
-            s.Append("                if (").Append(isRequest ? "!" : string.Empty).AppendLine("expectsReply)");
-            s.AppendLine("                {");
-            s.Append("                    return ").Append(ipc).AppendLine("DispatchStatus.KindMismatch;");
-            s.AppendLine("                }");
-            s.AppendLine();
-            s.Append("                if (!").Append(Names.Global(method.Request)).Append(".TryDecode(ref reader, out ").Append(Names.Global(method.Request)).AppendLine(" request) || !reader.End)");
-            s.AppendLine("                {");
-            s.Append("                    return ").Append(ipc).AppendLine("DispatchStatus.MalformedBody;");
-            s.AppendLine("                }");
-            s.AppendLine();
-            if (isRequest)
-            {
-                s.Append("                ").Append(Names.Global(method.Reply!)).Append(" result = _handler.").Append(method.Symbol.Name).Append("(").Append(method.PassRequest).AppendLine(");");
-                s.AppendLine("                // scoped, declared here: the reply may reference the request (a local of this");
-                s.AppendLine("                // block), so the writer must not outlive it either.");
-                s.Append("                scoped ").Append(ipc).AppendLine("MessagePackWriter writer = new " + ipc + "MessagePackWriter(reply);");
-                s.AppendLine("                result.Encode(ref writer);");
-                s.AppendLine("                replyLength = writer.Position;");
-                s.Append("                return writer.Overflowed ? ").Append(ipc).Append("DispatchStatus.ReplyTooLarge : ").Append(ipc).AppendLine("DispatchStatus.Ok;");
-            }
-            else
-            {
-                s.Append("                _handler.").Append(method.Symbol.Name).Append("(").Append(method.PassRequest).AppendLine(");");
-                s.Append("                return ").Append(ipc).AppendLine("DispatchStatus.Ok;");
-            }
-
-            s.AppendLine("            }");
-            s.AppendLine();
+            s.Append("            case ").Append(method.Id).Append(": return ").Append(DispatchMethodName(method)).AppendLine("(expectsReply, body, reply, out replyLength);");
         }
 
         s.AppendLine("            default:");
+        s.AppendLine("                replyLength = 0;");
         s.Append("                return ").Append(ipc).AppendLine("DispatchStatus.UnknownMessage;");
         s.AppendLine("        }");
         s.AppendLine("    }");
+        foreach (Method method in methods)
+        {
+            bool isRequest = method.Reply != null;
+            s.AppendLine();
+            s.AppendLine("    // Never inlined into Dispatch (or whatever inlines Dispatch): the codec and handler calls");
+            s.AppendLine("    // inside are inlined within this method's own budget instead of left as calls.");
+            s.AppendLine("    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]");
+            s.Append("    private ").Append(isRequest ? "unsafe " : string.Empty).Append(ipc).Append("DispatchStatus ").Append(DispatchMethodName(method))
+                .AppendLine("(bool expectsReply, global::System.ReadOnlySpan<byte> body, global::System.Span<byte> reply, out int replyLength)");
+            s.AppendLine("    {");
+            s.AppendLine("        replyLength = 0;");
+            s.Append("        if (").Append(isRequest ? "!" : string.Empty).AppendLine("expectsReply)");
+            s.AppendLine("        {");
+            s.Append("            return ").Append(ipc).AppendLine("DispatchStatus.KindMismatch;");
+            s.AppendLine("        }");
+            s.AppendLine();
+            s.Append("        ").Append(ipc).AppendLine("MessagePackReader reader = new " + ipc + "MessagePackReader(body);");
+            s.Append("        if (!").Append(Names.Global(method.Request)).Append(".TryDecode(ref reader, out ").Append(Names.Global(method.Request)).AppendLine(" request) || !reader.End)");
+            s.AppendLine("        {");
+            s.Append("            return ").Append(ipc).AppendLine("DispatchStatus.MalformedBody;");
+            s.AppendLine("        }");
+            s.AppendLine();
+            if (isRequest)
+            {
+                s.Append("        ").Append(Names.Global(method.Reply!)).Append(" result = _handler.").Append(method.Symbol.Name).Append("(").Append(method.PassRequest).AppendLine(");");
+                s.AppendLine("        // Exact size first, then one unchecked pass (the same bytes Encode writes).");
+                s.AppendLine("        int size = result.EncodedSize();");
+                s.AppendLine("        if (size > reply.Length)");
+                s.AppendLine("        {");
+                s.Append("            return ").Append(ipc).AppendLine("DispatchStatus.ReplyTooLarge;");
+                s.AppendLine("        }");
+                s.AppendLine();
+                s.AppendLine("        fixed (byte* destination = &global::System.Runtime.InteropServices.MemoryMarshal.GetReference(reply))");
+                s.AppendLine("        {");
+                s.AppendLine("            result.EncodeTo(destination);");
+                s.AppendLine("        }");
+                s.AppendLine();
+                s.AppendLine("        replyLength = size;");
+                s.Append("        return ").Append(ipc).AppendLine("DispatchStatus.Ok;");
+            }
+            else
+            {
+                s.Append("        _handler.").Append(method.Symbol.Name).Append("(").Append(method.PassRequest).AppendLine(");");
+                s.Append("        return ").Append(ipc).AppendLine("DispatchStatus.Ok;");
+            }
+
+            s.AppendLine("    }");
+        }
+
         s.AppendLine("}");
         s.AppendLine();
 
@@ -196,12 +219,12 @@ internal static class ContractEmitter
             if (method.Reply != null)
             {
                 s.Append("    /// <summary>Queues a <c>").Append(name).AppendLine("</c> request (visible after Endpoint.Flush); returns its request id.</summary>");
-                s.Append("    public ").Append(ipc).Append("CallStatus TrySend").Append(name).Append("(in ").Append(request).AppendLine(" request, out uint requestId)");
+                s.Append("    public unsafe ").Append(ipc).Append("CallStatus TrySend").Append(name).Append("(in ").Append(request).AppendLine(" request, out uint requestId)");
             }
             else
             {
                 s.Append("    /// <summary>Queues a <c>").Append(name).AppendLine("</c> notification (visible after Endpoint.Flush).</summary>");
-                s.Append("    public ").Append(ipc).Append("CallStatus TrySend").Append(name).Append("(in ").Append(request).AppendLine(" request)");
+                s.Append("    public unsafe ").Append(ipc).Append("CallStatus TrySend").Append(name).Append("(in ").Append(request).AppendLine(" request)");
             }
 
             s.AppendLine("    {");
@@ -210,15 +233,20 @@ internal static class ContractEmitter
                 s.AppendLine("        requestId = 0;");
             }
 
-            s.Append("        ").Append(ipc).Append("CallStatus status = Endpoint.TryBegin(").Append(method.Id).Append(", ").Append(ipc)
-                .Append(method.Reply != null ? "MessageKind.Request" : "MessageKind.Notification").Append(", out ").Append(ipc).AppendLine("MessagePackWriter writer);");
-            s.Append("        if (status != ").Append(ipc).AppendLine("CallStatus.Ok)");
+            // A private copy first: the size and the bytes must come from the same field values
+            // (the caller's struct could change between the two reads; our local cannot).
+            s.Append("        ").Append(request).AppendLine(" message = request;");
+            s.AppendLine("        int size = message.EncodedSize();");
+            s.Append("        byte* body = Endpoint.TryAppend(").Append(method.Id).Append(", ").Append(ipc)
+                .Append(method.Reply != null ? "MessageKind.Request" : "MessageKind.Notification")
+                .Append(", size, out ").Append(method.Reply != null ? "requestId" : "uint _").Append(", out ").Append(ipc).AppendLine("CallStatus status);");
+            s.AppendLine("        if (body != null)");
             s.AppendLine("        {");
-            s.AppendLine("            return status;");
+            s.AppendLine("            // Exactly size bytes, claimed and committed above; visible at the next Publish/Flush.");
+            s.AppendLine("            message.EncodeTo(body);");
             s.AppendLine("        }");
             s.AppendLine();
-            s.AppendLine("        request.Encode(ref writer);");
-            s.Append("        return Endpoint.TryEnd(ref writer, out ").Append(method.Reply != null ? "requestId" : "uint _").AppendLine(");");
+            s.AppendLine("        return status;");
             s.AppendLine("    }");
             if (method.Reply != null)
             {

@@ -185,6 +185,77 @@ internal static class MessageCodecEmitter
 
         s.AppendLine("    }");
         s.AppendLine();
+        string exact = Names.Ipc + "MessagePackExact.";
+        s.AppendLine("    /// <summary>Exactly how many bytes <see cref=\"Encode\"/> writes for this value.</summary>");
+        s.AppendLine("    public readonly int EncodedSize()");
+        s.AppendLine("    {");
+        s.Append("        int size = ").Append(exact).Append("SizeOfArrayHeader(").Append(fields.Count).AppendLine(");");
+        foreach ((IFieldSymbol field, FieldKind kind) in fields)
+        {
+            string access = "this." + field.Name;
+            switch (kind)
+            {
+                case FieldKind.Boolean:
+                    s.AppendLine("        size += 1;");
+                    break;
+                case FieldKind.Signed:
+                    s.Append("        size += ").Append(exact).Append("SizeOfInt64((long)").Append(access).AppendLine(");");
+                    break;
+                case FieldKind.Unsigned:
+                    s.Append("        size += ").Append(exact).Append("SizeOfUInt64((ulong)").Append(access).AppendLine(");");
+                    break;
+                case FieldKind.Binary:
+                    s.Append("        size += ").Append(exact).Append("SizeOfBinary(").Append(access).AppendLine(".Length);");
+                    break;
+                case FieldKind.String:
+                    s.Append("        size += ").Append(exact).Append("SizeOfString(").Append(access).AppendLine(".Length);");
+                    break;
+                case FieldKind.Message:
+                    s.Append("        size += ").Append(access).AppendLine(".EncodedSize();");
+                    break;
+            }
+        }
+
+        s.AppendLine("        return size;");
+        s.AppendLine("    }");
+        s.AppendLine();
+        s.AppendLine("    /// <summary>");
+        s.AppendLine("    /// Writes the same bytes as <see cref=\"Encode\"/> to <paramref name=\"destination\"/>, unchecked: the");
+        s.AppendLine("    /// caller guarantees <see cref=\"EncodedSize\"/> bytes of room, computed from this same value.");
+        s.AppendLine("    /// Returns the position after the last byte written.");
+        s.AppendLine("    /// </summary>");
+        s.AppendLine("    public readonly unsafe byte* EncodeTo(byte* destination)");
+        s.AppendLine("    {");
+        s.Append("        destination = ").Append(exact).Append("WriteArrayHeader(destination, ").Append(fields.Count).AppendLine(");");
+        foreach ((IFieldSymbol field, FieldKind kind) in fields)
+        {
+            string access = "this." + field.Name;
+            switch (kind)
+            {
+                case FieldKind.Boolean:
+                    s.Append("        destination = ").Append(exact).Append("WriteBoolean(destination, ").Append(access).AppendLine(");");
+                    break;
+                case FieldKind.Signed:
+                    s.Append("        destination = ").Append(exact).Append("WriteInt64(destination, (long)").Append(access).AppendLine(");");
+                    break;
+                case FieldKind.Unsigned:
+                    s.Append("        destination = ").Append(exact).Append("WriteUInt64(destination, (ulong)").Append(access).AppendLine(");");
+                    break;
+                case FieldKind.Binary:
+                    s.Append("        destination = ").Append(exact).Append("WriteBinary(destination, ").Append(access).AppendLine(");");
+                    break;
+                case FieldKind.String:
+                    s.Append("        destination = ").Append(exact).Append("WriteString(destination, ").Append(access).AppendLine(");");
+                    break;
+                case FieldKind.Message:
+                    s.Append("        destination = ").Append(access).AppendLine(".EncodeTo(destination);");
+                    break;
+            }
+        }
+
+        s.AppendLine("        return destination;");
+        s.AppendLine("    }");
+        s.AppendLine();
         s.AppendLine("    /// <summary>");
         s.AppendLine("    /// Reads one message from untrusted bytes. Missing trailing fields keep their defaults and");
         s.AppendLine("    /// extra trailing elements are skipped (so a newer peer can add fields); anything else");

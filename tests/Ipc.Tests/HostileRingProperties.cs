@@ -152,7 +152,22 @@ public sealed unsafe class HostileRingProperties
             region.Head = round % 2 == 0 ? garbage.Head : garbage.Tail - (ulong)(round * 8);
             for (int i = 0; i < 8; i++)
             {
-                RingStatus status = producer.TryClaim(Payloads.LengthFor(i + round, producer.MaxPayloadLength), out Span<byte> payload);
+                int length = Payloads.LengthFor(i + round, producer.MaxPayloadLength);
+                if (i % 2 == 1)
+                {
+                    // The exact-size fast path reads and checks the head the same way.
+                    byte* appended = producer.TryAppend(length, out RingStatus appendStatus);
+                    Assert.True(appendStatus is RingStatus.Ok or RingStatus.Full or RingStatus.Corrupt, appendStatus.ToString());
+                    Assert.Equal(appendStatus == RingStatus.Ok, appended != null);
+                    if (appended != null)
+                    {
+                        Assert.True(region.InData(new ReadOnlySpan<byte>(appended, length)));
+                    }
+
+                    continue;
+                }
+
+                RingStatus status = producer.TryClaim(length, out Span<byte> payload);
                 Assert.True(status is RingStatus.Ok or RingStatus.Full or RingStatus.Corrupt, status.ToString());
                 if (status == RingStatus.Ok)
                 {

@@ -62,6 +62,23 @@ public sealed class RingModelProperties
                     ShortCommit(producer, model, ref nextSequence, Math.Min(op.Length, model.MaxPayload));
                     producer.Publish();
                     break;
+                case RingOpKind.Append:
+                    // The exact-size fast path, mixed with claims in one batch.
+                    for (int i = 0; i < op.Count; i++)
+                    {
+                        int length = (op.Length + i * 3) % (model.MaxPayload + 17);
+                        if (i % 3 == 2)
+                        {
+                            Write(producer, model, ref nextSequence, Math.Min(length, model.MaxPayload));
+                        }
+                        else
+                        {
+                            Append(producer, model, ref nextSequence, length);
+                        }
+                    }
+
+                    producer.Publish();
+                    break;
             }
 
             Assert.Equal(model.Tail, producer.Tail);
@@ -89,6 +106,21 @@ public sealed class RingModelProperties
         {
             Payloads.Fill(sequence, payload);
             Assert.Equal(RingStatus.Ok, producer.Commit(length));
+            sequence++;
+        }
+    }
+
+    private static unsafe void Append(SpscProducer producer, RingModel model, ref long sequence, int length)
+    {
+        RingStatus expected = model.Write(sequence, length);
+        byte* payload = producer.TryAppend(length, out RingStatus actual);
+        Assert.Equal(expected, actual);
+        Assert.Equal(actual == RingStatus.Ok, payload != null);
+        if (actual == RingStatus.Ok)
+        {
+            // Committed already; the bytes only have to be there before the publish.
+            Payloads.Fill(sequence, new Span<byte>(payload, length));
+            Assert.Equal(RingStatus.InvalidArgument, producer.Commit(0)); // no claim is left open
             sequence++;
         }
     }

@@ -14,6 +14,7 @@ public enum RingOpKind
     BatchRead,
     AbandonedClaim,
     ShortCommit,
+    Append,
 }
 
 /// <summary>One step: a kind, a payload length and a batch size.</summary>
@@ -51,7 +52,8 @@ public static class RingArbitraries
             (4, Gen.Constant(RingOpKind.Read)),
             (2, Gen.Constant(RingOpKind.BatchRead)),
             (1, Gen.Constant(RingOpKind.AbandonedClaim)),
-            (1, Gen.Constant(RingOpKind.ShortCommit)));
+            (1, Gen.Constant(RingOpKind.ShortCommit)),
+            (3, Gen.Constant(RingOpKind.Append)));
         return from k in kind
                from l in length
                from c in Gen.Choose(1, 12)

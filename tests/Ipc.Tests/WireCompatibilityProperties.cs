@@ -38,6 +38,25 @@ public sealed class WireCompatibilityProperties
 
     private static byte[] Utf8(string s) => Encoding.UTF8.GetBytes(s);
 
+    private unsafe delegate byte* ExactEncoder(byte* destination);
+
+    /// <summary>
+    /// The generated fast path (EncodedSize, then EncodeTo): writes exactly the size it announced,
+    /// nothing past it, and (checked by the callers) the same bytes as Encode.
+    /// </summary>
+    private static unsafe byte[] Exact(int size, ExactEncoder encode)
+    {
+        byte[] buffer = new byte[size + 32];
+        Array.Fill(buffer, (byte)0xA5);
+        fixed (byte* start = buffer)
+        {
+            Assert.Equal(size, (int)(encode(start) - start));
+        }
+
+        Assert.All(buffer.Skip(size), b => Assert.Equal(0xA5, b));
+        return buffer.Take(size).ToArray();
+    }
+
     [Fact]
     public void EveryMessageTypeIsCovered()
     {
@@ -54,9 +73,14 @@ public sealed class WireCompatibilityProperties
     {
         PutRequestMirror mirror = new() { Key = key.Get, Value = value ?? Array.Empty<byte>(), Overwrite = overwrite, TimeToLive = ttl };
         byte[] keyBytes = Utf8(mirror.Key);
-        byte[] ours = Ours((ref MessagePackWriter w) => new PutRequest { Key = keyBytes, Value = mirror.Value, Overwrite = overwrite, TimeToLive = ttl }.Encode(ref w));
+        PutRequest Make() => new PutRequest { Key = keyBytes, Value = mirror.Value, Overwrite = overwrite, TimeToLive = ttl };
+        byte[] ours = Ours((ref MessagePackWriter w) => Make().Encode(ref w));
         byte[] theirs = MessagePackSerializer.Serialize(mirror);
         Assert.Equal(theirs, ours);
+        unsafe
+        {
+            Assert.Equal(ours, Exact(Make().EncodedSize(), p => Make().EncodeTo(p)));
+        }
 
         MessagePackReader reader = new MessagePackReader(theirs);
         Assert.True(PutRequest.TryDecode(ref reader, out PutRequest decoded));
@@ -77,9 +101,14 @@ public sealed class WireCompatibilityProperties
     public void PutReplyMatchesMessagePack(bool stored, long version)
     {
         PutReplyMirror mirror = new() { Stored = stored, Version = version };
-        byte[] ours = Ours((ref MessagePackWriter w) => new PutReply { Stored = stored, Version = version }.Encode(ref w));
+        PutReply value = new PutReply { Stored = stored, Version = version };
+        byte[] ours = Ours((ref MessagePackWriter w) => value.Encode(ref w));
         byte[] theirs = MessagePackSerializer.Serialize(mirror);
         Assert.Equal(theirs, ours);
+        unsafe
+        {
+            Assert.Equal(ours, Exact(value.EncodedSize(), p => value.EncodeTo(p)));
+        }
 
         MessagePackReader reader = new MessagePackReader(theirs);
         Assert.True(PutReply.TryDecode(ref reader, out PutReply decoded));
@@ -92,9 +121,14 @@ public sealed class WireCompatibilityProperties
     public void GetRequestMatchesMessagePack(NonNull<string> key)
     {
         byte[] keyBytes = Utf8(key.Get);
-        byte[] ours = Ours((ref MessagePackWriter w) => new GetRequest { Key = keyBytes }.Encode(ref w));
+        GetRequest Make() => new GetRequest { Key = keyBytes };
+        byte[] ours = Ours((ref MessagePackWriter w) => Make().Encode(ref w));
         byte[] theirs = MessagePackSerializer.Serialize(new GetRequestMirror { Key = key.Get });
         Assert.Equal(theirs, ours);
+        unsafe
+        {
+            Assert.Equal(ours, Exact(Make().EncodedSize(), p => Make().EncodeTo(p)));
+        }
 
         MessagePackReader reader = new MessagePackReader(theirs);
         Assert.True(GetRequest.TryDecode(ref reader, out GetRequest decoded));
@@ -106,9 +140,14 @@ public sealed class WireCompatibilityProperties
     public void GetReplyMatchesMessagePack(bool found, byte[] value, long version)
     {
         value ??= Array.Empty<byte>();
-        byte[] ours = Ours((ref MessagePackWriter w) => new GetReply { Found = found, Value = value, Version = version }.Encode(ref w));
+        GetReply Make() => new GetReply { Found = found, Value = value, Version = version };
+        byte[] ours = Ours((ref MessagePackWriter w) => Make().Encode(ref w));
         byte[] theirs = MessagePackSerializer.Serialize(new GetReplyMirror { Found = found, Value = value, Version = version });
         Assert.Equal(theirs, ours);
+        unsafe
+        {
+            Assert.Equal(ours, Exact(Make().EncodedSize(), p => Make().EncodeTo(p)));
+        }
 
         MessagePackReader reader = new MessagePackReader(theirs);
         Assert.True(GetReply.TryDecode(ref reader, out GetReply decoded));
@@ -128,6 +167,10 @@ public sealed class WireCompatibilityProperties
         byte[] ours = Ours((ref MessagePackWriter w) => value.Encode(ref w));
         byte[] theirs = MessagePackSerializer.Serialize(mirror);
         Assert.Equal(theirs, ours);
+        unsafe
+        {
+            Assert.Equal(ours, Exact(value.EncodedSize(), p => value.EncodeTo(p)));
+        }
 
         MessagePackReader reader = new MessagePackReader(theirs);
         Assert.True(AllScalars.TryDecode(ref reader, out AllScalars decoded));
@@ -148,14 +191,19 @@ public sealed class WireCompatibilityProperties
             Note = note.Get,
             Expires = new StampMirror { Seconds = expires },
         };
-        byte[] ours = Ours((ref MessagePackWriter w) => new Envelope
+        Envelope Make() => new Envelope
         {
             Stamp = new Stamp { Seconds = seconds, Nanoseconds = nanos },
             Note = noteBytes,
             Expires = new Stamp { Seconds = expires },
-        }.Encode(ref w));
+        };
+        byte[] ours = Ours((ref MessagePackWriter w) => Make().Encode(ref w));
         byte[] theirs = MessagePackSerializer.Serialize(mirror);
         Assert.Equal(theirs, ours);
+        unsafe
+        {
+            Assert.Equal(ours, Exact(Make().EncodedSize(), p => Make().EncodeTo(p)));
+        }
         Assert.Equal(MessagePackSerializer.Serialize(mirror.Stamp), Ours((ref MessagePackWriter w) => new Stamp { Seconds = seconds, Nanoseconds = nanos }.Encode(ref w)));
 
         MessagePackReader reader = new MessagePackReader(theirs);
@@ -170,9 +218,14 @@ public sealed class WireCompatibilityProperties
     public void ErrorReplyMatchesMessagePack(ushort code)
     {
         IpcErrorCode error = (IpcErrorCode)code;
-        byte[] ours = Ours((ref MessagePackWriter w) => new ErrorReply { Code = error }.Encode(ref w));
+        ErrorReply value = new ErrorReply { Code = error };
+        byte[] ours = Ours((ref MessagePackWriter w) => value.Encode(ref w));
         byte[] theirs = MessagePackSerializer.Serialize(new ErrorReplyMirror { Code = error });
         Assert.Equal(theirs, ours);
+        unsafe
+        {
+            Assert.Equal(ours, Exact(value.EncodedSize(), p => value.EncodeTo(p)));
+        }
         MessagePackReader reader = new MessagePackReader(theirs);
         Assert.True(ErrorReply.TryDecode(ref reader, out ErrorReply decoded));
         Assert.Equal(error, decoded.Code);
