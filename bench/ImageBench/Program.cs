@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using System.Globalization;
+using System.Text.RegularExpressions;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -110,18 +111,19 @@ static Dictionary<string, ulong> Run(string image, string bench, bool icount)
 
     using Process qemu = Process.Start(start)!;
     var figures = new Dictionary<string, ulong>();
+    var BenchLine = new Regex(@"^(?:\[info\] [a-z0-9_-]+: )?bench: (?<key>[^=\s]+)=(?<value>\d+)$");
     string? line;
     var deadline = Stopwatch.StartNew();
     while ((line = qemu.StandardOutput.ReadLine()) != null)
     {
         line = line.TrimEnd('\r');
-        // Kernel lines are "bench: k=v"; lines a service logs arrive as "[info] user: bench: k=v".
-        int at = line.IndexOf("bench: ", StringComparison.Ordinal);
-        if (at >= 0 && (at == 0 || line.StartsWith("[info] user: ", StringComparison.Ordinal)))
+        // Kernel lines are "bench: k=v"; a service's arrive as "[info] NAME: bench: k=v"
+        // (the kernel names the service as the line's source).
+        Match figure = BenchLine.Match(line);
+        if (figure.Success)
         {
-            string[] pair = line[(at + "bench: ".Length)..].Split('=', 2);
-            if (pair.Length == 2 && ulong.TryParse(pair[1], NumberStyles.None, CultureInfo.InvariantCulture, out ulong value))
-                figures[pair[0]] = value;
+            if (ulong.TryParse(figure.Groups["value"].Value, NumberStyles.None, CultureInfo.InvariantCulture, out ulong value))
+                figures[figure.Groups["key"].Value] = value;
         }
         else if (line.Contains("PANIC", StringComparison.Ordinal) || line.StartsWith("[error]", StringComparison.Ordinal))
         {
