@@ -14,8 +14,8 @@ namespace Microkernel.Process
     /// back-off of 2^n timer ticks, and told its restart count (its start page).</remarks>
     internal static class ServiceLauncher
     {
-        // Slots are never reused within a boot, and the in-image suites load 18 services in all.
-        private const int MaxProcesses = 32;
+        // Slots are never reused within a boot; the in-image suites load about 30 services in all.
+        private const int MaxProcesses = 48;
 
         /// <summary>Restarts of one service before the launcher gives up on it.</summary>
         internal const int MaxRestarts = 3;

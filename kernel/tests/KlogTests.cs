@@ -22,8 +22,8 @@ namespace Microkernel.Tests
 
         /// <summary>A service with a channel to klog logs over it (contracts' ServiceLog): klog
         /// takes the record under the service's name and shows it on the console, and the kernel's
-        /// buffer never sees it. Without the channel the same line goes through the kernel, under
-        /// the service's name too.</summary>
+        /// buffer never sees it. Without the channel, or with klog gone, the same line goes
+        /// through the kernel, under the service's name too.</summary>
         private static void ServicesLogThroughKlog(ref TestResult t)
         {
             System.ReadOnlySpan<byte> greeting = "hello from a C# service in ring 3"u8;
@@ -65,6 +65,22 @@ namespace Microkernel.Tests
             viaKernel = FindLast("hello"u8, greeting, text, out _, out byte level, out sequence) && sequence >= before;
             True(ref t, viaKernel, "without a klog channel the line went through the kernel, source hello"u8);
             Equal(ref t, (long)LogLevel.Info, level, "at info"u8);
+            ServiceLauncher.WaitForAll(first);
+
+            // klog gone before the write: the write fails at once (EPIPE), the line is not lost.
+            before = NextSequence();
+            klog = ServiceLauncher.LoadByName("klog"u8);
+            hello = ServiceLauncher.LoadByName("hello"u8);
+            if (klog < 0 || hello < 0) { True(ref t, false, "klog and hello load once more"u8); return; }
+            True(ref t, ServiceLauncher.Connect(hello, klog), "hello has a channel to klog again"u8);
+            ServiceLauncher.Start(klog);
+            ServiceLauncher.Stop(klog);
+            ServiceLauncher.WaitFor(klog);
+            ServiceLauncher.Start(hello);
+            ServiceLauncher.WaitFor(hello);
+            Equal(ref t, 58, ServiceLauncher.StatusOf(hello), "hello ran although its klog had ended"u8);
+            viaKernel = FindLast("hello"u8, greeting, text, out _, out _, out sequence) && sequence >= before;
+            True(ref t, viaKernel, "with klog gone the line went through the kernel"u8);
             ServiceLauncher.WaitForAll(first);
         }
 
