@@ -62,7 +62,7 @@ namespace Microkernel.Services.Klog
         private static int Main()
         {
             long ring = SystemCall.Map(0, RingBytes, 3, 0);
-            if (ring < 0) { SystemCall.Log("cannot map its ring"u8); return -1; }
+            if (ring < 0) { SystemCall.Log("cannot map its ring"u8, LogSeverity.Error); return -1; }
             s_core = new KlogCore((byte*)ring, RingBytes);
             s_mirror = new KlogConsoleMirror(new ConsoleLines());
             if (StartInfo.TryFindChannel("store"u8, out ChannelGrant store) && !store.IsServer) SetUpConfig(in store);
@@ -107,7 +107,7 @@ namespace Microkernel.Services.Klog
             if (n < 0)
             {
                 s_canRead = false;
-                SystemCall.Log("log_read refused (no log-read right?); kernel records will not be collected"u8);
+                SystemCall.Log("log_read refused (no log-read right?); kernel records will not be collected"u8, LogSeverity.Warning);
                 return false;
             }
             ReadOnlySpan<byte> records = new ReadOnlySpan<byte>(s_read, 0, (int)n);
@@ -167,7 +167,7 @@ namespace Microkernel.Services.Klog
                 if (server.WakeNeeded && SystemCall.Notify(s_handles[i]) == -Errno.EPIPE) { Drop(i); continue; }
                 if (status == ServeStatus.RequestRingCorrupt || status == ServeStatus.ReplyRingCorrupt)
                 {
-                    SystemCall.Log("a client corrupted its rings; dropping it"u8);
+                    SystemCall.Log("a client corrupted its rings; dropping it"u8, LogSeverity.Warning);
                     Drop(i);
                     continue;
                 }
@@ -204,7 +204,7 @@ namespace Microkernel.Services.Klog
             if (written < 0)
             {
                 s_canExport = false;
-                SystemCall.Log("log_export refused (no log-export right?); records are counted, not exported"u8);
+                SystemCall.Log("log_export refused (no log-export right?); records are counted, not exported"u8, LogSeverity.Warning);
             }
             else if (written == 0) s_portAbsent = true;
             else s_exportedBytes += (ulong)written;
@@ -253,7 +253,7 @@ namespace Microkernel.Services.Klog
         {
             StoreCalls store = new StoreCalls(in grant);
             StoreStatus created = store.CreateObject("klog/config"u8);
-            if (created != StoreStatus.Ok) { SystemCall.Log("cannot create klog/config in the store"u8); return; }
+            if (created != StoreStatus.Ok) { SystemCall.Log("cannot create klog/config in the store"u8, LogSeverity.Warning); return; }
             // Bounded: the store itself refuses a level that does not exist (Rejected).
             if (store.Register(ThresholdEntry, StoreCalls.Unsigned(s_core.Threshold), writable: true,
                     StoreCalls.Unsigned((ulong)KlogLevel.Debug), StoreCalls.Unsigned((ulong)KlogLevel.Error)) != StoreStatus.Ok
@@ -261,7 +261,7 @@ namespace Microkernel.Services.Klog
                     StoreCalls.Unsigned((ulong)KlogLevel.Debug), StoreCalls.Unsigned(KlogConsoleMirror.Off)) != StoreStatus.Ok
                 || store.Subscribe("klog/config/"u8) != StoreStatus.Ok)
             {
-                SystemCall.Log("cannot publish klog/config/threshold"u8);
+                SystemCall.Log("cannot publish klog/config/threshold"u8, LogSeverity.Warning);
                 return;
             }
             s_store = store;
@@ -281,7 +281,7 @@ namespace Microkernel.Services.Klog
                     out StoreReading value, new Span<byte>(text, 8), out _, out _, out bool found);
                 if (status != StoreStatus.Ok)
                 {
-                    if (store.IsBroken) { s_store = null; SystemCall.Log("the store is gone; the threshold stays as it is"u8); }
+                    if (store.IsBroken) { s_store = null; SystemCall.Log("the store is gone; the threshold stays as it is"u8, LogSeverity.Warning); }
                     return;
                 }
                 if (!found) return;
