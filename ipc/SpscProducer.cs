@@ -116,7 +116,7 @@ public sealed unsafe class SpscProducer
         ulong position = _tail & _mask;
         ulong toEnd = (ulong)_capacity - position;
         ulong padding = record > toEnd ? toEnd : 0;
-        // Plus the slot after the record, which Commit zeroes (it must be free space).
+        // Plus the slot after the record, which the next Publish zeroes (it must be free space).
         ulong needed = padding + record + SpscRing.RecordAlignment;
         if ((ulong)_capacity - (_tail - _cachedHead) < needed)
         {
@@ -192,10 +192,8 @@ public sealed unsafe class SpscProducer
         }
 
         ulong end = start + SpscRing.RecordBytes(length);
-        // Zero the slot after the record before the record can become visible: the consumer
-        // looks there next, and whatever an earlier lap left there (payload bytes can be
-        // anything) must not pose as a record. TryClaim reserved the slot as free space.
-        *(ulong*)(_data + (end & _mask)) = 0;
+        // The slot after the record (free space TryClaim reserved) is zeroed by the next
+        // Publish if no later record has overwritten it with its prefix by then.
         StorePrefix(start, (uint)length);
         _tail = end;
         _claimOpen = false;
@@ -227,7 +225,7 @@ public sealed unsafe class SpscProducer
         ulong position = tail & _mask;
         ulong toEnd = (ulong)_capacity - position;
         ulong padding = record > toEnd ? toEnd : 0;
-        // As in TryClaim: room for padding, the record and the zeroed slot after it.
+        // As in TryClaim: room for padding, the record and the slot after it (zeroed on publish).
         ulong needed = padding + record + SpscRing.RecordAlignment;
         if ((ulong)_capacity - (tail - _cachedHead) < needed)
         {
@@ -251,8 +249,7 @@ public sealed unsafe class SpscProducer
 
         ulong start = tail + padding;
         ulong end = start + record;
-        // The slot after the record is zeroed before anything can be published (see Commit).
-        *(ulong*)(_data + (end & _mask)) = 0;
+        // The slot after the record is zeroed when the batch is published (see PublishPending).
         StorePrefix(start, (uint)length);
         _tail = end;
         status = RingStatus.Ok;
@@ -353,12 +350,21 @@ public sealed unsafe class SpscProducer
     /// The tail store after it is for diagnostics and attach-time checks only (the line stays in
     /// our cache: the consumer does not poll it).
     /// </summary>
+    /// <remarks>
+    /// First the slot at the tail (the next record's prefix position, free space: every claim
+    /// reserves it) is zeroed: the consumer looks there after the batch, and whatever an earlier
+    /// lap left there (payload bytes can be anything, including a prefix stamped for this lap)
+    /// must not pose as a record. Inside the batch each record's successor slot already holds that
+    /// successor's prefix, so one zeroing store per publish suffices (it used to be one per record,
+    /// and for records ending on a line boundary that store reached into the next line early).
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void PublishPending()
     {
         ulong* slot = _pendingSlot;
         if (slot != null)
         {
+            *(ulong*)(_data + (_tail & _mask)) = 0;
             Volatile.Write(ref *slot, _pendingPrefix);
             _pendingSlot = null;
             Volatile.Write(ref *(ulong*)(_region + SpscRing.TailOffset), _tail);
