@@ -44,6 +44,9 @@ public sealed unsafe class SpscProducer
     private ulong* _pendingSlot;
     private ulong _pendingPrefix;
 
+    /// <summary>True when the last committed record was its batch's first and zeroed its successor slot itself.</summary>
+    private bool _tailZeroed;
+
     /// <summary>
     /// Attaches to a region prepared by <see cref="SpscRing.Initialize"/>. If the region length
     /// is invalid the producer reports <see cref="RingStatus.InvalidArgument"/>; if the indices
@@ -116,7 +119,7 @@ public sealed unsafe class SpscProducer
         ulong position = _tail & _mask;
         ulong toEnd = (ulong)_capacity - position;
         ulong padding = record > toEnd ? toEnd : 0;
-        // Plus the slot after the record, which the next Publish zeroes (it must be free space).
+        // Plus the slot after the record, which gets zeroed (it must be free space).
         ulong needed = padding + record + SpscRing.RecordAlignment;
         if ((ulong)_capacity - (_tail - _cachedHead) < needed)
         {
@@ -192,8 +195,9 @@ public sealed unsafe class SpscProducer
         }
 
         ulong end = start + SpscRing.RecordBytes(length);
-        // The slot after the record (free space TryClaim reserved) is zeroed by the next
-        // Publish if no later record has overwritten it with its prefix by then.
+        // The slot after the record (free space TryClaim reserved) must be zero or a later
+        // record's prefix before this record is published: see ZeroSlotAfter.
+        ZeroSlotAfter(end);
         StorePrefix(start, (uint)length);
         _tail = end;
         _claimOpen = false;
@@ -225,7 +229,7 @@ public sealed unsafe class SpscProducer
         ulong position = tail & _mask;
         ulong toEnd = (ulong)_capacity - position;
         ulong padding = record > toEnd ? toEnd : 0;
-        // As in TryClaim: room for padding, the record and the slot after it (zeroed on publish).
+        // As in TryClaim: room for padding, the record and the zeroed slot after it.
         ulong needed = padding + record + SpscRing.RecordAlignment;
         if ((ulong)_capacity - (tail - _cachedHead) < needed)
         {
@@ -249,7 +253,8 @@ public sealed unsafe class SpscProducer
 
         ulong start = tail + padding;
         ulong end = start + record;
-        // The slot after the record is zeroed when the batch is published (see PublishPending).
+        // The slot after the record: see ZeroSlotAfter.
+        ZeroSlotAfter(end);
         StorePrefix(start, (uint)length);
         _tail = end;
         status = RingStatus.Ok;
@@ -325,6 +330,28 @@ public sealed unsafe class SpscProducer
     }
 
     /// <summary>
+    /// The zeroed-slot rule: before a record is published, the 8-byte slot after it (the next
+    /// record's prefix position) must hold zero or the next record's prefix, so that payload
+    /// bytes of an earlier lap (anything, even a prefix stamped for this lap) cannot pose as a
+    /// record. Inside a batch the next record's prefix fills the slot, so only the batch's last
+    /// record needs a zero. The batch's first record zeroes its successor slot at once (a lone
+    /// request then has that store, often a line the consumer holds, issued before its payload
+    /// is written rather than just ahead of the publishing store); later records zero nothing,
+    /// and <see cref="PublishPending"/> zeroes the slot at the tail when the batch has more than
+    /// one record. Call before the record's <see cref="StorePrefix"/> (padding prefixes first).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void ZeroSlotAfter(ulong end)
+    {
+        bool first = _pendingSlot == null;
+        _tailZeroed = first;
+        if (first)
+        {
+            *(ulong*)(_data + (end & _mask)) = 0;
+        }
+    }
+
+    /// <summary>
     /// Writes a record prefix: held back if it is the batch's first unpublished record, stored
     /// at once otherwise (the consumer cannot reach it before the held-back one is published).
     /// </summary>
@@ -351,12 +378,9 @@ public sealed unsafe class SpscProducer
     /// our cache: the consumer does not poll it).
     /// </summary>
     /// <remarks>
-    /// First the slot at the tail (the next record's prefix position, free space: every claim
-    /// reserves it) is zeroed: the consumer looks there after the batch, and whatever an earlier
-    /// lap left there (payload bytes can be anything, including a prefix stamped for this lap)
-    /// must not pose as a record. Inside the batch each record's successor slot already holds that
-    /// successor's prefix, so one zeroing store per publish suffices (it used to be one per record,
-    /// and for records ending on a line boundary that store reached into the next line early).
+    /// First, for a batch of more than one record, the slot at the tail (free space: every claim
+    /// reserves it) is zeroed (see <see cref="ZeroSlotAfter"/>); one zeroing store per batch
+    /// instead of one per record, as it used to be.
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void PublishPending()
@@ -364,7 +388,11 @@ public sealed unsafe class SpscProducer
         ulong* slot = _pendingSlot;
         if (slot != null)
         {
-            *(ulong*)(_data + (_tail & _mask)) = 0;
+            if (!_tailZeroed)
+            {
+                *(ulong*)(_data + (_tail & _mask)) = 0;
+            }
+
             Volatile.Write(ref *slot, _pendingPrefix);
             _pendingSlot = null;
             Volatile.Write(ref *(ulong*)(_region + SpscRing.TailOffset), _tail);
