@@ -19,6 +19,8 @@ public sealed class ServerEndpoint
     private readonly int _maxReplyBody;
     private readonly uint _contractId;
     private bool _repliesCommitted;
+    /// <summary>Request bytes consumed within one <see cref="TryServe"/> after which they are handed back at once.</summary>
+    private readonly ulong _releaseEvery;
 
     /// <summary>
     /// Creates the endpoint. Reply space is claimed at <paramref name="maxReplyBodyLength"/> plus
@@ -31,6 +33,11 @@ public sealed class ServerEndpoint
         _dispatcher = dispatcher;
         _contractId = dispatcher.ContractId;
         _maxRequestBody = maxRequestBodyLength < 0 ? 0 : maxRequestBodyLength;
+        // A quarter of the ring: a batch that drains most of a small ring (kernel channels use
+        // 8 KiB rings; 256 records of 40 bytes are 10 KiB) would otherwise keep the producer
+        // waiting for space until the whole batch is served, and the two sides take turns
+        // instead of working at once.
+        _releaseEvery = (ulong)Math.Max(requests.Capacity / 4, SpscRing.RecordAlignment);
         int replyLimit = replies.MaxPayloadLength - MessageHeader.Size;
         _maxReplyBody = maxReplyBodyLength < 0 ? 0 : Math.Min(maxReplyBodyLength, replyLimit < 0 ? 0 : replyLimit);
     }
@@ -45,14 +52,16 @@ public sealed class ServerEndpoint
     public long RejectedRequests { get; private set; }
 
     /// <summary>
-    /// Handles up to <paramref name="maxMessages"/> queued messages, then publishes all replies
-    /// and releases all requests at once (one release store per ring per batch).
+    /// Handles up to <paramref name="maxMessages"/> queued messages, then releases the requests
+    /// (one release store per batch, plus one per quarter of the request ring consumed inside a
+    /// long batch) and does the sleeping handshake for the replies, which were published one by one.
     /// </summary>
     public ServeStatus TryServe(int maxMessages, out int served)
     {
         served = 0;
         _repliesCommitted = false;
         ServeStatus status = ServeStatus.Idle;
+        ulong released = _requests.Head;
         while (served < maxMessages)
         {
             status = ServeOne();
@@ -62,6 +71,13 @@ public sealed class ServerEndpoint
             }
 
             served++;
+            // Hand space back during a long batch too, so the client can refill the ring while
+            // we work through the rest (a served record's bytes are no longer used).
+            if (_requests.Head - released >= _releaseEvery)
+            {
+                _requests.Release();
+                released = _requests.Head;
+            }
         }
 
         if (served > 0)

@@ -44,6 +44,9 @@ public sealed unsafe class SpscProducer
     private ulong* _pendingSlot;
     private ulong _pendingPrefix;
 
+    /// <summary>True when the last committed record was its batch's first and zeroed its successor slot itself.</summary>
+    private bool _tailZeroed;
+
     /// <summary>
     /// Attaches to a region prepared by <see cref="SpscRing.Initialize"/>. If the region length
     /// is invalid the producer reports <see cref="RingStatus.InvalidArgument"/>; if the indices
@@ -116,7 +119,7 @@ public sealed unsafe class SpscProducer
         ulong position = _tail & _mask;
         ulong toEnd = (ulong)_capacity - position;
         ulong padding = record > toEnd ? toEnd : 0;
-        // Plus the slot after the record, which Commit zeroes (it must be free space).
+        // Plus the slot after the record, which gets zeroed (it must be free space).
         ulong needed = padding + record + SpscRing.RecordAlignment;
         if ((ulong)_capacity - (_tail - _cachedHead) < needed)
         {
@@ -192,10 +195,9 @@ public sealed unsafe class SpscProducer
         }
 
         ulong end = start + SpscRing.RecordBytes(length);
-        // Zero the slot after the record before the record can become visible: the consumer
-        // looks there next, and whatever an earlier lap left there (payload bytes can be
-        // anything) must not pose as a record. TryClaim reserved the slot as free space.
-        *(ulong*)(_data + (end & _mask)) = 0;
+        // The slot after the record (free space TryClaim reserved) must be zero or a later
+        // record's prefix before this record is published: see ZeroSlotAfter.
+        ZeroSlotAfter(end);
         StorePrefix(start, (uint)length);
         _tail = end;
         _claimOpen = false;
@@ -251,8 +253,8 @@ public sealed unsafe class SpscProducer
 
         ulong start = tail + padding;
         ulong end = start + record;
-        // The slot after the record is zeroed before anything can be published (see Commit).
-        *(ulong*)(_data + (end & _mask)) = 0;
+        // The slot after the record: see ZeroSlotAfter.
+        ZeroSlotAfter(end);
         StorePrefix(start, (uint)length);
         _tail = end;
         status = RingStatus.Ok;
@@ -328,6 +330,28 @@ public sealed unsafe class SpscProducer
     }
 
     /// <summary>
+    /// The zeroed-slot rule: before a record is published, the 8-byte slot after it (the next
+    /// record's prefix position) must hold zero or the next record's prefix, so that payload
+    /// bytes of an earlier lap (anything, even a prefix stamped for this lap) cannot pose as a
+    /// record. Inside a batch the next record's prefix fills the slot, so only the batch's last
+    /// record needs a zero. The batch's first record zeroes its successor slot at once (a lone
+    /// request then has that store, often a line the consumer holds, issued before its payload
+    /// is written rather than just ahead of the publishing store); later records zero nothing,
+    /// and <see cref="PublishPending"/> zeroes the slot at the tail when the batch has more than
+    /// one record. Call before the record's <see cref="StorePrefix"/> (padding prefixes first).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void ZeroSlotAfter(ulong end)
+    {
+        bool first = _pendingSlot == null;
+        _tailZeroed = first;
+        if (first)
+        {
+            *(ulong*)(_data + (end & _mask)) = 0;
+        }
+    }
+
+    /// <summary>
     /// Writes a record prefix: held back if it is the batch's first unpublished record, stored
     /// at once otherwise (the consumer cannot reach it before the held-back one is published).
     /// </summary>
@@ -353,12 +377,22 @@ public sealed unsafe class SpscProducer
     /// The tail store after it is for diagnostics and attach-time checks only (the line stays in
     /// our cache: the consumer does not poll it).
     /// </summary>
+    /// <remarks>
+    /// First, for a batch of more than one record, the slot at the tail (free space: every claim
+    /// reserves it) is zeroed (see <see cref="ZeroSlotAfter"/>); one zeroing store per batch
+    /// instead of one per record, as it used to be.
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void PublishPending()
     {
         ulong* slot = _pendingSlot;
         if (slot != null)
         {
+            if (!_tailZeroed)
+            {
+                *(ulong*)(_data + (_tail & _mask)) = 0;
+            }
+
             Volatile.Write(ref *slot, _pendingPrefix);
             _pendingSlot = null;
             Volatile.Write(ref *(ulong*)(_region + SpscRing.TailOffset), _tail);

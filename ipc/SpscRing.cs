@@ -27,8 +27,9 @@ namespace Microkernel.Ipc;
 /// the prefix is stored last with release semantics, so the consumer polls the prefix at its
 /// head instead of the tail. That makes a hand-off one cache-line transfer (the record's line)
 /// instead of two (the tail's line, then the record's), which is what round-trip latency is made
-/// of. The stamp ties a prefix to one lap, and the producer zeroes the slot after each record
-/// before publishing it, so neither an old prefix nor old payload bytes can pose as a new record.
+/// of. The stamp ties a prefix to one lap, and the slot after the last record a publish makes
+/// visible is zeroed first (inside a batch the next record's prefix fills that slot), so neither an
+/// old prefix nor old payload bytes can pose as a new record.
 /// The producer still stores the tail on every publish (for diagnostics and the attach-time
 /// check); the consumer does not need it.
 /// </para>
