@@ -22,24 +22,6 @@ public static unsafe class Breakdown
     private const int Capacity = 1 << 16;
     private const int MaxBody = 1024;
 
-    private sealed class Handler : IBench
-    {
-        public long Expected;
-        public long Errors;
-
-        public Payload Echo(in Payload payload) => payload;
-
-        public void Deliver(in Payload payload)
-        {
-            if (payload.Data.Length < 8 || BinaryPrimitives.ReadInt64LittleEndian(payload.Data) != Expected)
-            {
-                Errors++;
-            }
-
-            Expected++;
-        }
-    }
-
     public static void Run(int size)
     {
         int length = SpscRing.RequiredBytes(Capacity);
@@ -164,7 +146,7 @@ public static unsafe class Breakdown
         SpscRing.Initialize(requests, length, 0);
         SpscRing.Initialize(replies, length, 0);
         BenchClient client = new(new SpscProducer(requests, length), new SpscConsumer(replies, length), MaxBody, 64);
-        Handler handler = new();
+        CheckingHandler handler = new();
         ServerEndpoint server = new(new SpscConsumer(requests, length), new SpscProducer(replies, length), new BenchDispatcher(handler), MaxBody, MaxBody);
         byte[] data = new byte[size];
         long[] send = new long[Batches];
@@ -200,7 +182,7 @@ public static unsafe class Breakdown
         SpscRing.Initialize(requests, length, 0);
         SpscRing.Initialize(replies, length, 0);
         BenchClient client = new(new SpscProducer(requests, length), new SpscConsumer(replies, length), MaxBody, 64);
-        ServerEndpoint server = new(new SpscConsumer(requests, length), new SpscProducer(replies, length), new BenchDispatcher(new Handler()), MaxBody, MaxBody);
+        ServerEndpoint server = new(new SpscConsumer(requests, length), new SpscProducer(replies, length), new BenchDispatcher(new CheckingHandler()), MaxBody, MaxBody);
         byte[] data = new byte[size];
         // One round trip is too short to time alone: time Batch of each stage, interleaved.
         long[] request = new long[Batches / 4];

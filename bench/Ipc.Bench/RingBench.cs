@@ -29,24 +29,6 @@ public sealed unsafe class RingBench : IDisposable
         _replies = (byte*)NativeMemory.AlignedAlloc((nuint)_length, 128);
     }
 
-    private sealed class Handler : IBench
-    {
-        public long Expected;
-        public long Errors;
-
-        public Payload Echo(in Payload payload) => payload;
-
-        public void Deliver(in Payload payload)
-        {
-            if (payload.Data.Length < 8 || BinaryPrimitives.ReadInt64LittleEndian(payload.Data) != Expected)
-            {
-                Errors++;
-            }
-
-            Expected++;
-        }
-    }
-
     /// <summary>Fresh rings and the client end; the server end is made by <see cref="Serve"/> on its own thread.</summary>
     private BenchClient Connect()
     {
@@ -60,9 +42,9 @@ public sealed unsafe class RingBench : IDisposable
     /// thread's allocation context, as they would from separate address spaces; built together they
     /// would sit on shared cache lines and every per-message field update would bounce between cores.
     /// </summary>
-    private (ServerEndpoint Server, Handler Handler) Serve()
+    private (ServerEndpoint Server, CheckingHandler Handler) Serve()
     {
-        Handler handler = new();
+        CheckingHandler handler = new();
         ServerEndpoint server = new(new SpscConsumer(_requests, _length), new SpscProducer(_replies, _length), new BenchDispatcher(handler), MaxBody, MaxBody);
         return (server, handler);
     }
@@ -91,7 +73,7 @@ public sealed unsafe class RingBench : IDisposable
         long target = messages;
         Thread consumer = new(() =>
         {
-            (ServerEndpoint server, Handler handler) = Serve();
+            (ServerEndpoint server, CheckingHandler handler) = Serve();
             // Delegates made once: a method group converted inside the loop allocates on every poll.
             Func<RingStatus> prepare = server.PrepareToSleep;
             Action clear = server.ClearSleeping;
@@ -173,7 +155,7 @@ public sealed unsafe class RingBench : IDisposable
         IdleWait clientWait = new();
         Thread serverThread = new(() =>
         {
-            (ServerEndpoint server, Handler _) = Serve();
+            (ServerEndpoint server, CheckingHandler _) = Serve();
             Func<RingStatus> prepare = server.PrepareToSleep;
             Action clear = server.ClearSleeping;
             while (!Volatile.Read(ref stop))
@@ -257,7 +239,7 @@ public sealed unsafe class RingBench : IDisposable
     public (double Send, double Serve) SingleThreadCost(int size)
     {
         BenchClient client = Connect();
-        (ServerEndpoint server, Handler handler) = Serve();
+        (ServerEndpoint server, CheckingHandler handler) = Serve();
         byte[] data = new byte[size];
         const int Batches = 400_000;
         long[] send = new long[Batches];
