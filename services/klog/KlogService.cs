@@ -44,13 +44,8 @@ namespace Microkernel.Services.Klog
 
         private static KlogCore s_core = null!;
         private static KlogConsoleMirror s_mirror = null!;
-        private static readonly ServerEndpoint[] s_endpoints = new ServerEndpoint[MaxChannels];
         private static readonly KlogSession[] s_sessions = new KlogSession[MaxChannels];
-        private static readonly ulong[] s_handles = new ulong[MaxChannels];
-        private static readonly uint[] s_generations = new uint[MaxChannels];
-        private static readonly byte[] s_states = new byte[MaxChannels];
-        private const byte NotServed = 0, Serving = 1, Gone = 2;
-        private static int s_clientsLeft;
+        private static readonly ServedChannels s_channels = new ServedChannels(new ChannelHost());
 
         private static readonly byte[] s_read = new byte[ReadBytes];
         private static readonly byte[] s_export = new byte[ExportBytes];
@@ -126,31 +121,10 @@ namespace Microkernel.Services.Klog
         /// closed is dropped. False when the supervisor asked klog to stop.</summary>
         private static bool SleepUntilWork()
         {
-            bool empty = true;
-            for (int i = 0; i < MaxChannels; i++)
-            {
-                if (s_states[i] == Serving && s_endpoints[i].PrepareToSleep() != RingStatus.Empty) empty = false;
-            }
-            long woke = 0;
-            if (empty)
-            {
-                woke = SystemCall.WaitAny(SleepNs);
-                // No channel at all (an image without clients or store): plain sleep.
-                if (woke == -Errno.EBADF) woke = SystemCall.Sleep(SleepNs);
-            }
-            for (int i = 0; i < MaxChannels; i++)
-            {
-                if (s_states[i] == Serving) s_endpoints[i].ClearSleeping();
-            }
+            long woke = s_channels.SleepUntilWork(SleepNs);
+            // No channel at all (an image without clients or store): plain sleep.
+            if (woke == -Errno.EBADF) woke = SystemCall.Sleep(SleepNs);
             if (woke == -Errno.ESHUTDOWN) return false;
-            if (woke > 0 && (woke & WaitResult.PeerClosedFlag) != 0)
-            {
-                ulong handle = (ulong)(woke & 0xFFFF_FFFF);
-                for (int i = 0; i < MaxChannels; i++)
-                {
-                    if (s_states[i] == Serving && s_handles[i] == handle) Drop(i);
-                }
-            }
             return true;
         }
 
@@ -160,15 +134,15 @@ namespace Microkernel.Services.Klog
             bool busy = false;
             for (int i = 0; i < MaxChannels; i++)
             {
-                if (s_states[i] != Serving) continue;
+                if (!s_channels.IsServing(i)) continue;
                 s_sessions[i].NowNs = now < 0 ? 0 : (ulong)now;
-                ServerEndpoint server = s_endpoints[i];
+                ServerEndpoint server = s_channels.Endpoint(i);
                 ServeStatus status = server.TryServe(ServeBudget, out int served);
-                if (server.WakeNeeded && SystemCall.Notify(s_handles[i]) == -Errno.EPIPE) { Drop(i); continue; }
+                if (server.WakeNeeded && SystemCall.Notify(s_channels.Handle(i)) == -Errno.EPIPE) { s_channels.Drop(i); continue; }
                 if (status == ServeStatus.RequestRingCorrupt || status == ServeStatus.ReplyRingCorrupt)
                 {
                     SystemCall.Log("a client corrupted its rings; dropping it"u8, LogSeverity.Warning);
-                    Drop(i);
+                    s_channels.Drop(i);
                     continue;
                 }
                 if (served > 0 || status == ServeStatus.ReplyRingFull) busy = true;
@@ -212,22 +186,20 @@ namespace Microkernel.Services.Klog
 
         /// <summary>Starts serving server channels new in the start page or reconnected by the
         /// supervisor (a new generation), as the store does.</summary>
-        private static void Refresh()
+        private static void Refresh() => s_channels.Refresh();
+
+        /// <summary>One <see cref="KlogSession"/> per channel, named after its peer.</summary>
+        private sealed class ChannelHost : IServedChannelHost
         {
-            int count = StartInfo.ChannelCount;
-            for (int i = 0; i < count && i < MaxChannels; i++)
+            public ServerEndpoint Open(int index, in ChannelGrant grant)
             {
-                if (!StartInfo.TryGetChannel(i, out ChannelGrant grant) || !grant.IsServer) continue;
-                if (s_states[i] != NotServed && s_generations[i] == grant.Generation && s_handles[i] == grant.Handle) continue;
-                if (s_states[i] == Serving) Drop(i);
-                if (s_sessions[i] == null) s_sessions[i] = new KlogSession(s_core, s_mirror);
-                s_sessions[i].SetPeer(StartInfo.PeerName(i));
-                s_endpoints[i] = new ServerEndpoint(ChannelRings.IncomingRequests(in grant), ChannelRings.OutgoingReplies(in grant),
-                    new KlogDispatcher(s_sessions[i]), KlogWriter.MaxBody, 64);
-                s_handles[i] = grant.Handle;
-                s_generations[i] = grant.Generation;
-                s_states[i] = Serving;
+                if (s_sessions[index] == null) s_sessions[index] = new KlogSession(s_core, s_mirror);
+                s_sessions[index].SetPeer(StartInfo.PeerName(index));
+                return new ServerEndpoint(ChannelRings.IncomingRequests(in grant), ChannelRings.OutgoingReplies(in grant),
+                    new KlogDispatcher(s_sessions[index]), KlogWriter.MaxBody, 64);
             }
+
+            public void Dropped(int index) { }
         }
 
         /// <summary>Finds clients that left while idle: notify fails with EPIPE once the peer
@@ -236,14 +208,8 @@ namespace Microkernel.Services.Klog
         {
             for (int i = 0; i < MaxChannels; i++)
             {
-                if (s_states[i] == Serving && SystemCall.Notify(s_handles[i]) == -Errno.EPIPE) Drop(i);
+                if (s_channels.IsServing(i) && SystemCall.Notify(s_channels.Handle(i)) == -Errno.EPIPE) s_channels.Drop(i);
             }
-        }
-
-        private static void Drop(int i)
-        {
-            s_states[i] = Gone;
-            s_clientsLeft++;
         }
 
         /// <summary>Publishes <c>klog/config/threshold</c> and <c>klog/config/console</c>
@@ -347,7 +313,7 @@ namespace Microkernel.Services.Klog
             line.Add(" exported="u8); line.Number(k.Exported);
             line.Add(" dropped="u8); line.Number(k.Dropped);
             line.Add(" kernel-lost="u8); line.Number(s_core.KernelLost);
-            line.Add(" clients-left="u8); line.Number((ulong)s_clientsLeft);
+            line.Add(" clients-left="u8); line.Number((ulong)s_channels.Left);
             line.Add(s_portAbsent ? " port=absent bytes="u8 : " port=com2 bytes="u8); line.Number(s_exportedBytes);
             line.Log();
         }

@@ -20,27 +20,13 @@ namespace Microkernel.Services.Store
         private const int MaxChannels = StartInfoLayout.MaxEntries;
 
         private static StoreTable s_table = null!;
-        private static readonly ServerEndpoint[] s_endpoints = new ServerEndpoint[MaxChannels];
         private static readonly StoreSession[] s_sessions = new StoreSession[MaxChannels];
-        private static readonly ulong[] s_handles = new ulong[MaxChannels];
-        private static readonly uint[] s_generations = new uint[MaxChannels];
-        /// <summary>0: not a server channel of ours (yet); 1: serving; 2: its client is gone.</summary>
-        private static readonly byte[] s_states = new byte[MaxChannels];
-        private const byte NotServed = 0, Serving = 1, Gone = 2;
-        private static int s_clientsLeft;
+        private static readonly ServedChannels s_channels = new ServedChannels(new ChannelHost());
         /// <summary>services/NAME/* entries, refreshed each time the store wakes.</summary>
         private static ServiceFigureEntries? s_services;
 
         /// <summary>Clients connected now.</summary>
-        internal static int ConnectedClients
-        {
-            get
-            {
-                int n = 0;
-                for (int i = 0; i < MaxChannels; i++) if (s_states[i] == Serving) n++;
-                return n;
-            }
-        }
+        internal static int ConnectedClients => s_channels.Connected;
 
         [UnmanagedCallersOnly(EntryPoint = "service_main")]
         private static int Main()
@@ -59,14 +45,14 @@ namespace Microkernel.Services.Store
                 bool busy = false;
                 for (int i = 0; i < MaxChannels; i++)
                 {
-                    if (s_states[i] != Serving) continue;
-                    ServerEndpoint server = s_endpoints[i];
+                    if (!s_channels.IsServing(i)) continue;
+                    ServerEndpoint server = s_channels.Endpoint(i);
                     ServeStatus status = server.TryServe(64, out int served);
-                    if (server.WakeNeeded) SystemCall.Notify(s_handles[i]);
+                    if (server.WakeNeeded) SystemCall.Notify(s_channels.Handle(i));
                     if (status == ServeStatus.RequestRingCorrupt || status == ServeStatus.ReplyRingCorrupt)
                     {
                         ServiceLog.Warning("a client corrupted its rings; dropping it"u8);
-                        Drop(i);
+                        s_channels.Drop(i);
                         continue;
                     }
                     if (served > 0 || status == ServeStatus.ReplyRingFull) busy = true;
@@ -74,8 +60,8 @@ namespace Microkernel.Services.Store
                 if (busy) continue;
                 if (!SleepUntilWork()) break;
             }
-            LogLine.Ended(s_clientsLeft);
-            return s_clientsLeft;
+            LogLine.Ended(s_channels.Left);
+            return s_channels.Left;
         }
 
         /// <summary>Announces sleeping on every served ring, blocks in wait(0) unless a request
@@ -92,26 +78,7 @@ namespace Microkernel.Services.Store
                 s_services?.Refresh();
                 return true;
             }
-            bool empty = true;
-            for (int i = 0; i < MaxChannels; i++)
-            {
-                if (s_states[i] == Serving && s_endpoints[i].PrepareToSleep() != RingStatus.Empty) empty = false;
-            }
-            long woke = 0;
-            if (empty) woke = SystemCall.WaitAny();
-            if (woke == -Errno.ESHUTDOWN) return false;
-            for (int i = 0; i < MaxChannels; i++)
-            {
-                if (s_states[i] == Serving) s_endpoints[i].ClearSleeping();
-            }
-            if (woke > 0 && (woke & WaitResult.PeerClosedFlag) != 0)
-            {
-                ulong handle = (ulong)(woke & 0xFFFF_FFFF);
-                for (int i = 0; i < MaxChannels; i++)
-                {
-                    if (s_states[i] == Serving && s_handles[i] == handle) Drop(i);
-                }
-            }
+            if (s_channels.SleepUntilWork(0) == -Errno.ESHUTDOWN) return false;
             // A reconnected handle (new generation) or a newly granted channel is served again.
             Refresh();
             s_services?.Refresh();
@@ -120,28 +87,20 @@ namespace Microkernel.Services.Store
 
         /// <summary>Starts serving server channels that are new in the start page or that the
         /// supervisor reconnected (their generation changed).</summary>
-        private static void Refresh()
-        {
-            int count = StartInfo.ChannelCount;
-            for (int i = 0; i < count && i < MaxChannels; i++)
-            {
-                if (!StartInfo.TryGetChannel(i, out ChannelGrant grant) || !grant.IsServer) continue;
-                if (s_states[i] != NotServed && s_generations[i] == grant.Generation && s_handles[i] == grant.Handle) continue;
-                if (s_states[i] == Serving) Drop(i); // replaced under us: the old client is gone
-                if (s_sessions[i] == null) s_sessions[i] = new StoreSession(s_table, i + 1);
-                s_endpoints[i] = new ServerEndpoint(ChannelRings.IncomingRequests(in grant), ChannelRings.OutgoingReplies(in grant),
-                    new StoreDispatcher(s_sessions[i]), MaxBody, MaxBody);
-                s_handles[i] = grant.Handle;
-                s_generations[i] = grant.Generation;
-                s_states[i] = Serving;
-            }
-        }
+        private static void Refresh() => s_channels.Refresh();
 
-        private static void Drop(int i)
+        /// <summary>One <see cref="StoreSession"/> per channel (client id = entry + 1); a client
+        /// that goes loses its references and subscriptions.</summary>
+        private sealed class ChannelHost : IServedChannelHost
         {
-            s_states[i] = Gone;
-            s_table.DropClient(i + 1);
-            s_clientsLeft++;
+            public ServerEndpoint Open(int index, in ChannelGrant grant)
+            {
+                if (s_sessions[index] == null) s_sessions[index] = new StoreSession(s_table, index + 1);
+                return new ServerEndpoint(ChannelRings.IncomingRequests(in grant), ChannelRings.OutgoingReplies(in grant),
+                    new StoreDispatcher(s_sessions[index]), MaxBody, MaxBody);
+            }
+
+            public void Dropped(int index) => s_table.DropClient(index + 1);
         }
 
         /// <summary><c>store/self/clients</c>: channels being served now.</summary>
