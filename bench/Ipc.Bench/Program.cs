@@ -18,7 +18,7 @@ public static class Program
     private static int[] Sizes = { 8, 64, 512 };
 
     /// <summary>
-    /// <c>--out FILE</c> (default bench/results/ipc.json). For profiling only: <c>--only ring,floor</c>
+    /// <c>--out FILE</c> (default bench/results/ipc.json). For profiling only: <c>--only ring,floor</c> (impls: ring, channels, pipelines, floor, bare, ring-cpu)
     /// and <c>--sizes 8,64</c> measure a subset, print it and write nothing (the table needs every impl);
     /// <c>--breakdown</c> prints the per-stage CPU cost of one message (see <see cref="Breakdown"/>) and writes nothing.
     /// </summary>
@@ -65,6 +65,7 @@ public static class Program
         }
 
         List<Measurement> results = new();
+        Dictionary<int, double> bare = new();
         using RingBench ring = new();
         foreach (int size in Sizes)
         {
@@ -80,6 +81,9 @@ public static class Program
             // The floor carries one value whatever the size; it is measured again in each size's
             // block so every ratio compares runs made under the same machine conditions.
             if (Wanted("floor")) results.Add(Measure("floor", size, null, FloorBench.RoundTrips));
+            // The issue's own reference, "a bare ring of longs": not an ipc.json impl (the file's
+            // schema is fixed), printed beside the table and written to ipc-bare.json.
+            if (Wanted("bare")) bare[size] = MeasureBare(size);
         }
 
         if (only is not null)
@@ -88,8 +92,48 @@ public static class Program
         }
 
         Write(output, results);
-        PrintTable(results);
+        WriteBare(Path.Combine(Path.GetDirectoryName(output) ?? ".", "ipc-bare.json"), results, bare);
+        PrintTable(results, bare);
         return 0;
+    }
+
+    /// <summary>Best of <see cref="Runs"/> runs of the bare ring, as <see cref="Measure"/> does for the others.</summary>
+    private static double MeasureBare(int size)
+    {
+        double rate = 0;
+        for (int run = 0; run < Runs; run++)
+        {
+            rate = Math.Max(rate, BareRingBench.Throughput());
+        }
+
+        Console.WriteLine($"  measured {"bare",-9} {size,3} B block: {rate.ToString("N0", CultureInfo.InvariantCulture),14} longs/s (a bare ring of longs, throughput only)");
+        return rate;
+    }
+
+    /// <summary>
+    /// bench/results/ipc-bare.json: per size, the bare ring of longs measured in that size's block
+    /// beside the ring's and Channels' throughput from the same run, and the two ratios the issue
+    /// reasons with (bare vs Channels: the headroom the machine gives; ring vs bare: what framing,
+    /// encoding and typing keep of it).
+    /// </summary>
+    private static void WriteBare(string path, List<Measurement> results, Dictionary<int, double> bare)
+    {
+        var rows = Sizes.Select(size =>
+        {
+            double ring = results.Single(r => r.Impl == "ring" && r.Size == size).ThroughputMsgsPerS!.Value;
+            double channels = results.Single(r => r.Impl == "channels" && r.Size == size).ThroughputMsgsPerS!.Value;
+            return new Dictionary<string, object?>
+            {
+                ["size"] = size,
+                ["bare_longs_per_s"] = Math.Round(bare[size]),
+                ["ring_msgs_per_s"] = Math.Round(ring),
+                ["channels_msgs_per_s"] = Math.Round(channels),
+                ["bare_vs_channels"] = Math.Round(bare[size] / channels, 2),
+                ["ring_vs_bare"] = Math.Round(ring / bare[size], 3),
+            };
+        });
+        File.WriteAllText(path, JsonSerializer.Serialize(rows, new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        Console.WriteLine($"wrote {path}");
     }
 
     /// <summary>
@@ -144,7 +188,7 @@ public static class Program
         Console.WriteLine($"wrote {path}");
     }
 
-    private static void PrintTable(List<Measurement> results)
+    private static void PrintTable(List<Measurement> results, Dictionary<int, double> bare)
     {
         Console.WriteLine();
         Console.WriteLine("| size | impl | msgs/s | p50 ns | p99 ns | ring tput / impl | impl p50 / ring p50 | ring p50 / impl p50 |");
@@ -175,6 +219,7 @@ public static class Program
             Console.WriteLine($"  {size,3} B: throughput {tputRatio:0.0}x channels [{(tputRatio >= 10 ? "met" : "MISSED")}], " +
                 $"p50 {vsChannels:0.000} of channels [{(vsChannels <= 0.25 ? "met" : "MISSED")}], " +
                 $"p50 {vsFloor:0.00}x floor [{(vsFloor <= 2 ? "met" : "MISSED")}]");
+            Console.WriteLine($"         a bare ring of longs ran {bare[size] / channels.ThroughputMsgsPerS!.Value:0.0}x channels in this block; the ring kept {ring.ThroughputMsgsPerS!.Value / bare[size]:0.0%} of it");
         }
     }
 
