@@ -75,15 +75,40 @@ public static class Program
                 Console.WriteLine($"  ring-cpu {size,3} B: send {send:0.0} ns/msg, serve {serve:0.0} ns/msg (one thread, batches of 64)");
             }
 
-            if (Wanted("ring")) results.Add(Measure("ring", size, () => ring.Throughput(size), () => ring.RoundTrips(size)));
-            if (Wanted("channels")) results.Add(Measure("channels", size, () => ChannelsBench.Throughput(size), () => ChannelsBench.RoundTrips(size)));
-            if (Wanted("pipelines")) results.Add(Measure("pipelines", size, () => PipelinesBench.Throughput(size), () => PipelinesBench.RoundTrips(size)));
+            // Every impl's runs are interleaved (ring, channels, ..., ring, channels, ...): this VM
+            // switches between a fast and a slow placement for seconds at a time, and interleaving
+            // gives each impl the same chance of a fast one, so the ratios compare like with like.
+            List<Contender> contenders = new();
+            if (Wanted("ring")) contenders.Add(new("ring", () => ring.Throughput(size), () => ring.RoundTrips(size)));
+            if (Wanted("channels")) contenders.Add(new("channels", () => ChannelsBench.Throughput(size), () => ChannelsBench.RoundTrips(size)));
+            if (Wanted("pipelines")) contenders.Add(new("pipelines", () => PipelinesBench.Throughput(size), () => PipelinesBench.RoundTrips(size)));
             // The floor carries one value whatever the size; it is measured again in each size's
             // block so every ratio compares runs made under the same machine conditions.
-            if (Wanted("floor")) results.Add(Measure("floor", size, null, FloorBench.RoundTrips));
-            // The issue's own reference, "a bare ring of longs": not an ipc.json impl (the file's
-            // schema is fixed), printed beside the table and written to ipc-bare.json.
-            if (Wanted("bare")) bare[size] = MeasureBare(size);
+            if (Wanted("floor")) contenders.Add(new("floor", null, FloorBench.RoundTrips));
+            // The issue's own reference, "a bare ring of longs" (here of size-byte slots): not an
+            // ipc.json impl (the file's schema is fixed); printed beside the table and written to
+            // ipc-bare.json. Throughput only: its round trip is the floor's.
+            if (Wanted("bare")) contenders.Add(new("bare", () => BareRingBench.Throughput(size), null));
+            for (int run = 0; run < Runs; run++)
+            {
+                foreach (Contender c in contenders)
+                {
+                    c.RunOnce();
+                }
+            }
+
+            foreach (Contender c in contenders)
+            {
+                if (c.Impl == "bare")
+                {
+                    bare[size] = c.Rate;
+                    Console.WriteLine($"  measured {"bare",-9} {size,3} B: {c.Rate.ToString("N0", CultureInfo.InvariantCulture),14} msgs/s  (bare ring of {size}-byte slots, throughput only)");
+                }
+                else
+                {
+                    results.Add(c.Result(size));
+                }
+            }
         }
 
         if (only is not null)
@@ -97,21 +122,8 @@ public static class Program
         return 0;
     }
 
-    /// <summary>Best of <see cref="Runs"/> runs of the bare ring, as <see cref="Measure"/> does for the others.</summary>
-    private static double MeasureBare(int size)
-    {
-        double rate = 0;
-        for (int run = 0; run < Runs; run++)
-        {
-            rate = Math.Max(rate, BareRingBench.Throughput());
-        }
-
-        Console.WriteLine($"  measured {"bare",-9} {size,3} B block: {rate.ToString("N0", CultureInfo.InvariantCulture),14} longs/s (a bare ring of longs, throughput only)");
-        return rate;
-    }
-
     /// <summary>
-    /// bench/results/ipc-bare.json: per size, the bare ring of longs measured in that size's block
+    /// bench/results/ipc-bare.json: per size, the bare ring of that size's slots measured in its block
     /// beside the ring's and Channels' throughput from the same run, and the two ratios the issue
     /// reasons with (bare vs Channels: the headroom the machine gives; ring vs bare: what framing,
     /// encoding and typing keep of it).
@@ -125,7 +137,7 @@ public static class Program
             return new Dictionary<string, object?>
             {
                 ["size"] = size,
-                ["bare_longs_per_s"] = Math.Round(bare[size]),
+                ["bare_msgs_per_s"] = Math.Round(bare[size]),
                 ["ring_msgs_per_s"] = Math.Round(ring),
                 ["channels_msgs_per_s"] = Math.Round(channels),
                 ["bare_vs_channels"] = Math.Round(bare[size] / channels, 2),
@@ -137,34 +149,55 @@ public static class Program
     }
 
     /// <summary>
-    /// Best of <see cref="Runs"/> runs for each figure (highest throughput, the round-trip run with
-    /// the lowest p50): the machine is shared, and interference only ever makes a run slower.
-    /// Every implementation gets the same treatment.
+    /// Best of <see cref="Runs"/> interleaved runs for each figure (highest throughput, the
+    /// round-trip run with the lowest p50): the machine is shared, and interference only ever makes
+    /// a run slower. Every implementation gets the same treatment.
     /// </summary>
-    private const int Runs = 2;
+    private const int Runs = 4;
 
-    private static Measurement Measure(string impl, int size, Func<double>? throughput, Func<RttSamples> roundTrips)
+    /// <summary>One implementation's measurements within a size block, and the best of its runs so far.</summary>
+    private sealed class Contender
     {
-        double rate = 0;
-        RttSamples? best = null;
-        for (int run = 0; run < Runs; run++)
+        private readonly Func<double>? _throughput;
+        private readonly Func<RttSamples>? _roundTrips;
+        private RttSamples? _best;
+
+        public Contender(string impl, Func<double>? throughput, Func<RttSamples>? roundTrips)
         {
-            if (throughput is not null)
+            Impl = impl;
+            _throughput = throughput;
+            _roundTrips = roundTrips;
+        }
+
+        public string Impl { get; }
+
+        /// <summary>Highest throughput of the runs so far (messages/s).</summary>
+        public double Rate { get; private set; }
+
+        public void RunOnce()
+        {
+            if (_throughput is not null)
             {
-                rate = Math.Max(rate, throughput());
+                Rate = Math.Max(Rate, _throughput());
             }
 
-            RttSamples rtt = roundTrips();
-            if (best is null || rtt.PercentileNs(50) < best.PercentileNs(50))
+            if (_roundTrips is not null)
             {
-                best = rtt;
+                RttSamples rtt = _roundTrips();
+                if (_best is null || rtt.PercentileNs(50) < _best.PercentileNs(50))
+                {
+                    _best = rtt;
+                }
             }
         }
 
-        Measurement m = new(impl, size, throughput is null ? null : rate, best!.PercentileNs(50), best.PercentileNs(99));
-        string shown = m.ThroughputMsgsPerS is double t ? t.ToString("N0", CultureInfo.InvariantCulture) : "-";
-        Console.WriteLine($"  measured {impl,-9} {size,3} B: {shown,14} msgs/s  p50 {m.RttP50Ns,9:N0} ns  p99 {m.RttP99Ns,9:N0} ns  ({best.Count:N0} round trips)");
-        return m;
+        public Measurement Result(int size)
+        {
+            Measurement m = new(Impl, size, _throughput is null ? null : Rate, _best!.PercentileNs(50), _best.PercentileNs(99));
+            string shown = m.ThroughputMsgsPerS is double t ? t.ToString("N0", CultureInfo.InvariantCulture) : "-";
+            Console.WriteLine($"  measured {Impl,-9} {size,3} B: {shown,14} msgs/s  p50 {m.RttP50Ns,9:N0} ns  p99 {m.RttP99Ns,9:N0} ns  ({_best.Count:N0} round trips)");
+            return m;
+        }
     }
 
     private static void Write(string path, List<Measurement> results)
@@ -219,7 +252,7 @@ public static class Program
             Console.WriteLine($"  {size,3} B: throughput {tputRatio:0.0}x channels [{(tputRatio >= 10 ? "met" : "MISSED")}], " +
                 $"p50 {vsChannels:0.000} of channels [{(vsChannels <= 0.25 ? "met" : "MISSED")}], " +
                 $"p50 {vsFloor:0.00}x floor [{(vsFloor <= 2 ? "met" : "MISSED")}]");
-            Console.WriteLine($"         a bare ring of longs ran {bare[size] / channels.ThroughputMsgsPerS!.Value:0.0}x channels in this block; the ring kept {ring.ThroughputMsgsPerS!.Value / bare[size]:0.0%} of it");
+            Console.WriteLine($"         a bare ring of {size}-byte slots ran {bare[size] / channels.ThroughputMsgsPerS!.Value:0.0}x channels in this block; the ring kept {ring.ThroughputMsgsPerS!.Value / bare[size]:0.0%} of it");
         }
     }
 

@@ -2,7 +2,8 @@
 #
 #   make test-ipc    host tests of ipc/ only (tests/Ipc.Tests; also run by `make test-host`)
 #   make bench-ipc   throughput and round-trip latency: our ring vs Channels, Pipelines and the
-#                    cache-line floor; writes bench/results/ipc.json and prints the table
+#                    cache-line floor, and a bare ring of fixed slots; writes
+#                    bench/results/ipc.json and ipc-bare.json and prints the table
 #   make bench       runs bench-ipc among the other benchmarks
 
 IPC_TEST_PROJECT := $(ROOT)/tests/Ipc.Tests/Ipc.Tests.csproj
