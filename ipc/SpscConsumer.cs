@@ -89,16 +89,23 @@ public sealed unsafe class SpscConsumer
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public RingStatus TryPeek(out ReadOnlySpan<byte> payload)
     {
-        // Fast path, inlined into callers: a published (stamp matches) non-padding record that
-        // passes the checks. Empty, padding and anything wrong go the slow way. _corrupt is
-        // tested first so a corrupt consumer never touches the region.
+        // Fast path, inlined into callers: empty (the stamp is not this lap's), or a published
+        // non-padding record that passes the checks. Padding and anything wrong go the slow
+        // way. _corrupt is tested first so a corrupt consumer never touches the region.
         if (!_corrupt)
         {
             ulong position = _head & _mask;
             // Acquire: the payload bytes the producer wrote before this prefix are visible after it.
             ulong prefix = Volatile.Read(ref *(ulong*)(_data + position));
+            if ((uint)(prefix >> 32) != SpscRing.StampOf(_head))
+            {
+                // Every wake-up ends with a poll that finds nothing: answered here, not by a call.
+                payload = default;
+                return RingStatus.Empty;
+            }
+
             uint length = (uint)prefix;
-            if ((uint)(prefix >> 32) == SpscRing.StampOf(_head) && length <= (uint)_maxPayload)
+            if (length <= (uint)_maxPayload)
             {
                 ulong record = SpscRing.RecordBytes((int)length);
                 if (record <= (ulong)_capacity - position)

@@ -22,6 +22,13 @@ namespace Microkernel.Process
             if (timeout > ProcessCalls.MaxSleepNanoseconds) return -Errno.EINVAL;
             ulong deadline = timeout == 0 ? ulong.MaxValue : LocalApic.Ticks + ProcessCalls.TicksFor(timeout);
             if (channel == null) return WaitAny(process, deadline);
+            return WaitOn(process, channel, side, deadline);
+        }
+
+        /// <summary>The wait on one resolved channel end: wait(handle) after its checks, and
+        /// notify_wait, which has resolved the handle already.</summary>
+        private static long WaitOn(ServiceProcess process, Channel channel, ChannelSide side, ulong deadline)
+        {
             while (true)
             {
                 if (channel.TryConsumeNotification(side)) return 0;
@@ -94,12 +101,13 @@ namespace Microkernel.Process
             bool mustBlock = !waitOn.HasNotification(waitSide) && !waitOn.IsClosed(Channel.Peer(waitSide));
             // A blocked peer is taken out of whatever wait it is in; every kernel wait
             // re-checks its condition in a loop, so that is at worst a spurious wake-up.
+            // Either way the wait is wait(waitHandle, no timeout), on the end resolved above.
             if (mustBlock && peer != null && !peer.Thread.IsNone && Threads.HandOff(peer.Thread, waitOn.WaitKey(waitSide)))
-                return Wait(waitHandle, 0); // resumed: the peer replied (or closed)
+                return WaitOn(process, waitOn, waitSide, ulong.MaxValue); // resumed: the peer replied (or closed)
             // Slow path: the peer is not waiting here, or this side need not block.
             Threads.WakeOne(target.WaitKey(Channel.Peer(side)));
             if (peer != null) Threads.WakeOne(peer.WaitAnyKey);
-            return Wait(waitHandle, 0);
+            return WaitOn(process, waitOn, waitSide, ulong.MaxValue);
         }
     }
 }

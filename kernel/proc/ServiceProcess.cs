@@ -203,9 +203,12 @@ namespace Microkernel.Process
         internal Channel? Resolve(ulong handle, out ChannelSide side)
         {
             side = ChannelSide.Client;
-            if (handle == 0 || handle >= MaxHandles || _handles[(int)handle].Kind != HandleKind.Channel) return null;
-            side = _handles[(int)handle].Side;
-            return _handles[(int)handle].Channel;
+            if (handle == 0 || handle >= MaxHandles) return null;
+            // One bounds check for the three reads: this runs two or three times per call/reply.
+            ref Handle entry = ref _handles[(int)handle];
+            if (entry.Kind != HandleKind.Channel) return null;
+            side = entry.Side;
+            return entry.Channel;
         }
 
         /// <summary>The child process behind <paramref name="handle"/>, or null.</summary>

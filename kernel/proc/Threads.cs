@@ -40,7 +40,10 @@ namespace Microkernel.Process
         }
 
         private static Scheduler s_scheduler;
-        private static Context[] s_contexts = new Context[Capacity];
+        // Made in Initialize, not by a field initializer: without a static constructor ilc
+        // emits no "class initialised yet?" check on every access to this class's statics,
+        // and these accesses sit on the call/reply path.
+        private static Context[] s_contexts = null!;
         private static bool s_ready;
 
         /// <summary>Context switches performed.</summary>
@@ -58,6 +61,7 @@ namespace Microkernel.Process
             RunQueue* queue = (RunQueue*)(storage + (ulong)(Capacity * sizeof(ThreadRecord)));
             if (s_scheduler.Initialize((ThreadRecord*)storage, Capacity, queue, 1, TimesliceTicks) != SchedStatus.Ok)
                 return false;
+            s_contexts = new Context[Capacity];
             ref Context idle = ref s_contexts[s_scheduler.IdleThread(0).Index];
             idle.StackTop = PerCpu.KernelStackTop;
             idle.KernelEntryRsp = PerCpu.KernelStackTop;

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Microkernel.Scheduling;
 
 /// <summary>The wait hash: blocked threads by key.</summary>
@@ -11,6 +13,7 @@ namespace Microkernel.Scheduling;
 /// </remarks>
 public unsafe partial struct Scheduler
 {
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // a few instructions, several calls per call/reply
     private readonly int Bucket(ulong key)
     {
         if (_bucketBits == 0)
@@ -21,6 +24,7 @@ public unsafe partial struct Scheduler
         return (int)((key * 0x9E3779B97F4A7C15UL) >> (64 - _bucketBits));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // a few instructions, several calls per call/reply
     private readonly int FindLeader(ulong key)
     {
         int i = _table[Bucket(key)].BucketHead;
@@ -34,6 +38,7 @@ public unsafe partial struct Scheduler
 
     /// <summary>True if waiting record <paramref name="index"/> leads its key's ring (it is
     /// linked into its bucket's chain). O(1).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // a few instructions, several calls per call/reply
     private readonly bool IsLeader(int index)
     {
         ref ThreadRecord r = ref _table[index];

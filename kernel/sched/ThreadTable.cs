@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Microkernel.Scheduling;
 
 /// <summary>
@@ -61,6 +63,7 @@ public unsafe struct ThreadTable
     internal readonly ThreadId IdOf(int index) => new ThreadId(index, _records[index].Generation);
 
     /// <summary>The record index of a live thread, or <see cref="SchedStatus.StaleId"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // on every scheduler entry point: two per hand-off
     public readonly SchedStatus Resolve(ThreadId id, out int index)
     {
         index = id.Index;

@@ -87,6 +87,7 @@ namespace System
         }
 
         /// <summary>The elements from <paramref name="start"/> on.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public ReadOnlySpan<T> Slice(int start)
         {
             if ((uint)start > (uint)_length) ThrowHelpers.ThrowArgumentOutOfRangeException();
@@ -94,6 +95,7 @@ namespace System
         }
 
         /// <summary><paramref name="length"/> elements from <paramref name="start"/>.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public ReadOnlySpan<T> Slice(int start, int length)
         {
             if ((ulong)(uint)start + (ulong)(uint)length > (ulong)(uint)_length)
