@@ -34,6 +34,9 @@ public sealed class SymbolTable
     /// <summary>Number of usable symbols.</summary>
     public int Count => _byAddress.Length;
 
+    /// <summary>Every usable symbol, sorted by address (the best-ranked alias first among equal addresses).</summary>
+    public IReadOnlyList<ElfSymbol> Symbols => _byAddress;
+
     /// <summary>Decodes the symbols of <paramref name="elf"/>.</summary>
     /// <exception cref="ElfFormatException">The symbol table is malformed.</exception>
     public static SymbolTable FromElf(ElfFile elf)
