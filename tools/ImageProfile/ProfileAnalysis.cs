@@ -32,7 +32,7 @@ public static class ProfileAnalysis
         TraceReadResult read = TraceReader.Read(trace, window);
         if (read.UnparsedLines > 0)
             warnings.Add(string.Create(CultureInfo.InvariantCulture,
-                $"{read.UnparsedLines} trace line{(read.UnparsedLines == 1 ? "" : "s")} did not parse and were skipped, e.g. ") +
+                $"{read.UnparsedLines} trace line{(read.UnparsedLines == 1 ? "" : "s")} did not parse (skipped), e.g. ") +
                 string.Join(" | ", read.UnparsedSamples.Select(s => $"'{s}'")));
         if (read.Instructions == 0)
             throw new ProfileException(string.Create(CultureInfo.InvariantCulture,

@@ -14,8 +14,9 @@ public sealed class TraceWindow
 {
     private readonly ulong? _marker;
     private readonly Dictionary<ulong, long> _counts = new();
-    private Dictionary<ulong, long> _pending = new();
+    private readonly Dictionary<ulong, long> _pending = new();
     private long _pendingInstructions;
+    private long _before;
 
     /// <summary>Creates a window; <paramref name="markerPc"/> is the guest address of the marker function, or null.</summary>
     public TraceWindow(ulong? markerPc = null) => _marker = markerPc;
@@ -32,11 +33,11 @@ public sealed class TraceWindow
     /// <summary>Whole iterations counted: marker entries - 1 (0 without a marker or with fewer than two entries).</summary>
     public long Iterations => MarkerEntries > 1 ? MarkerEntries - 1 : 0;
 
-    /// <summary>Instructions before the marker's first execution (left out).</summary>
-    public long LeftOutBefore { get; private set; }
+    /// <summary>Instructions before the marker's first execution (left out); all of them while it has not run.</summary>
+    public long LeftOutBefore => MarkerEntries == 0 ? _pendingInstructions : _before;
 
     /// <summary>Instructions from the marker's last execution on (left out: an unfinished iteration).</summary>
-    public long LeftOutAfter => _marker is null ? 0 : _pendingInstructions;
+    public long LeftOutAfter => MarkerEntries == 0 ? 0 : _pendingInstructions;
 
     /// <summary>Records one executed instruction at <paramref name="pc"/>.</summary>
     public void Add(ulong pc)
@@ -51,7 +52,7 @@ public sealed class TraceWindow
         {
             if (MarkerEntries == 0)
             {
-                LeftOutBefore = _pendingInstructions;
+                _before = _pendingInstructions;
             }
             else
             {
