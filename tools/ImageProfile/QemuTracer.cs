@@ -176,8 +176,9 @@ public static class QemuTracer
         {
             if (!qemu.HasExited) qemu.Kill(entireProcessTree: true);
         }
-        catch (InvalidOperationException)
+        catch (Exception e) when (e is InvalidOperationException or Win32Exception)
         {
+            // already gone, or not ours to kill: nothing more to do
         }
     }
 
