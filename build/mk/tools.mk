@@ -4,6 +4,10 @@
 #   $(SYMBOLIZE) --elf $(OUT)/default.elf [--input serial.log]
 #                        symbolize crash reports in a serial log (stdin when no --input);
 #                        targets that use it should depend on `symbolizer`.
+#   make image-profile   build tools/ImageProfile into $(OUT)/tools/ImageProfile/
+#   make profile-kernel  per-function instruction profile of the kernel bench's call/reply
+#                        loop (out/test.elf, bench=kernel, single-step TCG; a few seconds);
+#                        PROFILE_TOP=N rows (default 25), PROFILE_ARGS="--json FILE ..." passes more options
 
 SYMBOLIZER_PROJECT := $(ROOT)/tools/CrashSymbolizer/CrashSymbolizer.csproj
 SYMBOLIZER_DIR     := $(OUT)/tools/CrashSymbolizer
@@ -25,3 +29,28 @@ run-symbolized: deps image symbolizer
 	@qemu-system-x86_64 -accel tcg -M $(MACHINE) -m $(MEM) -smp $(SMP) -kernel $(OUT)/default.elf \
 	   $(if $(APPEND),-append "$(APPEND)") -display none -serial stdio -monitor none -no-reboot \
 	   | $(SYMBOLIZE) --elf $(OUT)/default.elf
+
+# ImageProfile: exact per-function instruction counts of a window of a guest run, from
+# QEMU's single-step exec log (tools/ImageProfile/README.md). It reuses CrashSymbolizer's
+# ELF and symbol code through a ProjectReference, so those sources are prerequisites too.
+IMAGE_PROFILE_PROJECT := $(ROOT)/tools/ImageProfile/ImageProfile.csproj
+IMAGE_PROFILE_DIR     := $(OUT)/tools/ImageProfile
+IMAGE_PROFILE_DLL     := $(IMAGE_PROFILE_DIR)/ImageProfile.dll
+IMAGE_PROFILE_SOURCES := $(IMAGE_PROFILE_PROJECT) $(wildcard $(ROOT)/tools/ImageProfile/*.cs) $(SYMBOLIZER_SOURCES)
+IMAGE_PROFILE         := $(DOTNET) $(IMAGE_PROFILE_DLL)
+PROFILE_TOP ?= 25
+PROFILE_ARGS ?=
+
+.PHONY: image-profile profile-kernel
+image-profile: $(IMAGE_PROFILE_DLL)
+
+$(IMAGE_PROFILE_DLL): $(IMAGE_PROFILE_SOURCES)
+	$(DOTNET) build "$(IMAGE_PROFILE_PROJECT)" -c Release --nologo -v q -o "$(IMAGE_PROFILE_DIR)"
+	@touch "$@"
+
+# The window is the echo-bench client's call/reply loop (services/echo-bench/EchoBench.cs),
+# cut to whole iterations between entries into its EchoCall.TryCall. Not part of test or bench.
+profile-kernel: deps test-image image-profile
+	@$(IMAGE_PROFILE) --image $(OUT)/test.elf --append bench=kernel \
+	   --from 'null_syscall_ticks=' --to 'call_reply_ticks=' \
+	   --per echo-bench:EchoCall.TryCall --top $(PROFILE_TOP) $(PROFILE_ARGS)

@@ -1,5 +1,7 @@
 using System;
+using System.Globalization;
 using System.IO;
+using System.Linq;
 using CrashSymbolizer;
 using Xunit;
 
@@ -78,5 +80,26 @@ public class ElfFileTests
     {
         var e = Assert.Throws<ElfFormatException>(() => ElfFile.Load("/nonexistent/dir/kernel.elf"));
         Assert.Equal("ELF file '/nonexistent/dir/kernel.elf' not found", e.Message);
+    }
+
+    [Fact]
+    public void Load_segments_match_readelf()
+    {
+        var fx = GccFixture.Get("dwarf5");
+        var elf = ElfFile.Load(fx.ElfPath);
+
+        // "  LOAD  0x001000 0x0000000000100000 0x0000000000100000 0x0000a1 0x0000a1 R E 0x1000"
+        var expected = GccFixture.Run("readelf", $"-lW \"{fx.ElfPath}\"")
+            .Split('\n')
+            .Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Where(f => f.Length >= 6 && f[0] == "LOAD")
+            .Select(f => (VAddr: Hex(f[2]), FileSize: Hex(f[4]), MemSize: Hex(f[5])))
+            .ToList();
+        Assert.NotEmpty(expected);
+        Assert.Equal(expected, elf.LoadSegments.Select(s => (s.VirtualAddress, s.FileSize, s.MemorySize)).ToList());
+        var text = Assert.Single(elf.LoadSegments, s => s.VirtualAddress <= fx["fault_insn"] && fx["fault_insn"] < s.VirtualAddress + s.MemorySize);
+        Assert.Equal(1u, text.Flags & 1); // PF_X
+
+        static ulong Hex(string s) => ulong.Parse(s.AsSpan(2), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
     }
 }

@@ -1,3 +1,4 @@
+using System.IO;
 using CrashSymbolizer;
 using Xunit;
 
@@ -79,5 +80,29 @@ public class SymbolTableTests
             new ElfSymbol("Microkernel_Kernel_Microkernel_Init_Kmain__Main", 0x1022f0, 0x154, 2, false, 1),
         });
         Assert.Equal("Microkernel_Kernel_Microkernel_Init_Kmain__Main", t.Lookup(0x102300)?.Name);
+    }
+
+    [Fact]
+    public void Label_wins_over_an_alias_counted_in_the_section_before()
+    {
+        // The kernel's __text_start is such a symbol: in .note, at .text's first address,
+        // beside RhpAssignRef. The label in .text must name the code there.
+        string dir = Directory.CreateTempSubdirectory("symtab-alias-").FullName;
+        try
+        {
+            string elf = Path.Combine(dir, "alias.elf");
+            GccFixture.Run("gcc", "-nostdlib -static -no-pie -Wl,-Ttext=0x100000 -Wl,--section-start=.before=0xfffff " +
+                                  $"-Wl,--build-id=none -o \"{elf}\" \"{GccFixture.FixtureSourceDir}/alias_section.S\"");
+            var symbols = SymbolTable.FromElf(ElfFile.Load(elf));
+            Assert.Equal(0x100000UL, symbols.FindByName("zz_before_end")?.Address);
+            Assert.Equal(0x100000UL, symbols.FindByName("aa_text_label")?.Address);
+
+            Assert.Equal("aa_text_label", symbols.Lookup(0x100000)?.Name);
+            Assert.Equal("aa_text_label", symbols.Lookup(0x100001)?.Name);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
     }
 }

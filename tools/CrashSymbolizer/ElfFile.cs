@@ -20,7 +20,7 @@ public sealed class ElfFile
 
     private readonly byte[] _data;
     private readonly List<ElfSection> _sections = new();
-    private readonly List<(ulong VAddr, ulong Offset, ulong FileSize)> _loadSegments = new();
+    private readonly List<ElfSegment> _loadSegments = new();
 
     private ElfFile(byte[] data) => _data = data;
 
@@ -35,6 +35,9 @@ public sealed class ElfFile
 
     /// <summary>All section headers, in table order.</summary>
     public IReadOnlyList<ElfSection> Sections => _sections;
+
+    /// <summary>The PT_LOAD program headers, in table order (empty when there is no program header table).</summary>
+    public IReadOnlyList<ElfSegment> LoadSegments => _loadSegments;
 
     /// <summary>Reads and parses the file at <paramref name="path"/>.</summary>
     /// <exception cref="ElfFormatException">Missing, unreadable, or malformed file.</exception>
@@ -121,9 +124,10 @@ public sealed class ElfFile
                 int p = checked((int)(phoff + i * phentsize));
                 uint type = U32(h, p);
                 if (type != 1) continue; // PT_LOAD
-                ulong offset = U64(h, p + 8), vaddr = U64(h, p + 16), filesz = U64(h, p + 32);
+                uint flags = U32(h, p + 4);
+                ulong offset = U64(h, p + 8), vaddr = U64(h, p + 16), filesz = U64(h, p + 32), memsz = U64(h, p + 40);
                 CheckRange(offset, filesz, $"PT_LOAD segment at 0x{vaddr:x}");
-                _loadSegments.Add((vaddr, offset, filesz));
+                _loadSegments.Add(new ElfSegment(vaddr, offset, filesz, memsz, flags));
             }
         }
 
@@ -231,7 +235,7 @@ public sealed class ElfFile
             int n = (int)Math.Min((ulong)count, avail);
             return _data.AsSpan(checked((int)(s.Offset + (address - s.Address))), n).ToArray();
         }
-        foreach (var (vaddr, offset, filesz) in _loadSegments)
+        foreach (var (vaddr, offset, filesz, _, _) in _loadSegments)
         {
             if (address < vaddr || address - vaddr >= filesz) continue;
             ulong avail = filesz - (address - vaddr);

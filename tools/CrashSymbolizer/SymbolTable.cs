@@ -34,6 +34,9 @@ public sealed class SymbolTable
     /// <summary>Number of usable symbols.</summary>
     public int Count => _byAddress.Length;
 
+    /// <summary>Every usable symbol, sorted by address (the best-ranked alias first among equal addresses).</summary>
+    public IReadOnlyList<ElfSymbol> Symbols => _byAddress;
+
     /// <summary>Decodes the symbols of <paramref name="elf"/>.</summary>
     /// <exception cref="ElfFormatException">The symbol table is malformed.</exception>
     public static SymbolTable FromElf(ElfFile elf)
@@ -97,19 +100,27 @@ public sealed class SymbolTable
 
         // 2) The nearest preceding symbol, if it is unsized and in the same section.
         //    A sized symbol at that same address is more authoritative: it says where
-        //    the code ends, so the address is past it.
-        var near = _byAddress[hi];
-        for (int i = hi; i >= 0 && _byAddress[i].Address == near.Address; i--)
+        //    the code ends, so the address is past it. Among unsized aliases, one whose
+        //    section does not hold the address (a linker-script symbol such as
+        //    __text_start, counted in the section before) is passed over for one that does.
+        ulong at = _byAddress[hi].Address;
+        ElfSymbol? near = null;
+        for (int i = hi; i >= 0 && _byAddress[i].Address == at; i--)
         {
-            if (_byAddress[i].Size != 0) return null;
-            if (Rank(_byAddress[i]) > Rank(near)) near = _byAddress[i];
-        }
-        if (_elf is not null && near.SectionIndex < _elf.Sections.Count)
-        {
-            var sec = _elf.Sections[near.SectionIndex];
-            if (sec.IsAlloc && !sec.ContainsAddress(address)) return null;
+            var s = _byAddress[i];
+            if (s.Size != 0) return null;
+            if (!InOwnSection(s, address)) continue;
+            if (near is null || Rank(s) > Rank(near.Value)) near = s;
         }
         return near;
+    }
+
+    // True unless the symbol's section is known, loaded, and does not hold the address.
+    private bool InOwnSection(ElfSymbol symbol, ulong address)
+    {
+        if (_elf is null || symbol.SectionIndex >= _elf.Sections.Count) return true;
+        var sec = _elf.Sections[symbol.SectionIndex];
+        return !sec.IsAlloc || sec.ContainsAddress(address);
     }
 
     /// <summary>The first symbol named exactly <paramref name="name"/>, or null.</summary>
