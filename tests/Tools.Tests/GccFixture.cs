@@ -31,7 +31,7 @@ public static class GccFixture
     public static readonly string[] Variants = { "dwarf4", "dwarf5", "dwarf5-zlib" };
 
     private static readonly ConcurrentDictionary<string, Lazy<BuiltFixture>> Cache = new();
-    private static readonly string WorkDir = Path.Combine(Path.GetTempPath(), "crashsymbolizer-tests-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
+    private static readonly Lazy<string> WorkDir = new(() => TestTempDirectory.For("crashsymbolizer-tests"));
 
     public static string FixtureSourceDir => Path.Combine(AppContext.BaseDirectory, "fixtures");
 
@@ -47,7 +47,7 @@ public static class GccFixture
             "dwarf5-zlib" => "-gdwarf-5 -gz=zlib",
             _ => throw new ArgumentException(variant),
         };
-        string dir = Path.Combine(WorkDir, variant);
+        string dir = Path.Combine(WorkDir.Value, variant);
         Directory.CreateDirectory(dir);
         string elf = Path.Combine(dir, "fixture.elf");
         string src = FixtureSourceDir;

@@ -228,7 +228,7 @@ internal static class ProfileFixtures
 
     private static PieFixture BuildPie()
     {
-        string dir = Path.Combine(Path.GetTempPath(), $"imageprofile-tests-{Environment.ProcessId}", "services");
+        string dir = Path.Combine(TestTempDirectory.For("imageprofile-tests"), "services");
         Directory.CreateDirectory(dir);
         string elf = Path.Combine(dir, "svc.elf");
         GccFixture.Run("gcc", "-O0 -nostdlib -ffreestanding -fPIE -pie -fno-asynchronous-unwind-tables -Wl,--build-id=none " +
