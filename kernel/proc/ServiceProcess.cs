@@ -44,6 +44,11 @@ namespace Microkernel.Process
         }
 
         private readonly Handle[] _handles = new Handle[MaxHandles];
+
+        /// <summary>One past the highest handle ever taken (it never shrinks): the scans of
+        /// wait(0) (notifications, closed peers, any handle left) stop here instead of at
+        /// <see cref="MaxHandles"/>; three full scans were ~1,300 instructions of a store get.</summary>
+        private int _handleLimit = 1;
         private readonly byte[] _name;
         private int _channelEntries;
         private ulong _startPage;
@@ -241,7 +246,7 @@ namespace Microkernel.Process
         /// or 0.</summary>
         internal int TakeUnreportedClosure()
         {
-            for (int h = 1; h < MaxHandles; h++)
+            for (int h = 1; h < _handleLimit; h++)
             {
                 ref Handle entry = ref _handles[h];
                 if (entry.Kind != HandleKind.Channel || entry.ClosureReported) continue;
@@ -257,7 +262,7 @@ namespace Microkernel.Process
         {
             bool any = AnyPending;
             AnyPending = false;
-            for (int h = 1; h < MaxHandles; h++)
+            for (int h = 1; h < _handleLimit; h++)
                 if (_handles[h].Kind == HandleKind.Channel && _handles[h].Channel!.TryConsumeNotification(_handles[h].Side)) any = true;
             return any;
         }
@@ -268,7 +273,7 @@ namespace Microkernel.Process
         {
             live = 0;
             int found = 0;
-            for (int h = 1; h < MaxHandles; h++)
+            for (int h = 1; h < _handleLimit; h++)
             {
                 if (_handles[h].Kind != HandleKind.Process || (only != 0 && (ulong)h != only)) continue;
                 ServiceProcess child = _handles[h].Process!;
@@ -283,14 +288,14 @@ namespace Microkernel.Process
         internal int HandleCount()
         {
             int n = 0;
-            for (int h = 1; h < MaxHandles; h++) if (_handles[h].Kind != HandleKind.None) n++;
+            for (int h = 1; h < _handleLimit; h++) if (_handles[h].Kind != HandleKind.None) n++;
             return n;
         }
 
         /// <summary>Closes every handle; peers wake with EPIPE.</summary>
         internal void CloseAll()
         {
-            for (int h = 1; h < MaxHandles; h++)
+            for (int h = 1; h < _handleLimit; h++)
             {
                 if (_handles[h].Kind == HandleKind.Channel) CloseEnd(h);
                 _handles[h] = default;
@@ -317,9 +322,16 @@ namespace Microkernel.Process
             channel.ReleaseIfUnused();
         }
 
+        /// <summary>A free handle, or 0; every handle is taken through here, so it also keeps
+        /// <see cref="_handleLimit"/>.</summary>
         private int FreeSlot()
         {
-            for (int h = 1; h < MaxHandles; h++) if (_handles[h].Kind == HandleKind.None) return h;
+            for (int h = 1; h < MaxHandles; h++)
+            {
+                if (_handles[h].Kind != HandleKind.None) continue;
+                if (h >= _handleLimit) _handleLimit = h + 1;
+                return h;
+            }
             return 0;
         }
 

@@ -7,7 +7,7 @@ namespace Microkernel.Tests
     internal static unsafe class StoreTests
     {
         /// <summary>Checks services/store-client makes; it returns this many when all pass.</summary>
-        private const int StoreClientChecks = 43;
+        private const int StoreClientChecks = 44;
 
         internal static void Register()
         {

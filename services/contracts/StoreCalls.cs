@@ -165,9 +165,13 @@ namespace Microkernel.Services.Contracts
         }
 
         /// <summary>Publishes the request and waits for its reply; false if the store is gone.</summary>
+        /// <remarks>The store's wake-up, when it needs one, is sent with the wait itself
+        /// (notify_wait), as <see cref="EchoCall"/> does: the kernel then switches straight to
+        /// the store instead of making it ready and scheduling it, one system call instead of
+        /// two. If a reply is already there by then, a plain notify goes out instead.</remarks>
         private bool Await(uint requestId, out ReplyMessage reply)
         {
-            if (_client.Endpoint.Flush() && SystemCall.Notify(_handle) < 0) return Broken(out reply);
+            bool wakeStore = _client.Endpoint.Flush();
             while (true)
             {
                 CallStatus status = _client.Endpoint.TryReceive(out reply);
@@ -180,13 +184,19 @@ namespace Microkernel.Services.Contracts
                 if (status != CallStatus.NoReply) return Broken(out reply);
                 if (_client.Endpoint.PrepareToSleep() == RingStatus.Empty)
                 {
-                    long waited = SystemCall.Wait(_handle);
+                    long waited = wakeStore ? SystemCall.NotifyWait(_handle, _handle) : SystemCall.Wait(_handle);
+                    wakeStore = false;
                     _client.Endpoint.ClearSleeping();
                     if (waited < 0) return Broken(out reply);
                 }
                 else
                 {
                     _client.Endpoint.ClearSleeping();
+                    if (wakeStore)
+                    {
+                        wakeStore = false;
+                        if (SystemCall.Notify(_handle) < 0) return Broken(out reply);
+                    }
                 }
             }
         }

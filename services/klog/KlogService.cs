@@ -132,7 +132,7 @@ namespace Microkernel.Services.Klog
         private static bool ServeAll(long now)
         {
             bool busy = false;
-            for (int i = 0; i < MaxChannels; i++)
+            for (int i = 0; i < s_channels.Limit; i++)
             {
                 if (!s_channels.IsServing(i)) continue;
                 s_sessions[i].NowNs = now < 0 ? 0 : (ulong)now;
@@ -206,7 +206,7 @@ namespace Microkernel.Services.Klog
         /// closed (a live client only sees one spurious wake-up, which its wait loop absorbs).</summary>
         private static void ProbeClients()
         {
-            for (int i = 0; i < MaxChannels; i++)
+            for (int i = 0; i < s_channels.Limit; i++)
             {
                 if (s_channels.IsServing(i) && SystemCall.Notify(s_channels.Handle(i)) == -Errno.EPIPE) s_channels.Drop(i);
             }

@@ -115,6 +115,9 @@ namespace Microkernel.Services.StoreProbing
             Check(store.Get("services/store/state"u8, out StoreReading state, text) == StoreStatus.Ok && state.Type == StoreType.Text
                 && text.Slice(0, state.TextLength).SequenceEqual("running"u8));
             Check(store.Get("services/store-client/starts"u8, out StoreReading starts, text) == StoreStatus.Ok && starts.Unsigned >= 1);
+
+            // 44: the store counts its clients as it starts and stops serving them: this one.
+            Check(store.Get("store/self/clients"u8, out StoreReading clients, text) == StoreStatus.Ok && clients.Unsigned == 1);
         }
 
         private static bool NextRemoved(StoreCalls store, Span<byte> name, ReadOnlySpan<byte> expected, uint expectedPending)

@@ -87,6 +87,8 @@ namespace Microkernel.Services.Store
             return length == 0 ? 0 : segments;
         }
 
+        // Inlined: it runs once per name byte (16 calls in a store get of a short name).
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         private static bool IsSegmentByte(byte b) =>
             (b >= (byte)'a' && b <= (byte)'z') || (b >= (byte)'0' && b <= (byte)'9') || b == (byte)'_' || b == (byte)'-';
     }

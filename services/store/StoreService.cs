@@ -43,7 +43,7 @@ namespace Microkernel.Services.Store
             while (true)
             {
                 bool busy = false;
-                for (int i = 0; i < MaxChannels; i++)
+                for (int i = 0; i < s_channels.Limit; i++)
                 {
                     if (!s_channels.IsServing(i)) continue;
                     ServerEndpoint server = s_channels.Endpoint(i);
