@@ -159,6 +159,34 @@ public sealed class ImageProfileCommandTests : IDisposable
         Assert.EndsWith("-D /t/trace.log", args, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("QEMU emulator version 7.2.22 (Debian 1:7.2+dfsg-7+deb12u18+b3)", "7.2.22", "-accel tcg -icount shift=0 -singlestep")]
+    [InlineData("QEMU emulator version 8.0.5", "8.0.5", "-accel tcg -icount shift=0 -singlestep")]
+    [InlineData("QEMU emulator version 8.1.0\nCopyright (c) 2003-2023", "8.1.0", "-accel tcg,one-insn-per-tb=on -icount shift=0")]
+    [InlineData("QEMU emulator version 9.2", "9.2.0", "-accel tcg,one-insn-per-tb=on -icount shift=0")]
+    public void Single_stepping_is_asked_for_the_way_the_installed_qemu_understands(string versionOutput, string version, string expected)
+    {
+        Version? parsed = QemuTracer.ParseVersion(versionOutput);
+        Assert.Equal(Version.Parse(version), parsed);
+        var request = new QemuTraceRequest("qemu", "k.elf", "bench=kernel", new("a"), new("b"), "/t/trace.log", "/t/mon.sock", TimeSpan.FromSeconds(5));
+        string args = string.Join(' ', QemuTracer.Arguments(request, parsed));
+        Assert.Contains(expected, args, StringComparison.Ordinal);
+        Assert.Equal(args.Contains("-singlestep", StringComparison.Ordinal), parsed < new Version(8, 1));
+    }
+
+    [Fact]
+    public void An_unrecognised_version_line_gives_no_version_and_the_old_switch()
+    {
+        Assert.Null(QemuTracer.ParseVersion("qemu-system-x86_64: unknown option"));
+        Assert.Contains("-singlestep", QemuTracer.SingleStepTcg(null));
+    }
+
+    [Fact]
+    public void A_qemu_that_cannot_be_run_has_no_version()
+    {
+        Assert.Null(QemuTracer.ProbeVersion(Path.Combine(_dir, "no-such-qemu"), TimeSpan.FromSeconds(5)));
+    }
+
     [Fact]
     public async Task The_monitor_switches_tracing_on_and_off_at_the_marker_lines_and_quits()
     {
@@ -283,6 +311,7 @@ public sealed class ImageProfileCommandTests : IDisposable
         string path = Path.Combine(_dir, "fake-qemu.sh");
         File.WriteAllText(path, $$"""
             #!/bin/bash
+            if [ "$1" = "--version" ]; then echo "QEMU emulator version 7.2.22 (fake)"; exit 0; fi
             trace=""
             while [ $# -gt 0 ]; do
                 case "$1" in -D) trace="$2"; shift ;; esac

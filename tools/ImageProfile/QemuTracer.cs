@@ -33,19 +33,73 @@ public static class QemuTracer
 {
     private const int StderrTailLines = 10;
 
-    /// <summary>QEMU's arguments for <paramref name="request"/>.</summary>
-    public static IReadOnlyList<string> Arguments(QemuTraceRequest request)
+    /// <summary>QEMU's arguments for <paramref name="request"/>, for a QEMU of
+    /// <paramref name="qemuVersion"/> (null: unknown, taken as older than 8.1).</summary>
+    public static IReadOnlyList<string> Arguments(QemuTraceRequest request, Version? qemuVersion = null)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return new[]
+        var arguments = new List<string> { "-kernel", request.Image, "-append", request.Append, "-M", "pc", "-m", "128M" };
+        arguments.AddRange(SingleStepTcg(qemuVersion));
+        arguments.AddRange(new[]
         {
-            "-kernel", request.Image, "-append", request.Append, "-M", "pc", "-m", "128M",
-            "-accel", "tcg", "-icount", "shift=0", "-singlestep",
             "-display", "none", "-serial", "stdio",
             "-monitor", $"unix:{request.SocketPath},server=on,wait=off",
             "-no-reboot", "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
             "-D", request.TracePath,
+        });
+        return arguments;
+    }
+
+    /// <summary>
+    /// TCG with one guest instruction per translation block and <c>-icount shift=0</c>. QEMU 8.1
+    /// deprecated <c>-singlestep</c> for the accelerator property <c>one-insn-per-tb</c>, which
+    /// older releases (this machine's Debian has 7.2) do not know; an unknown version gets the
+    /// old switch.
+    /// </summary>
+    public static IReadOnlyList<string> SingleStepTcg(Version? qemuVersion) =>
+        qemuVersion is not null && qemuVersion >= new Version(8, 1)
+            ? new[] { "-accel", "tcg,one-insn-per-tb=on", "-icount", "shift=0" }
+            : new[] { "-accel", "tcg", "-icount", "shift=0", "-singlestep" };
+
+    /// <summary>The version in <c>qemu-system-x86_64 --version</c>'s first line, or null.</summary>
+    public static Version? ParseVersion(string versionOutput)
+    {
+        ArgumentNullException.ThrowIfNull(versionOutput);
+        Match m = Regex.Match(versionOutput, @"QEMU emulator version (\d+)\.(\d+)(?:\.(\d+))?", RegexOptions.CultureInvariant);
+        if (!m.Success) return null;
+        int Part(int group) => m.Groups[group].Success ? int.Parse(m.Groups[group].Value, System.Globalization.CultureInfo.InvariantCulture) : 0;
+        return new Version(Part(1), Part(2), Part(3));
+    }
+
+    /// <summary>Asks <paramref name="qemu"/> for its version, waiting at most
+    /// <paramref name="bound"/>; null when it cannot be run or does not say (the run itself then
+    /// reports a QEMU that cannot be started).</summary>
+    public static Version? ProbeVersion(string qemu, TimeSpan bound)
+    {
+        var start = new ProcessStartInfo(qemu)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
         };
+        start.ArgumentList.Add("--version");
+        try
+        {
+            using Process? probe = Process.Start(start);
+            if (probe is null) return null;
+            Task<string> output = probe.StandardOutput.ReadToEndAsync();
+            if (!probe.WaitForExit(bound))
+            {
+                try { probe.Kill(entireProcessTree: true); } catch (InvalidOperationException) { } catch (Win32Exception) { }
+                return null;
+            }
+            return output.Wait(bound) ? ParseVersion(output.Result) : null;
+        }
+        catch (Win32Exception)
+        {
+            return null;
+        }
     }
 
     /// <summary>
@@ -67,7 +121,7 @@ public static class QemuTracer
             StandardErrorEncoding = Encoding.Latin1,
             UseShellExecute = false,
         };
-        foreach (string a in Arguments(request)) start.ArgumentList.Add(a);
+        foreach (string a in Arguments(request, ProbeVersion(request.Qemu, TimeSpan.FromSeconds(10)))) start.ArgumentList.Add(a);
 
         Process qemu;
         try
