@@ -8,6 +8,9 @@
 #   make profile-kernel  per-function instruction profile of the kernel bench's call/reply
 #                        loop (out/test.elf, bench=kernel, single-step TCG; a few seconds);
 #                        PROFILE_TOP=N rows (default 25), PROFILE_ARGS="--json FILE ..." passes more options
+#   make profile-store   the same for bench=services' store get loop (services-bench's StoreCalls.Get)
+#   make bench-profiles  both, written to bench/results/profile-{kernel,store-get}.json (part of `bench`),
+#                        so a change's effect on each function can be diffed
 
 SYMBOLIZER_PROJECT := $(ROOT)/tools/CrashSymbolizer/CrashSymbolizer.csproj
 SYMBOLIZER_DIR     := $(OUT)/tools/CrashSymbolizer
@@ -50,7 +53,21 @@ $(IMAGE_PROFILE_DLL): $(IMAGE_PROFILE_SOURCES)
 
 # The window is the echo-bench client's call/reply loop (services/echo-bench/EchoBench.cs),
 # cut to whole iterations between entries into its EchoCall.TryCall. Not part of test or bench.
+PROFILE_KERNEL_WINDOW := --image $(OUT)/test.elf --append bench=kernel \
+	   --from 'null_syscall_ticks=' --to 'call_reply_ticks=' --per echo-bench:EchoCall.TryCall
+# The store get loop of services/services-bench (after its echo calls, before its klog writes).
+PROFILE_STORE_WINDOW := --image $(OUT)/test.elf --append bench=services \
+	   --from 'echo_call_ticks=' --to 'store_get_ticks=' --per services-bench:StoreCalls.Get
+
 profile-kernel: deps test-image image-profile
-	@$(IMAGE_PROFILE) --image $(OUT)/test.elf --append bench=kernel \
-	   --from 'null_syscall_ticks=' --to 'call_reply_ticks=' \
-	   --per echo-bench:EchoCall.TryCall --top $(PROFILE_TOP) $(PROFILE_ARGS)
+	@$(IMAGE_PROFILE) $(PROFILE_KERNEL_WINDOW) --top $(PROFILE_TOP) $(PROFILE_ARGS)
+
+.PHONY: profile-store bench-profiles
+profile-store: deps test-image image-profile
+	@$(IMAGE_PROFILE) $(PROFILE_STORE_WINDOW) --top $(PROFILE_TOP) $(PROFILE_ARGS)
+
+bench-profiles: deps test-image image-profile
+	@$(IMAGE_PROFILE) $(PROFILE_KERNEL_WINDOW) --top 10 --json $(ROOT)/bench/results/profile-kernel.json
+	@$(IMAGE_PROFILE) $(PROFILE_STORE_WINDOW) --top 10 --json $(ROOT)/bench/results/profile-store-get.json
+
+bench: bench-profiles
