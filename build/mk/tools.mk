@@ -52,7 +52,8 @@ $(IMAGE_PROFILE_DLL): $(IMAGE_PROFILE_SOURCES)
 	@touch "$@"
 
 # The window is the echo-bench client's call/reply loop (services/echo-bench/EchoBench.cs),
-# cut to whole iterations between entries into its EchoCall.TryCall. Not part of test or bench.
+# cut to whole iterations between entries into its EchoCall.TryCall. Not part of test; bench
+# runs it through bench-profiles.
 PROFILE_KERNEL_WINDOW := --image $(OUT)/test.elf --append bench=kernel \
 	   --from 'null_syscall_ticks=' --to 'call_reply_ticks=' --per echo-bench:EchoCall.TryCall
 # The store get loop of services/services-bench (after its echo calls, before its klog writes).
