@@ -56,6 +56,60 @@ public sealed class StoreTableTests
     }
 
     [Fact]
+    public void EntriesSharingAHashBucketAreFoundAddedAndRemovedIndependently()
+    {
+        // Eight entries in a table of eight: eight buckets. Pick, from many candidate names, four
+        // that land in one bucket (chains of length four), two per object, so that removing one
+        // object unlinks entries from the middle and the ends of a chain.
+        StoreTable table = new StoreTable(8, 4, maxClients: 3, eventCapacity: 8);
+        string[] chain = new string[4];
+        int found = 0;
+        for (int i = 0; found < 4 && i < 10_000; i++)
+        {
+            string leaf = "e" + i;
+            if ((StoreNames.Hash(Encoding.UTF8.GetBytes((found < 2 ? "app/a/" : "app/b/") + leaf)) & 7) == 0)
+            {
+                chain[found] = (found < 2 ? "app/a/" : "app/b/") + leaf;
+                found++;
+            }
+        }
+
+        Assert.Equal(4, found);
+        Assert.Equal(StoreStatus.Ok, table.CreateObject(Alice, "app/a"u8));
+        Assert.Equal(StoreStatus.Ok, table.CreateObject(Alice, "app/b"u8));
+        // Interleaved, so each object's entries sit at both ends and in the middle of the chain.
+        foreach (int k in new[] { 0, 2, 1, 3 })
+        {
+            Assert.Equal(StoreStatus.Ok, table.Register(Alice, Encoding.UTF8.GetBytes(chain[k]), StoreValue.FromSigned(k), writable: false));
+        }
+
+        for (int k = 0; k < 4; k++)
+        {
+            Assert.Equal(StoreStatus.Ok, table.Get(Encoding.UTF8.GetBytes(chain[k]), out StoreValue v));
+            Assert.Equal(k, v.Signed);
+        }
+
+        Assert.Equal(StoreStatus.Ok, table.RemoveObject(Alice, "app/a"u8));
+        Assert.Equal(StoreStatus.UnknownName, table.Get(Encoding.UTF8.GetBytes(chain[0]), out _));
+        Assert.Equal(StoreStatus.UnknownName, table.Get(Encoding.UTF8.GetBytes(chain[1]), out _));
+        for (int k = 2; k < 4; k++)
+        {
+            Assert.Equal(StoreStatus.Ok, table.Get(Encoding.UTF8.GetBytes(chain[k]), out StoreValue v));
+            Assert.Equal(k, v.Signed);
+        }
+
+        // The freed slots are reused, and the names can be registered again under a new object.
+        Assert.Equal(StoreStatus.Ok, table.CreateObject(Bob, "app/a"u8));
+        Assert.Equal(StoreStatus.Ok, table.Register(Bob, Encoding.UTF8.GetBytes(chain[1]), StoreValue.FromSigned(11), writable: false));
+        Assert.Equal(StoreStatus.Exists, table.Register(Bob, Encoding.UTF8.GetBytes(chain[1]), StoreValue.FromSigned(12), writable: false));
+        Assert.Equal(StoreStatus.Ok, table.Get(Encoding.UTF8.GetBytes(chain[1]), out StoreValue again));
+        Assert.Equal(11, again.Signed);
+        Assert.Equal(StoreStatus.UnknownName, table.Get(Encoding.UTF8.GetBytes(chain[0]), out _));
+        Assert.Equal(StoreStatus.Ok, table.Get(Encoding.UTF8.GetBytes(chain[3]), out StoreValue last));
+        Assert.Equal(3, last.Signed);
+    }
+
+    [Fact]
     public void GetReturnsTheStoredValueAndCountsGets()
     {
         StoreTable table = WithProbe();
