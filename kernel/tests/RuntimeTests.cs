@@ -1,3 +1,4 @@
+using System;
 using Microkernel.Text;
 using System.Numerics;
 using System.Threading;
@@ -13,6 +14,7 @@ namespace Microkernel.Tests
         {
             TestRegistry.Add("runtime/string-equality", &StringEquality);
             TestRegistry.Add("runtime/span-slice-copy", &SpanSliceCopy);
+            TestRegistry.Add("runtime/sequence-equal", &SequenceEquality);
             TestRegistry.Add("runtime/memmove-overlap", &MemmoveOverlap);
             TestRegistry.Add("runtime/static-constructor-once", &StaticConstructorOnce);
             TestRegistry.Add("runtime/gc-statics", &GcStatics);
@@ -52,6 +54,40 @@ namespace Microkernel.Tests
             Equal(ref t, 7, copy[7], "fill"u8);
             copy.Clear();
             Equal(ref t, 0, copy[3], "clear"u8);
+        }
+
+        /// <summary>SequenceEqual compares eight bytes at a time with an overlapping last word:
+        /// every length from 0 to 40, equal, and unequal at each single position in turn, at
+        /// an odd offset (unaligned words), plus different lengths.</summary>
+        private static void SequenceEquality(ref TestResult t)
+        {
+            byte[] left = new byte[48];
+            byte[] right = new byte[48];
+            for (int i = 0; i < left.Length; i++) left[i] = right[i] = (byte)(i * 7 + 1);
+            int wrong = 0;
+            for (int length = 0; length <= 40; length++)
+            {
+                System.ReadOnlySpan<byte> a = new System.ReadOnlySpan<byte>(left, 3, length);
+                System.ReadOnlySpan<byte> b = new System.ReadOnlySpan<byte>(right, 3, length);
+                if (!a.SequenceEqual(b)) wrong++;
+                for (int at = 0; at < length; at++)
+                {
+                    right[3 + at] ^= 0x40;
+                    if (a.SequenceEqual(new System.ReadOnlySpan<byte>(right, 3, length))) wrong++;
+                    right[3 + at] ^= 0x40;
+                }
+
+                // A difference just outside the spans does not count.
+                right[2] ^= 1;
+                right[3 + length] ^= 1;
+                if (!a.SequenceEqual(new System.ReadOnlySpan<byte>(right, 3, length))) wrong++;
+                right[2] ^= 1;
+                right[3 + length] ^= 1;
+            }
+
+            Equal(ref t, 0, wrong, "equal spans of every length compare equal, one differing byte anywhere unequal"u8);
+            False(ref t, new System.ReadOnlySpan<byte>(left, 0, 9).SequenceEqual(new System.ReadOnlySpan<byte>(right, 0, 8)), "different lengths"u8);
+            True(ref t, System.ReadOnlySpan<byte>.Empty.SequenceEqual(default), "empty spans"u8);
         }
 
         private static void MemmoveOverlap(ref TestResult t)

@@ -12,11 +12,31 @@ namespace System
         public static Span<T> AsSpan<T>(this T[] array, int start, int length) => new Span<T>(array, start, length);
 
         /// <summary>Byte-wise equality of two spans.</summary>
+        /// <remarks>Eight bytes per compare, the last eight overlapping what was already
+        /// compared; names (store, klog, start-page peers) are 10-60 bytes, and the byte loop
+        /// cost a store get about 7 instructions per byte.</remarks>
         public static bool SequenceEqual(this ReadOnlySpan<byte> span, ReadOnlySpan<byte> other)
         {
-            if (span.Length != other.Length) return false;
-            for (int i = 0; i < span.Length; i++)
-                if (span[i] != other[i]) return false;
+            int length = span.Length;
+            if (length != other.Length) return false;
+            ref byte a = ref span._reference;
+            ref byte b = ref other._reference;
+            if (length >= sizeof(ulong))
+            {
+                int last = length - sizeof(ulong);
+                for (int i = 0; i < last; i += sizeof(ulong))
+                {
+                    if (Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref a, i)) != Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref b, i))) return false;
+                }
+
+                return Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref a, last)) == Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref b, last));
+            }
+
+            for (int i = 0; i < length; i++)
+            {
+                if (Unsafe.Add(ref a, i) != Unsafe.Add(ref b, i)) return false;
+            }
+
             return true;
         }
 
