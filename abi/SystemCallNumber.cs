@@ -66,10 +66,12 @@ namespace Microkernel.Abi
         Sleep = 16,
         /// <summary>debug(operation, argument): see <see cref="DebugOperation"/>.</summary>
         Debug = 17,
-        /// <summary>notify_wait(notify handle, wait handle): notify then wait in one call
-        /// (a client's "call", a server's "reply and wait for the next"). On one CPU the
-        /// kernel switches straight to the notified peer if it is waiting (the call/reply
-        /// fast path). Results as wait.</summary>
+        /// <summary>notify_wait(notify handle, wait handle or 0): notify then wait in one call
+        /// (a client's "call", a server's "reply and wait for the next"; wait handle 0 waits
+        /// on every channel, as wait(0) does, for a server of many clients). No timeout. On one
+        /// CPU the kernel switches straight to the notified peer if it is waiting (the
+        /// call/reply fast path). Errors: -EBADF (notify handle, or a non-zero wait handle),
+        /// -EPIPE (the notified peer closed); otherwise results as wait.</summary>
         NotifyWait = 18,
         /// <summary>process_stop(process): asks a child to end (the analogue of SIGTERM):
         /// from now on its waits and sleeps return -ESHUTDOWN, so it can flush its state and

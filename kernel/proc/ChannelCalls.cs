@@ -92,6 +92,7 @@ namespace Microkernel.Process
             ServiceProcess? process = Threads.CurrentProcess;
             if (process == null) return -Errno.EBADF;
             Channel? target = process.Resolve(notifyHandle, out ChannelSide side);
+            if (waitHandle == 0) return target == null ? -Errno.EBADF : NotifyWaitAny(process, target, side);
             Channel? waitOn = process.Resolve(waitHandle, out ChannelSide waitSide);
             if (target == null || waitOn == null) return -Errno.EBADF;
             if (target.IsClosed(Channel.Peer(side))) return -Errno.EPIPE;
@@ -108,6 +109,26 @@ namespace Microkernel.Process
             Threads.WakeOne(target.WaitKey(Channel.Peer(side)));
             if (peer != null) Threads.WakeOne(peer.WaitAnyKey);
             return WaitOn(process, waitOn, waitSide, ulong.MaxValue);
+        }
+
+        /// <summary>notify_wait(handle, 0): a server's "reply, then wait for the next request
+        /// from any client" (wait(0) with no timeout). As for one handle, the CPU goes straight
+        /// to the notified peer when it is waiting and nothing is pending here; the check of
+        /// "pending" is only the cheap one (a notification flagged, or a stop asked for):
+        /// whatever else there is (a closed peer) <see cref="WaitAny"/> reports at once after
+        /// the peer hands the CPU back, so it costs a switch, never a lost event.</summary>
+        private static long NotifyWaitAny(ServiceProcess process, Channel target, ChannelSide side)
+        {
+            if (target.IsClosed(Channel.Peer(side))) return -Errno.EPIPE;
+            target.Notify(side);
+            ServiceProcess? peer = target.OwnerOf(Channel.Peer(side));
+            if (peer != null) peer.AnyPending = true;
+            bool mustBlock = !process.AnyPending && !process.StopRequested;
+            if (mustBlock && peer != null && peer != process && !peer.Thread.IsNone && Threads.HandOff(peer.Thread, process.WaitAnyKey))
+                return WaitAny(process, ulong.MaxValue); // resumed: the peer called again (or closed)
+            Threads.WakeOne(target.WaitKey(Channel.Peer(side)));
+            if (peer != null) Threads.WakeOne(peer.WaitAnyKey);
+            return WaitAny(process, ulong.MaxValue);
         }
     }
 }

@@ -8,7 +8,7 @@ namespace Microkernel.Tests
     internal static unsafe class SupervisorTests
     {
         /// <summary>Checks the prober makes as an ordinary service and as a supervisor.</summary>
-        private const int ProberChecksAsService = 40, ProberChecksAsSupervisor = 48;
+        private const int ProberChecksAsService = 41, ProberChecksAsSupervisor = 52;
 
         internal static void Register()
         {

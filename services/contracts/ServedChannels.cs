@@ -92,16 +92,30 @@ namespace Microkernel.Services.Contracts
         /// <summary>Announces sleeping on every served request ring and, unless a request
         /// arrived meanwhile, waits on all of this process's channels (wait(0), up to
         /// <paramref name="timeoutNs"/>, 0 = no limit); clears the announcements and drops a
-        /// client whose closing woke it. Returns what the wait returned (0 when it did not wait):
-        /// -ESHUTDOWN, -ETIMEDOUT, -EBADF (no channel at all) are the caller's to handle.</summary>
-        public long SleepUntilWork(ulong timeoutNs)
+        /// client whose closing woke it. <paramref name="wakeFirst"/>, when not 0, is a channel
+        /// whose client must be woken first (its reply is published): with no time limit the
+        /// wake-up and the wait are one notify_wait(handle, 0), which switches straight to that
+        /// client if it is waiting. Returns what the wait returned (0 when it did not wait):
+        /// -ESHUTDOWN, -ETIMEDOUT, -EBADF (no channel at all) are the caller's to handle; a
+        /// client that closed before its wake-up is found by the next wait.</summary>
+        public long SleepUntilWork(ulong timeoutNs, ulong wakeFirst = 0)
         {
             bool empty = true;
             for (int i = 0; i < _limit; i++)
             {
                 if (_states[i] == Serving && _endpoints[i].PrepareToSleep() != RingStatus.Empty) empty = false;
             }
-            long woke = empty ? SystemCall.WaitAny(timeoutNs) : 0;
+            long woke;
+            if (empty && wakeFirst != 0 && timeoutNs == 0)
+            {
+                woke = SystemCall.NotifyWaitAny(wakeFirst);
+                if (woke == -Errno.EPIPE) woke = 0; // that client is gone; the next wait reports which
+            }
+            else
+            {
+                if (wakeFirst != 0) SystemCall.Notify(wakeFirst);
+                woke = empty ? SystemCall.WaitAny(timeoutNs) : 0;
+            }
             for (int i = 0; i < _limit; i++)
             {
                 if (_states[i] == Serving) _endpoints[i].ClearSleeping();

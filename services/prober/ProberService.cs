@@ -41,6 +41,7 @@ namespace Microkernel.Services.Probing
             Check(Raw(SystemCallNumber.Wait, 99), -Errno.EBADF);
             Check(Raw(SystemCallNumber.Wait, 99, ulong.MaxValue), -Errno.EBADF); // the handle is checked first
             Check(Raw(SystemCallNumber.Notify, 99), -Errno.EBADF);
+            Check(Raw(SystemCallNumber.NotifyWait, 99, 0), -Errno.EBADF); // wait on any: the notify handle still must be one
             Check(Raw(SystemCallNumber.Close, 0), -Errno.EBADF);
             Check(Raw(SystemCallNumber.Close, 1UL << 40), -Errno.EBADF);
             Check(Raw(SystemCallNumber.ProcessWait, 0, KernelPointer), -Errno.EFAULT);
@@ -76,7 +77,12 @@ namespace Microkernel.Services.Probing
                 Check(SystemCall.Wait(server, ulong.MaxValue), -Errno.EINVAL);
                 SystemCall.WaitAny(1_000_000); // may take the notify above once more (wait(0) is level-triggered per process)
                 Check(SystemCall.WaitAny(1_000_000), -Errno.ETIMEDOUT);
+                // notify_wait(client, 0): the notify lands on the server end, held here too, so
+                // the wait on every channel takes it at once (no peer to switch to) and it is gone.
+                Check(SystemCall.NotifyWaitAny(client), 0);
+                Check(SystemCall.WaitAny(1_000_000), -Errno.ETIMEDOUT);
                 Check(SystemCall.Close(server), 0);
+                Check(SystemCall.NotifyWaitAny(client), -Errno.EPIPE);
                 Check(SystemCall.Wait(client), -Errno.EPIPE);
                 Check(SystemCall.Close(client), 0);
                 Check(SystemCall.Close(client), -Errno.EBADF); // closed twice

@@ -43,12 +43,19 @@ namespace Microkernel.Services.Store
             while (true)
             {
                 bool busy = false;
+                // The last client to wake is woken with the wait (notify_wait(handle, 0)), so a
+                // lone caller gets the CPU straight back; any others are notified at once.
+                ulong wake = 0;
                 for (int i = 0; i < s_channels.Limit; i++)
                 {
                     if (!s_channels.IsServing(i)) continue;
                     ServerEndpoint server = s_channels.Endpoint(i);
                     ServeStatus status = server.TryServe(64, out int served);
-                    if (server.WakeNeeded) SystemCall.Notify(s_channels.Handle(i));
+                    if (server.WakeNeeded)
+                    {
+                        if (wake != 0) SystemCall.Notify(wake);
+                        wake = s_channels.Handle(i);
+                    }
                     if (status == ServeStatus.RequestRingCorrupt || status == ServeStatus.ReplyRingCorrupt)
                     {
                         ServiceLog.Warning("a client corrupted its rings; dropping it"u8);
@@ -57,28 +64,33 @@ namespace Microkernel.Services.Store
                     }
                     if (served > 0 || status == ServeStatus.ReplyRingFull) busy = true;
                 }
-                if (busy) continue;
-                if (!SleepUntilWork()) break;
+                if (busy)
+                {
+                    if (wake != 0) SystemCall.Notify(wake);
+                    continue;
+                }
+                if (!SleepUntilWork(wake)) break;
             }
             LogLine.Ended(s_channels.Left);
             return s_channels.Left;
         }
 
-        /// <summary>Announces sleeping on every served ring, blocks in wait(0) unless a request
-        /// arrived meanwhile, and handles what woke it. False when the supervisor asked the
+        /// <summary>Wakes <paramref name="wakeFirst"/>'s client (if not 0), announces sleeping on every
+        /// served ring, blocks in wait(0) unless a request arrived meanwhile, and handles what woke it. False when the supervisor asked the
         /// store to stop (ESHUTDOWN): it serves until then, clients or not (a client may be
         /// restarted and reconnected at any time).</summary>
-        private static bool SleepUntilWork()
+        private static bool SleepUntilWork(ulong wakeFirst)
         {
             if (ConnectedClients == 0)
             {
+                if (wakeFirst != 0) SystemCall.Notify(wakeFirst);
                 // Nothing to wait on: sleep until a channel is granted or the stop comes.
                 if (SystemCall.Sleep(10_000_000) == -Errno.ESHUTDOWN) return false;
                 Refresh();
                 s_services?.Refresh();
                 return true;
             }
-            if (s_channels.SleepUntilWork(0) == -Errno.ESHUTDOWN) return false;
+            if (s_channels.SleepUntilWork(0, wakeFirst) == -Errno.ESHUTDOWN) return false;
             // A reconnected handle (new generation) or a newly granted channel is served again.
             Refresh();
             s_services?.Refresh();

@@ -73,6 +73,11 @@ namespace Microkernel.UserRuntime
         /// waiting peer on the same CPU. Results as <see cref="Wait"/>.</summary>
         public static long NotifyWait(ulong notifyHandle, ulong waitHandle) => Call(SystemCallNumber.NotifyWait, notifyHandle, waitHandle);
 
+        /// <summary>notify_wait(handle, 0): notifies <paramref name="notifyHandle"/>'s peer, then waits
+        /// on every channel (as <see cref="WaitAny"/> with no timeout), switching straight to the peer
+        /// if it is waiting: a server's reply and wait for the next request from any client.</summary>
+        public static long NotifyWaitAny(ulong notifyHandle) => Call(SystemCallNumber.NotifyWait, notifyHandle, 0);
+
         /// <summary>Does nothing in the kernel: the cost of the round trip itself.</summary>
         public static long Null() => Call(SystemCallNumber.Null);
 
