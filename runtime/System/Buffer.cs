@@ -36,6 +36,16 @@ namespace System
             byte* dst = (byte*)Unsafe.AsPointer(ref destination);
             byte* src = (byte*)Unsafe.AsPointer(ref source);
             if (dst == src || length == 0) return;
+            if (length >= 8 && (dst >= src + length || src >= dst + length))
+            {
+                // Disjoint, 8 bytes or more: words, the last one overlapping what was already
+                // copied (so no byte tail; names and log records are rarely a multiple of 8).
+                nuint last = length - 8;
+                for (nuint k = 0; k < last; k += 8)
+                    *(ulong*)(dst + k) = *(ulong*)(src + k);
+                *(ulong*)(dst + last) = *(ulong*)(src + last);
+                return;
+            }
             if (dst < src || dst >= src + length)
             {
                 // Forward: 8 bytes at a time, then the tail.

@@ -10,6 +10,7 @@ namespace System
         private readonly int _length;
 
         /// <summary>Over a whole array.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public Span(T[] array)
         {
             if (array == null) { this = default; return; }
@@ -18,6 +19,7 @@ namespace System
         }
 
         /// <summary>Over part of an array.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public Span(T[] array, int start, int length)
         {
             if (array == null)
@@ -33,6 +35,7 @@ namespace System
         }
 
         /// <summary>Over unmanaged memory.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public unsafe Span(void* pointer, int length)
         {
             if (length < 0) ThrowHelpers.ThrowArgumentOutOfRangeException();
