@@ -96,18 +96,11 @@ namespace Microkernel.Process
             Channel? waitOn = process.Resolve(waitHandle, out ChannelSide waitSide);
             if (target == null || waitOn == null) return -Errno.EBADF;
             if (target.IsClosed(Channel.Peer(side))) return -Errno.EPIPE;
-            target.Notify(side);
-            ServiceProcess? peer = target.OwnerOf(Channel.Peer(side));
-            if (peer != null) peer.AnyPending = true;
+            ServiceProcess? peer = NotifyPeer(target, side);
             bool mustBlock = !waitOn.HasNotification(waitSide) && !waitOn.IsClosed(Channel.Peer(waitSide));
-            // A blocked peer is taken out of whatever wait it is in; every kernel wait
-            // re-checks its condition in a loop, so that is at worst a spurious wake-up.
-            // Either way the wait is wait(waitHandle, no timeout), on the end resolved above.
-            if (mustBlock && peer != null && !peer.Thread.IsNone && Threads.HandOff(peer.Thread, waitOn.WaitKey(waitSide)))
-                return WaitOn(process, waitOn, waitSide, ulong.MaxValue); // resumed: the peer replied (or closed)
-            // Slow path: the peer is not waiting here, or this side need not block.
-            Threads.WakeOne(target.WaitKey(Channel.Peer(side)));
-            if (peer != null) Threads.WakeOne(peer.WaitAnyKey);
+            HandOffOrWake(process, peer, target, side, mustBlock, waitOn.WaitKey(waitSide));
+            // Resumed after a hand-off (the peer replied, or closed), or not blocked yet: either
+            // way the wait is wait(waitHandle, no timeout), on the end resolved above.
             return WaitOn(process, waitOn, waitSide, ulong.MaxValue);
         }
 
@@ -120,15 +113,33 @@ namespace Microkernel.Process
         private static long NotifyWaitAny(ServiceProcess process, Channel target, ChannelSide side)
         {
             if (target.IsClosed(Channel.Peer(side))) return -Errno.EPIPE;
+            ServiceProcess? peer = NotifyPeer(target, side);
+            HandOffOrWake(process, peer, target, side, !process.AnyPending && !process.StopRequested, process.WaitAnyKey);
+            return WaitAny(process, ulong.MaxValue);
+        }
+
+        /// <summary>notify_wait's notify: the peer's end gets a notification and the peer
+        /// process is flagged for its wait(0). Returns the peer process, if any.</summary>
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)] // the call/reply path: no extra call
+        private static ServiceProcess? NotifyPeer(Channel target, ChannelSide side)
+        {
             target.Notify(side);
             ServiceProcess? peer = target.OwnerOf(Channel.Peer(side));
             if (peer != null) peer.AnyPending = true;
-            bool mustBlock = !process.AnyPending && !process.StopRequested;
-            if (mustBlock && peer != null && peer != process && !peer.Thread.IsNone && Threads.HandOff(peer.Thread, process.WaitAnyKey))
-                return WaitAny(process, ulong.MaxValue); // resumed: the peer called again (or closed)
+            return peer;
+        }
+
+        /// <summary>notify_wait's hand-off: when this side must block, the CPU goes straight to
+        /// the peer's thread (taken out of whatever wait it is in; every kernel wait re-checks its
+        /// condition in a loop, so that is at worst a spurious wake-up) and this thread blocks on
+        /// <paramref name="waitKey"/>, returning when the peer hands back; otherwise (nothing to
+        /// switch to, or no need to block) whoever waits for the notification is woken.</summary>
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)] // the call/reply path: no extra call
+        private static void HandOffOrWake(ServiceProcess process, ServiceProcess? peer, Channel target, ChannelSide side, bool mustBlock, ulong waitKey)
+        {
+            if (mustBlock && peer != null && peer != process && !peer.Thread.IsNone && Threads.HandOff(peer.Thread, waitKey)) return;
             Threads.WakeOne(target.WaitKey(Channel.Peer(side)));
             if (peer != null) Threads.WakeOne(peer.WaitAnyKey);
-            return WaitAny(process, ulong.MaxValue);
         }
     }
 }
