@@ -21,19 +21,7 @@ namespace Microkernel.Services.Contracts
                 if (status == CallStatus.Ok)
                     return message.RequestId == requestId && EchoClient.TryDecodeEchoReply(in message, out reply);
                 if (status != CallStatus.NoReply) return false;
-                if (client.Endpoint.PrepareToSleep() == RingStatus.Empty)
-                {
-                    // The fast path: wake the server and wait for its reply in one call.
-                    long waited = wakeServer ? SystemCall.NotifyWait(handle, handle) : SystemCall.Wait(handle);
-                    wakeServer = false;
-                    client.Endpoint.ClearSleeping();
-                    if (waited < 0) return false;
-                }
-                else
-                {
-                    client.Endpoint.ClearSleeping();
-                    if (wakeServer) { SystemCall.Notify(handle); wakeServer = false; }
-                }
+                if (ReplyWait.Next(client.Endpoint, handle, ref wakeServer) < 0) return false;
             }
         }
     }

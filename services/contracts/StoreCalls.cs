@@ -166,9 +166,8 @@ namespace Microkernel.Services.Contracts
 
         /// <summary>Publishes the request and waits for its reply; false if the store is gone.</summary>
         /// <remarks>The store's wake-up, when it needs one, is sent with the wait itself
-        /// (notify_wait), as <see cref="EchoCall"/> does: the kernel then switches straight to
-        /// the store instead of making it ready and scheduling it, one system call instead of
-        /// two. If a reply is already there by then, a plain notify goes out instead.</remarks>
+        /// (<see cref="ReplyWait"/>): the kernel then switches straight to the store instead of
+        /// making it ready and scheduling it, one system call instead of two.</remarks>
         private bool Await(uint requestId, out ReplyMessage reply)
         {
             bool wakeStore = _client.Endpoint.Flush();
@@ -182,22 +181,7 @@ namespace Microkernel.Services.Contracts
                 }
                 if (status == CallStatus.UnexpectedReply) continue;
                 if (status != CallStatus.NoReply) return Broken(out reply);
-                if (_client.Endpoint.PrepareToSleep() == RingStatus.Empty)
-                {
-                    long waited = wakeStore ? SystemCall.NotifyWait(_handle, _handle) : SystemCall.Wait(_handle);
-                    wakeStore = false;
-                    _client.Endpoint.ClearSleeping();
-                    if (waited < 0) return Broken(out reply);
-                }
-                else
-                {
-                    _client.Endpoint.ClearSleeping();
-                    if (wakeStore)
-                    {
-                        wakeStore = false;
-                        if (SystemCall.Notify(_handle) < 0) return Broken(out reply);
-                    }
-                }
+                if (ReplyWait.Next(_client.Endpoint, _handle, ref wakeStore) < 0) return Broken(out reply);
             }
         }
 
