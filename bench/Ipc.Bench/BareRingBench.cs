@@ -64,17 +64,17 @@ public static unsafe class BareRingBench
             {
                 long head = 0;
                 long expected = 0;
-                int idle = 0;
+                IdleWait idle = new();
                 while (head < messages)
                 {
                     long tail = Volatile.Read(ref indices.Tail);
                     if (tail == head)
                     {
-                        Wait(ref idle);
+                        idle.Full(); // no sleeping flag here: spin, and yield only if the producer stopped running
                         continue;
                     }
 
-                    idle = 0;
+                    idle.Reset();
                     for (; head < tail; head++)
                     {
                         if (ring[(head & mask) * words] != expected++)
@@ -89,7 +89,7 @@ public static unsafe class BareRingBench
             consumer.Start();
             long start = Stopwatch.GetTimestamp();
             long cachedHead = 0;
-            int full = 0;
+            IdleWait full = new();
             for (long i = 0; i < messages; i++)
             {
                 while (i - cachedHead >= slots)
@@ -97,11 +97,11 @@ public static unsafe class BareRingBench
                     cachedHead = Volatile.Read(ref indices.Head);
                     if (i - cachedHead >= slots)
                     {
-                        Wait(ref full);
+                        full.Full();
                     }
                 }
 
-                full = 0;
+                full.Reset();
                 long* slot = ring + (i & mask) * words;
                 if (words == 1)
                 {
@@ -132,20 +132,6 @@ public static unsafe class BareRingBench
         finally
         {
             NativeMemory.AlignedFree(ring);
-        }
-    }
-
-    /// <summary>Spin, and give the core away only once the peer has clearly stopped running (it shares our core).</summary>
-    private static void Wait(ref int spins)
-    {
-        if (++spins < 1 << 16)
-        {
-            Thread.SpinWait(1);
-        }
-        else
-        {
-            spins = 0;
-            Thread.Yield();
         }
     }
 }
