@@ -2,7 +2,7 @@ namespace Microkernel.Abi
 {
     /// <summary>The system call table, one definition for both sides: the kernel's
     /// dispatcher (kernel/arch/x86_64/SystemCalls.cs) and the services' stubs
-    /// (services/userlib/SystemCall.cs) compile this same file.</summary>
+    /// (sdk/userlib/SystemCall.cs) compile this same file.</summary>
     /// <remarks>Calling convention: rax selects, arguments in rdi, rsi, rdx, r10; the
     /// result comes back in rax, non-negative on success, a negated Linux errno on error
     /// (see <see cref="Errno"/>).</remarks>

@@ -15,8 +15,10 @@ RUNTIME_SOURCES := $(shell find $(ROOT)/runtime -name '*.cs' -not -path '*/obj/*
 KERNEL_SOURCES := $(shell find $(ROOT)/kernel $(ROOT)/ipc $(ROOT)/abi -name '*.cs' -not -path '*/obj/*' -not -path '*/generator/*') $(ROOT)/kernel/Kernel.csproj
 ASM_SOURCES := $(ROOT)/boot/entry.asm $(ROOT)/runtime/native/runtime.asm $(wildcard $(ROOT)/kernel/arch/x86_64/*.asm)
 ASM_OBJECTS := $(patsubst $(ROOT)/%.asm,$(OUT)/asm/%.o,$(ASM_SOURCES))
-# Every service folder (services/<name>/ with a project; userlib and contracts are libraries).
-SERVICE_NAMES := $(sort $(filter-out userlib,$(notdir $(patsubst %/,%,$(dir $(wildcard $(ROOT)/services/*/*.csproj))))))
+# Every service, from its one declaration in Services.props (folders such as
+# services/store, examples/hello, tests/services/crasher); a service's name is its folder's.
+SERVICE_DIRS := $(shell sed -n 's|^ *<ServiceProject Include="\([^"]*\)" */>.*|\1|p' $(ROOT)/Services.props)
+SERVICE_NAMES := $(sort $(notdir $(SERVICE_DIRS)))
 # Ring-3 test programs exist only in the test image.
 TEST_ASM_OBJECTS := $(patsubst $(ROOT)/%.asm,$(OUT)/asm/%.o,$(wildcard $(ROOT)/kernel/tests/*.asm))
 

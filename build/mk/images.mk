@@ -8,7 +8,7 @@
 
 IMAGE_NAMES := $(sort $(basename $(notdir $(wildcard $(ROOT)/images/*.yaml))))
 MK_TOOL := $(ROOT)/mk
-MK_TOOL_SOURCES := $(MK_TOOL) $(wildcard $(ROOT)/tools/Mk/*.cs) $(ROOT)/tools/Mk/Mk.csproj
+MK_TOOL_SOURCES := $(MK_TOOL) $(shell find $(ROOT)/tools/Mk -name '*.cs' -not -path '*/obj/*') $(ROOT)/tools/Mk/Mk.csproj $(ROOT)/Services.props
 image-var = IMAGE_$(shell echo '$(1)' | tr 'a-z-' 'A-Z_')_$(2)
 
 # One compose writes both files; they are rewritten only when their content changes, so

@@ -1,27 +1,33 @@
-# Service images: each services/<name>/ (except userlib) is compiled to IL against
-# runtime/ + services/userlib, by ilc to a native object, and linked by ld.lld as a
-# position-independent ELF (out/services/<name>.elf) the kernel loads at a random base.
+# Service images: every service declared in Services.props (services/, examples/,
+# tests/services/, bench/services/) is compiled to IL against runtime/ + sdk/userlib, by
+# ilc to a native object, and linked by ld.lld as a position-independent ELF
+# (out/services/<name>.elf) the kernel loads at a random base.
 # out/asm/services.o carries every service ELF inside the kernel image (incbin), so
 # out/default.elf stays one file that `qemu -kernel` boots.
 
 SERVICE_ELFS := $(patsubst %,$(OUT)/services/%.elf,$(SERVICE_NAMES))
-USERLIB_SOURCES := $(wildcard $(ROOT)/services/userlib/*.cs) $(wildcard $(ROOT)/abi/*.cs) $(ROOT)/services/Service.props
-USER_ASM_OBJECT := $(OUT)/asm/services/userlib/user.o
+USERLIB_SOURCES := $(wildcard $(ROOT)/sdk/userlib/*.cs) $(wildcard $(ROOT)/abi/*.cs) $(ROOT)/sdk/Service.props $(ROOT)/Services.props
+CONTRACT_SOURCES := $(wildcard $(ROOT)/sdk/contracts/*.cs) $(wildcard $(ROOT)/ipc/*.cs) $(wildcard $(ROOT)/ipc/generator/*.cs)
+USER_ASM_OBJECT := $(OUT)/asm/sdk/userlib/user.o
 RUNTIME_ASM_OBJECT := $(OUT)/asm/runtime/native/runtime.o
 
 .PHONY: services
 services: $(SERVICE_ELFS)
 
-$(OUT)/il/services/%/done: $(ROOT)/services/%/*.cs $(ROOT)/services/%/*.csproj $(USERLIB_SOURCES) $(RUNTIME_SOURCES) $(wildcard $(ROOT)/services/contracts/*.cs) $(wildcard $(ROOT)/ipc/*.cs) $(OUT)/.ilc-restored
-	@echo "  IL      service $*"
-	@mkdir -p $(dir $@)
-	@$(DOTNET) build $(wildcard $(ROOT)/services/$*/*.csproj) -c Release -v q --nologo -clp:NoSummary \
-		-p:OutDir=$(OUT)/il/services/$*/ >$(OUT)/il-service-$*.log 2>&1 || { cat $(OUT)/il-service-$*.log; exit 1; }
-	@touch $@
+# $(1) = the service's folder relative to the root (tests/services/crasher).
+define SERVICE_IL_RULE
+$(OUT)/il/services/$(notdir $(1))/done: $(wildcard $(ROOT)/$(1)/*.cs) $(wildcard $(ROOT)/$(1)/*.csproj) $$(USERLIB_SOURCES) $$(RUNTIME_SOURCES) $$(CONTRACT_SOURCES) $(OUT)/.ilc-restored
+	@echo "  IL      service $(notdir $(1))"
+	@mkdir -p $$(dir $$@)
+	@$$(DOTNET) build $(wildcard $(ROOT)/$(1)/*.csproj) -c Release -v q --nologo -clp:NoSummary \
+		-p:OutDir=$(OUT)/il/services/$(notdir $(1))/ >$(OUT)/il-service-$(notdir $(1)).log 2>&1 || { cat $(OUT)/il-service-$(notdir $(1)).log; exit 1; }
+	@touch $$@
+endef
+$(foreach dir,$(SERVICE_DIRS),$(eval $(call SERVICE_IL_RULE,$(dir))))
 
 # Sources some services compile from outside their folder (see their .csproj).
 $(OUT)/il/services/klog/done: $(ROOT)/kernel/console/LogRecordRing.cs
-$(OUT)/il/services/klog-flood-a/done $(OUT)/il/services/klog-flood-b/done: $(ROOT)/services/klog-flood/KlogFlood.cs
+$(OUT)/il/services/klog-flood-b/done: $(ROOT)/tests/services/klog-flood-a/KlogFlood.cs
 
 $(OUT)/native/services/%.o: $(OUT)/il/services/%/done
 	@echo "  ILC     service $*"

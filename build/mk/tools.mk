@@ -51,12 +51,12 @@ $(IMAGE_PROFILE_DLL): $(IMAGE_PROFILE_SOURCES)
 	$(DOTNET) build "$(IMAGE_PROFILE_PROJECT)" -c Release --nologo -v q -o "$(IMAGE_PROFILE_DIR)"
 	@touch "$@"
 
-# The window is the echo-bench client's call/reply loop (services/echo-bench/EchoBench.cs),
+# The window is the echo-bench client's call/reply loop (bench/services/echo-bench/EchoBench.cs),
 # cut to whole iterations between entries into its EchoCall.TryCall. Not part of test; bench
 # runs it through bench-profiles.
 PROFILE_KERNEL_WINDOW := --image $(OUT)/test.elf --append bench=kernel \
 	   --from 'null_syscall_ticks=' --to 'call_reply_ticks=' --per echo-bench:EchoCall.TryCall
-# The store get loop of services/services-bench (after its echo calls, before its klog writes).
+# The store get loop of bench/services/services-bench (after its echo calls, before its klog writes).
 PROFILE_STORE_WINDOW := --image $(OUT)/test.elf --append bench=services \
 	   --from 'echo_call_ticks=' --to 'store_get_ticks=' --per services-bench:StoreCalls.Get
 

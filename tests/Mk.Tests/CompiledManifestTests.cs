@@ -24,7 +24,7 @@ public sealed class CompiledManifestTests : IDisposable
 
     private ImageManifest Parse(string yaml)
     {
-        ManifestParseResult result = ManifestParser.Parse(yaml, "m.yaml", ServiceCatalog.FromDirectory(_servicesRoot));
+        ManifestParseResult result = ManifestParser.Parse(yaml, "m.yaml", ServiceCatalog.Load(_servicesRoot));
         Assert.True(result.Succeeded, string.Join("\n", result.Errors));
         return result.Manifest!;
     }

@@ -11,7 +11,7 @@ namespace Mk.Tests;
 public sealed class ManifestErrorTests : System.IDisposable
 {
     private readonly string _servicesRoot = Repository.FakeServicesRoot("echo-server", "echo-client", "hello", "crasher", "supervisor");
-    private ServiceCatalog Catalog => ServiceCatalog.FromDirectory(_servicesRoot);
+    private ServiceCatalog Catalog => ServiceCatalog.Load(_servicesRoot);
 
     public void Dispose() => Directory.Delete(_servicesRoot, true);
 

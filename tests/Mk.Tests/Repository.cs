@@ -19,20 +19,24 @@ internal static class Repository
 
     public static string Root => RootPath.Value;
 
-    public static ServiceCatalog RealServices => ServiceCatalog.FromDirectory(Path.Combine(Root, "services"));
+    public static ServiceCatalog RealServices => ServiceCatalog.Load(Root);
 
-    /// <summary>A temporary services/ folder holding a folder with a .csproj per name, and
-    /// one folder without (like userlib) that must not count.</summary>
+    /// <summary>A temporary repository root whose Services.props declares one service per
+    /// name, in folders of different depths (as services/, examples/ and tests/services/ are),
+    /// beside a folder with a project that is not declared and must not count.</summary>
     public static string FakeServicesRoot(params string[] names)
     {
         string root = Path.Combine(Path.GetTempPath(), "mk-tests-services-" + Guid.NewGuid().ToString("N"));
-        foreach (string name in names)
-        {
-            Directory.CreateDirectory(Path.Combine(root, name));
-            File.WriteAllText(Path.Combine(root, name, "Fake.csproj"), "<Project />");
-        }
         Directory.CreateDirectory(Path.Combine(root, "not-a-service"));
-        File.WriteAllText(Path.Combine(root, "not-a-service", "Code.cs"), "");
+        File.WriteAllText(Path.Combine(root, "not-a-service", "Fake.csproj"), "<Project />");
+        var items = new System.Text.StringBuilder();
+        for (int i = 0; i < names.Length; i++)
+        {
+            string folder = (i % 2 == 0 ? "services/" : "tests/services/") + names[i];
+            items.Append("    <ServiceProject Include=\"").Append(folder).Append("\" />\n");
+        }
+        File.WriteAllText(Path.Combine(root, ServiceCatalog.DeclarationFileName),
+            "<Project>\n  <ItemGroup>\n" + items + "  </ItemGroup>\n</Project>\n");
         return root;
     }
 }

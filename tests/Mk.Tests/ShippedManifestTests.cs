@@ -1,3 +1,4 @@
+using System;
 using System.IO;
 using System.Linq;
 using Mk.Manifests;
@@ -65,12 +66,14 @@ public class ShippedManifestTests
     }
 
     [Fact]
-    public void Catalog_counts_only_folders_with_a_project()
+    public void Catalog_holds_only_declared_services()
     {
         string root = Repository.FakeServicesRoot("a", "b-c");
         try
         {
-            Assert.Equal(new[] { "a", "b-c" }, ServiceCatalog.FromDirectory(root).Names);
+            Assert.Equal(new[] { "a", "b-c" }, ServiceCatalog.Load(root).Names);
+            Assert.Equal("tests/services/b-c", ServiceCatalog.Load(root).FolderOf("b-c"));
+            Assert.DoesNotContain("not-a-service", ServiceCatalog.Load(root).Names);
             Assert.DoesNotContain("userlib", Repository.RealServices.Names);
             Assert.DoesNotContain("contracts", Repository.RealServices.Names);
         }
@@ -78,5 +81,40 @@ public class ShippedManifestTests
         {
             Directory.Delete(root, true);
         }
+    }
+
+    [Fact]
+    public void Two_services_with_one_name_are_refused()
+    {
+        string root = Repository.FakeServicesRoot("twin");
+        try
+        {
+            File.WriteAllText(Path.Combine(root, ServiceCatalog.DeclarationFileName),
+                "<Project><ItemGroup><ServiceProject Include=\"services/twin\" /><ServiceProject Include=\"examples/twin\" /></ItemGroup></Project>");
+            InvalidDataException e = Assert.Throws<InvalidDataException>(() => ServiceCatalog.Load(root));
+            Assert.Contains("'twin'", e.Message);
+        }
+        finally
+        {
+            Directory.Delete(root, true);
+        }
+    }
+
+    /// <summary>Services.props and the tree agree: every project that is built as a service
+    /// (imports sdk/Service.props) is declared, and every declared folder holds one project.</summary>
+    [Fact]
+    public void Every_service_project_is_declared_once_and_every_declaration_has_a_project()
+    {
+        ServiceCatalog catalog = Repository.RealServices;
+        var declared = catalog.Names.Select(catalog.FolderOf).ToHashSet(StringComparer.Ordinal);
+        var built = Directory.EnumerateFiles(Repository.Root, "*.csproj", SearchOption.AllDirectories)
+            .Where(p => !p.Contains(Path.DirectorySeparatorChar + "out" + Path.DirectorySeparatorChar))
+            .Where(p => File.ReadAllText(p).Contains("sdk/Service.props", StringComparison.Ordinal))
+            .Select(p => Path.GetRelativePath(Repository.Root, Path.GetDirectoryName(p)!).Replace('\\', '/'))
+            .ToHashSet(StringComparer.Ordinal);
+        Assert.Empty(built.Except(declared));
+        Assert.Empty(declared.Except(built));
+        Assert.Contains("supervisor", catalog.Names);
+        Assert.Equal("examples/hello", catalog.FolderOf("hello"));
     }
 }

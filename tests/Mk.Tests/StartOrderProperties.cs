@@ -74,7 +74,7 @@ public sealed class StartOrderProperties : IDisposable
     }
 
     private ManifestParseResult Parse(Graph graph) =>
-        ManifestParser.Parse(ToYaml(graph), "random.yaml", ServiceCatalog.FromDirectory(_servicesRoot));
+        ManifestParser.Parse(ToYaml(graph), "random.yaml", ServiceCatalog.Load(_servicesRoot));
 
     [Fact]
     public void Dag_start_order_respects_after_and_keeps_file_order_for_ties()

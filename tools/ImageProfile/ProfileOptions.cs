@@ -22,7 +22,7 @@ public sealed class UsageException : Exception
 /// <summary>
 /// The command line. The defaults profile the kernel benchmark (<c>bench=kernel</c> on
 /// <c>out/test.elf</c>): the window opens at <c>null_syscall_ticks=</c> and closes at
-/// <c>call_reply_ticks=</c>, the call/reply loop of services/echo-bench/EchoBench.cs
+/// <c>call_reply_ticks=</c>, the call/reply loop of bench/services/echo-bench/EchoBench.cs
 /// (256 runs + 16 warm-up calls = 272 iterations).
 /// </summary>
 public sealed class ProfileOptions

@@ -19,8 +19,8 @@ public sealed class Workspace
     /// <summary>The repository root (holds Makefile and services/).</summary>
     public string Root { get; }
 
-    /// <summary>services/: one folder per service.</summary>
-    public string ServicesDirectory => Path.Combine(Root, "services");
+    /// <summary>The catalog of services the repository declares (Services.props).</summary>
+    public Manifests.ServiceCatalog LoadServiceCatalog() => Manifests.ServiceCatalog.Load(Root);
 
     /// <summary>out/: build output; images are out/NAME.elf.</summary>
     public string OutDirectory => Path.Combine(Root, "out");

@@ -37,7 +37,7 @@ public sealed class ImageBuilder
     /// <exception cref="ManifestException">The manifest has errors.</exception>
     public ImageManifest LoadManifest(string manifestPath)
     {
-        ManifestParseResult result = ManifestParser.Load(manifestPath, ServiceCatalog.FromDirectory(_workspace.ServicesDirectory));
+        ManifestParseResult result = ManifestParser.Load(manifestPath, _workspace.LoadServiceCatalog());
         if (!result.Succeeded) throw new ManifestException(result.Errors);
         return result.Manifest!;
     }

@@ -11,7 +11,7 @@ namespace Mk.HostLink;
 
 /// <summary>One answer from the guest's hostlink service.</summary>
 /// <param name="Id">The request it answers.</param>
-/// <param name="Status">The store's status (0 = ok; see services/contracts/StoreContract.cs).</param>
+/// <param name="Status">The store's status (0 = ok; see sdk/contracts/StoreContract.cs).</param>
 /// <param name="Name">The entry asked for.</param>
 /// <param name="Type">signed, unsigned, bool, string, or none.</param>
 /// <param name="Value">The value as text.</param>
