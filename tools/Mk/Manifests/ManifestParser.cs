@@ -255,7 +255,7 @@ public static partial class ManifestParser
                     string? near = NameSuggestion.Nearest(key.Value, names);
                     string known = names.Length == 0 ? "none were found" : string.Join(", ", names);
                     Error(key, $"unknown service `{key.Value}`",
-                        (near is null ? "" : $"did you mean `{near}`? ") + $"services are the folders of services/ with a .csproj: {known}");
+                        (near is null ? "" : $"did you mean `{near}`? ") + $"the services declared in Services.props are: {known}");
                 }
                 if (services.Count == MaxServices)
                     Error(key, $"more than {MaxServices} services", "the supervisor runs at most 24 services an image; split the image");
