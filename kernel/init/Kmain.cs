@@ -54,7 +54,7 @@ namespace Microkernel.Init
             SegmentTables.MoveInterruptStacksToGuardedStacks();
             PerCpu.InitializeBootCpu();
             PerCpu.SetKernelStack(KernelStacks.Allocate(4));
-            SystemCalls.Initialize();
+            SystemCallEntry.Initialize();
             if (!Process.Threads.Initialize())
                 Panic.Fail("no memory for the thread table"u8);
 
@@ -119,9 +119,9 @@ namespace Microkernel.Init
             while (true)
             {
                 Process.Threads.RunReadyThreads();
-                if (!reported && Process.ProcessCalls.ReadyServices >= 0)
+                if (!reported && DiagnosticCalls.ReadyServices >= 0)
                 {
-                    ServicesStarted = Process.ProcessCalls.ReadyServices;
+                    ServicesStarted = DiagnosticCalls.ReadyServices;
                     ReportReady();
                     reported = true;
                 }

@@ -3,6 +3,7 @@ using Microkernel.Channels;
 using Microkernel.Memory;
 using Microkernel.Memory.Virtual;
 using Microkernel.Scheduling;
+using Microkernel.Syscall;
 
 namespace Microkernel.Process
 {
@@ -28,7 +29,8 @@ namespace Microkernel.Process
     /// </remarks>
     internal sealed unsafe class ServiceProcess
     {
-        /// <summary>Handles per process (the start page holds at most this many channel entries).</summary>
+        /// <summary>Handles per process (channel ends and child processes; the start page lists
+        /// at most <see cref="StartInfoLayout.MaxEntries"/> channel entries).</summary>
         internal const int MaxHandles = 32;
         /// <summary>Address distance between consecutive channel mappings.</summary>
         internal const ulong ChannelStride = 64 * 1024;
@@ -75,7 +77,7 @@ namespace Microkernel.Process
             if (kill)
             {
                 KillRequested = true;
-                ProcessCalls.KillRequested = true;
+                KillRequests.Pending = true;
             }
             if (!Thread.IsNone) Threads.Interrupt(Thread);
         }
@@ -165,14 +167,15 @@ namespace Microkernel.Process
         /// <summary>Maps a channel end into this process and lists it in the start page
         /// under <paramref name="peerName"/>. With <paramref name="replace"/> non-zero, the
         /// end takes over that existing channel handle and its address (the old end is
-        /// closed and unmapped). Returns the handle, or a negated errno.</summary>
-        internal long GrantChannel(Channel channel, ChannelSide side, System.ReadOnlySpan<byte> peerName, int replace)
+        /// closed and unmapped). Returns the handle (EBADF for a bad <paramref name="replace"/>,
+        /// EMFILE when the table or start page is full, ENOMEM when mapping fails).</summary>
+        internal SystemCallResult GrantChannel(Channel channel, ChannelSide side, System.ReadOnlySpan<byte> peerName, int replace)
         {
             int h, entry;
             if (replace != 0)
             {
                 if ((uint)replace >= MaxHandles || _handles[replace].Kind != HandleKind.Channel || _handles[replace].StartEntry < 0)
-                    return -Errno.EBADF;
+                    return SystemCallResult.Fail(Errno.EBADF);
                 h = replace;
                 entry = _handles[h].StartEntry;
                 // Unmap before closing: closing may free the old rings' frames.
@@ -182,13 +185,13 @@ namespace Microkernel.Process
             else
             {
                 h = FreeSlot();
-                if (h == 0 || _channelEntries == StartInfoLayout.MaxEntries) return -Errno.EMFILE;
+                if (h == 0 || _channelEntries == StartInfoLayout.MaxEntries) return SystemCallResult.Fail(Errno.EMFILE);
                 entry = _channelEntries;
             }
             if (Space.MapShared(EntryAddress(entry), channel.Region, channel.RegionPages, writable: true) != VmError.None)
             {
                 if (replace != 0) _handles[h] = default;
-                return -Errno.ENOMEM;
+                return SystemCallResult.Fail(Errno.ENOMEM);
             }
             if (replace == 0) _channelEntries++;
             _handles[h] = new Handle { Kind = HandleKind.Channel, Channel = channel, Side = side, StartEntry = entry };
@@ -198,7 +201,7 @@ namespace Microkernel.Process
             channel.Notify(Channel.Peer(side));
             AnyPending = true;
             Threads.WakeOne(WaitAnyKey);
-            return h;
+            return SystemCallResult.Ok(h);
         }
 
         /// <summary>Where start entry <paramref name="entry"/>'s rings are mapped.</summary>

@@ -75,7 +75,7 @@ namespace Microkernel.Arch
             EndOfInterrupt();
             Process.Threads.OnTimerTick();
             // A killed process spinning in ring 3 ends here.
-            if ((frame->Cs & 3) != 0) Process.ProcessCalls.EndIfKilled();
+            if ((frame->Cs & 3) != 0) Process.KillRequests.EndCurrentIfKilled();
         }
 
         // Volatile: MMIO must be touched exactly once per access, in program order.

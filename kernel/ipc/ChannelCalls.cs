@@ -1,8 +1,10 @@
 using Microkernel.Abi;
 using Microkernel.Arch;
-using Microkernel.Channels;
+using Microkernel.Process;
+using Microkernel.Scheduling;
+using Microkernel.Syscall;
 
-namespace Microkernel.Process
+namespace Microkernel.Channels
 {
     /// <summary>The channel system calls: wait and notify, on one handle or (wait(0)) on
     /// every channel the process holds.</summary>
@@ -12,42 +14,42 @@ namespace Microkernel.Process
     internal static class ChannelCalls
     {
         /// <summary>wait(handle, timeout) or wait(0, timeout): handle first (EBADF), then the timeout (EINVAL).</summary>
-        internal static long Wait(ulong handle, ulong timeout)
+        internal static SystemCallResult Wait(ulong handle, ulong timeout)
         {
             ServiceProcess? process = Threads.CurrentProcess;
-            if (process == null) return -Errno.EBADF;
+            if (process == null) return SystemCallResult.Fail(Errno.EBADF);
             Channel? channel = null;
             ChannelSide side = ChannelSide.Client;
-            if (handle != 0 && (channel = process.Resolve(handle, out side)) == null) return -Errno.EBADF;
-            if (timeout > ProcessCalls.MaxSleepNanoseconds) return -Errno.EINVAL;
-            ulong deadline = timeout == 0 ? ulong.MaxValue : LocalApic.Ticks + ProcessCalls.TicksFor(timeout);
+            if (handle != 0 && (channel = process.Resolve(handle, out side)) == null) return SystemCallResult.Fail(Errno.EBADF);
+            if (timeout > Timeouts.MaxNanoseconds) return SystemCallResult.Fail(Errno.EINVAL);
+            ulong deadline = timeout == 0 ? ulong.MaxValue : LocalApic.Ticks + Timeouts.TicksFor(timeout);
             if (channel == null) return WaitAny(process, deadline);
             return WaitOn(process, channel, side, deadline);
         }
 
         /// <summary>The wait on one resolved channel end: wait(handle) after its checks, and
         /// notify_wait, which has resolved the handle already.</summary>
-        private static long WaitOn(ServiceProcess process, Channel channel, ChannelSide side, ulong deadline)
+        private static SystemCallResult WaitOn(ServiceProcess process, Channel channel, ChannelSide side, ulong deadline)
         {
             while (true)
             {
-                if (channel.TryConsumeNotification(side)) return 0;
-                if (channel.IsClosed(Channel.Peer(side))) return -Errno.EPIPE;
-                if (process.StopRequested) return -Errno.ESHUTDOWN;
-                if (!Block(channel.WaitKey(side), deadline)) return -Errno.ETIMEDOUT;
+                if (channel.TryConsumeNotification(side)) return SystemCallResult.Success;
+                if (channel.IsClosed(Channel.Peer(side))) return SystemCallResult.Fail(Errno.EPIPE);
+                if (process.StopRequested) return SystemCallResult.Fail(Errno.ESHUTDOWN);
+                if (!Block(channel.WaitKey(side), deadline)) return SystemCallResult.Fail(Errno.ETIMEDOUT);
             }
         }
 
-        private static long WaitAny(ServiceProcess process, ulong deadline)
+        private static SystemCallResult WaitAny(ServiceProcess process, ulong deadline)
         {
             while (true)
             {
-                if (process.TakeNotifications()) return 0;
+                if (process.TakeNotifications()) return SystemCallResult.Success;
                 int closed = process.TakeUnreportedClosure();
-                if (closed != 0) return WaitResult.PeerClosedFlag | (long)closed;
-                if (process.StopRequested) return -Errno.ESHUTDOWN;
-                if (process.HandleCount() == 0) return -Errno.EBADF;
-                if (!Block(process.WaitAnyKey, deadline)) return -Errno.ETIMEDOUT;
+                if (closed != 0) return SystemCallResult.Ok(WaitResult.PeerClosedFlag | (long)closed);
+                if (process.StopRequested) return SystemCallResult.Fail(Errno.ESHUTDOWN);
+                if (process.HandleCount() == 0) return SystemCallResult.Fail(Errno.EBADF);
+                if (!Block(process.WaitAnyKey, deadline)) return SystemCallResult.Fail(Errno.ETIMEDOUT);
             }
         }
 
@@ -66,13 +68,13 @@ namespace Microkernel.Process
         }
 
         /// <summary>notify(handle).</summary>
-        internal static long Notify(ulong handle)
+        internal static SystemCallResult Notify(ulong handle)
         {
             ServiceProcess? process = Threads.CurrentProcess;
             ChannelSide side = ChannelSide.Client;
             Channel? channel = process?.Resolve(handle, out side);
-            if (channel == null) return -Errno.EBADF;
-            if (channel.IsClosed(Channel.Peer(side))) return -Errno.EPIPE;
+            if (channel == null) return SystemCallResult.Fail(Errno.EBADF);
+            if (channel.IsClosed(Channel.Peer(side))) return SystemCallResult.Fail(Errno.EPIPE);
             Threads.WakeOne(channel.Notify(side));
             ServiceProcess? peer = channel.OwnerOf(Channel.Peer(side));
             if (peer != null)
@@ -80,22 +82,22 @@ namespace Microkernel.Process
                 peer.AnyPending = true;
                 Threads.WakeOne(peer.WaitAnyKey);
             }
-            return 0;
+            return SystemCallResult.Success;
         }
 
         /// <summary>notify_wait(notify handle, wait handle): the call/reply fast path.
         /// The peer gets its notification; then, unless this side already has one (or its
         /// peer closed), the CPU goes straight to the peer's thread if it is waiting, and
         /// this thread blocks on the wait handle's key. Falls back to notify + wait.</summary>
-        internal static long NotifyWait(ulong notifyHandle, ulong waitHandle)
+        internal static SystemCallResult NotifyWait(ulong notifyHandle, ulong waitHandle)
         {
             ServiceProcess? process = Threads.CurrentProcess;
-            if (process == null) return -Errno.EBADF;
+            if (process == null) return SystemCallResult.Fail(Errno.EBADF);
             Channel? target = process.Resolve(notifyHandle, out ChannelSide side);
-            if (waitHandle == 0) return target == null ? -Errno.EBADF : NotifyWaitAny(process, target, side);
+            if (waitHandle == 0) return target == null ? SystemCallResult.Fail(Errno.EBADF) : NotifyWaitAny(process, target, side);
             Channel? waitOn = process.Resolve(waitHandle, out ChannelSide waitSide);
-            if (target == null || waitOn == null) return -Errno.EBADF;
-            if (target.IsClosed(Channel.Peer(side))) return -Errno.EPIPE;
+            if (target == null || waitOn == null) return SystemCallResult.Fail(Errno.EBADF);
+            if (target.IsClosed(Channel.Peer(side))) return SystemCallResult.Fail(Errno.EPIPE);
             ServiceProcess? peer = NotifyPeer(target, side);
             bool mustBlock = !waitOn.HasNotification(waitSide) && !waitOn.IsClosed(Channel.Peer(waitSide));
             HandOffOrWake(process, peer, target, side, mustBlock, waitOn.WaitKey(waitSide));
@@ -110,9 +112,9 @@ namespace Microkernel.Process
         /// "pending" is only the cheap one (a notification flagged, or a stop asked for):
         /// whatever else there is (a closed peer) <see cref="WaitAny"/> reports at once after
         /// the peer hands the CPU back, so it costs a switch, never a lost event.</summary>
-        private static long NotifyWaitAny(ServiceProcess process, Channel target, ChannelSide side)
+        private static SystemCallResult NotifyWaitAny(ServiceProcess process, Channel target, ChannelSide side)
         {
-            if (target.IsClosed(Channel.Peer(side))) return -Errno.EPIPE;
+            if (target.IsClosed(Channel.Peer(side))) return SystemCallResult.Fail(Errno.EPIPE);
             ServiceProcess? peer = NotifyPeer(target, side);
             HandOffOrWake(process, peer, target, side, !process.AnyPending && !process.StopRequested, process.WaitAnyKey);
             return WaitAny(process, ulong.MaxValue);
