@@ -35,7 +35,7 @@ internal static unsafe class ConsoleCalls
             return SystemCallResult.Fail(Errno.EFAULT);
         }
 
-        ServiceProcess? caller = Threads.CurrentProcess;
+        ServiceProcess? caller = RunningProcess.Current;
         LogLine line = Console.Log.Begin((LogLevel)level, caller != null ? caller.Name : "user"u8);
         line.Text(new System.ReadOnlySpan<byte>(copy, (int)length));
         line.End();
@@ -46,7 +46,7 @@ internal static unsafe class ConsoleCalls
     /// '?', so a service cannot forge a second line or move the cursor), not recorded.</summary>
     internal static SystemCallResult ConsoleWrite(ulong text, ulong length)
     {
-        ServiceProcess? caller = Threads.CurrentProcess;
+        ServiceProcess? caller = RunningProcess.Current;
         if (caller == null || !caller.Has(ProcessRights.Console))
         {
             return SystemCallResult.Fail(Errno.EPERM);

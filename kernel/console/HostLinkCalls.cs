@@ -18,7 +18,7 @@ namespace Microkernel.Console
         /// <summary>host_read(buffer, capacity): bytes waiting in the UART, up to the capacity.</summary>
         internal static SystemCallResult Read(ulong buffer, ulong capacity)
         {
-            Process.ServiceProcess? caller = Process.Threads.CurrentProcess;
+            Process.ServiceProcess? caller = Process.RunningProcess.Current;
             if (caller == null || !caller.Has(ProcessRights.HostLink)) return SystemCallResult.Fail(Errno.EPERM);
             if (capacity == 0 || capacity > MaxRead) return SystemCallResult.Fail(Errno.EINVAL);
             if (!UserMemory.IsUserRange(buffer, capacity)) return SystemCallResult.Fail(Errno.EFAULT);

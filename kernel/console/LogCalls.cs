@@ -4,6 +4,7 @@ using Microkernel.Logging;
 using Microkernel.Memory;
 using Microkernel.Process;
 using Microkernel.Syscall;
+using Microkernel.Scheduling;
 
 namespace Microkernel.Console
 {
@@ -33,7 +34,7 @@ namespace Microkernel.Console
         /// newer than <paramref name="afterSequence"/> that fits, whole; the bytes written.</summary>
         internal static SystemCallResult Read(ulong afterSequence, ulong buffer, ulong capacity)
         {
-            ServiceProcess? caller = Threads.CurrentProcess;
+            ServiceProcess? caller = RunningProcess.Current;
             if (caller == null || !caller.Has(ProcessRights.LogRead)) return SystemCallResult.Fail(Errno.EPERM);
             if (capacity < KernelLogLayout.HeaderBytes) return SystemCallResult.Fail(Errno.EINVAL);
             if (capacity > MaxReadBytes) capacity = MaxReadBytes;
@@ -63,7 +64,7 @@ namespace Microkernel.Console
         /// which is what an unplugged cable does too).</summary>
         internal static SystemCallResult Export(ulong bytes, ulong length)
         {
-            ServiceProcess? caller = Threads.CurrentProcess;
+            ServiceProcess? caller = RunningProcess.Current;
             if (caller == null || !caller.Has(ProcessRights.LogExport)) return SystemCallResult.Fail(Errno.EPERM);
             if (length > MaxExportBytes) return SystemCallResult.Fail(Errno.EINVAL);
             if (length == 0) return SystemCallResult.Success;

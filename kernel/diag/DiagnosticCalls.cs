@@ -5,6 +5,7 @@ using Microkernel.Console;
 using Microkernel.Memory;
 using Microkernel.Process;
 using Microkernel.Syscall;
+using Microkernel.Scheduling;
 
 namespace Microkernel.Diagnostics;
 
@@ -19,7 +20,7 @@ internal static unsafe class DiagnosticCalls
     /// <summary>debug(operation, argument): see <see cref="DebugOperation"/>.</summary>
     internal static SystemCallResult Debug(ulong operation, ulong argument)
     {
-        ServiceProcess? caller = Threads.CurrentProcess;
+        ServiceProcess? caller = RunningProcess.Current;
         switch ((DebugOperation)operation)
         {
             case DebugOperation.DumpProcesses:

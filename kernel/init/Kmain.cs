@@ -5,7 +5,9 @@ using Microkernel.Diagnostics;
 using Microkernel.Memory;
 using Microkernel.Memory.Paging;
 using Microkernel.Power;
+using Microkernel.Process;
 using Microkernel.Runtime;
+using Microkernel.Scheduling;
 using System.Runtime.InteropServices;
 
 namespace Microkernel.Init
@@ -55,12 +57,15 @@ namespace Microkernel.Init
             PerCpu.InitializeBootCpu();
             PerCpu.SetKernelStack(KernelStacks.Allocate(4));
             SystemCallEntry.Initialize();
-            if (!Process.Threads.Initialize())
+            if (!Threads.Initialize())
                 Panic.Fail("no memory for the thread table"u8);
+            RunningProcess.Initialize();
+            UserMode.SetFaultReporter(&ArchReports.LogUserFault);
 
             CpuFeatures.Detect();
-            CpuFeatures.LogSummary();
+            ArchReports.LogCpuFeatures();
             TimeStampCounter.Calibrate();
+            ArchReports.LogTscCalibration();
             LegacyPic.RemapAndMask();
             LocalApic.Initialize();
             LocalApic.StartTimer(100, TimeStampCounter.Hz);
@@ -118,7 +123,7 @@ namespace Microkernel.Init
             bool reported = false;
             while (true)
             {
-                Process.Threads.RunReadyThreads();
+                Threads.RunReadyThreads();
                 if (!reported && DiagnosticCalls.ReadyServices >= 0)
                 {
                     ServicesStarted = DiagnosticCalls.ReadyServices;

@@ -16,7 +16,7 @@ namespace Microkernel.Channels
         /// <summary>wait(handle, timeout) or wait(0, timeout): handle first (EBADF), then the timeout (EINVAL).</summary>
         internal static SystemCallResult Wait(ulong handle, ulong timeout)
         {
-            ServiceProcess? process = Threads.CurrentProcess;
+            ServiceProcess? process = RunningProcess.Current;
             if (process == null) return SystemCallResult.Fail(Errno.EBADF);
             Channel? channel = null;
             ChannelSide side = ChannelSide.Client;
@@ -70,7 +70,7 @@ namespace Microkernel.Channels
         /// <summary>notify(handle).</summary>
         internal static SystemCallResult Notify(ulong handle)
         {
-            ServiceProcess? process = Threads.CurrentProcess;
+            ServiceProcess? process = RunningProcess.Current;
             ChannelSide side = ChannelSide.Client;
             Channel? channel = process?.Resolve(handle, out side);
             if (channel == null) return SystemCallResult.Fail(Errno.EBADF);
@@ -91,7 +91,7 @@ namespace Microkernel.Channels
         /// this thread blocks on the wait handle's key. Falls back to notify + wait.</summary>
         internal static SystemCallResult NotifyWait(ulong notifyHandle, ulong waitHandle)
         {
-            ServiceProcess? process = Threads.CurrentProcess;
+            ServiceProcess? process = RunningProcess.Current;
             if (process == null) return SystemCallResult.Fail(Errno.EBADF);
             Channel? target = process.Resolve(notifyHandle, out ChannelSide side);
             if (waitHandle == 0) return target == null ? SystemCallResult.Fail(Errno.EBADF) : NotifyWaitAny(process, target, side);

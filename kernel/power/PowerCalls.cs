@@ -11,7 +11,7 @@ internal static class PowerCalls
     /// services stop in order first.</summary>
     internal static SystemCallResult SystemPower(ulong operation)
     {
-        ServiceProcess? caller = Threads.CurrentProcess;
+        ServiceProcess? caller = RunningProcess.Current;
         if (caller == null || !caller.Has(ProcessRights.Power))
         {
             return SystemCallResult.Fail(Errno.EPERM);

@@ -9,7 +9,7 @@ internal static class HandleCalls
     /// <summary>close(handle): a channel end (its peer sees EPIPE) or a child process handle.</summary>
     internal static SystemCallResult Close(ulong handle)
     {
-        ServiceProcess? process = Threads.CurrentProcess;
+        ServiceProcess? process = RunningProcess.Current;
         return process != null && process.Close(handle) ? SystemCallResult.Success : SystemCallResult.Fail(Errno.EBADF);
     }
 }

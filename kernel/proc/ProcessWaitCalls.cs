@@ -20,7 +20,7 @@ internal static unsafe class ProcessWaitCalls
     /// ended child's handle, its status stored; ECHILD when nothing is left to wait for.</summary>
     internal static SystemCallResult Wait(ulong processHandle, ulong statusPointer, ulong timeout)
     {
-        ServiceProcess? parent = Threads.CurrentProcess;
+        ServiceProcess? parent = RunningProcess.Current;
         if (parent == null)
         {
             return SystemCallResult.Fail(Errno.ECHILD);

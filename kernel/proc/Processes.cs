@@ -71,7 +71,7 @@ namespace Microkernel.Process
             process.Thread = thread;
             process.Started = true;
             ServiceRecords.Started(process.Name);
-            Threads.SetProcess(thread, process);
+            RunningProcess.Bind(thread, process);
             LogLine line = Log.Begin(LogLevel.Info, "proc"u8);
             line.Text("service "u8); line.Text(process.Name);
             line.Text(" pid="u8); line.Decimal(process.Pid);
@@ -174,6 +174,7 @@ namespace Microkernel.Process
             }
             // Off the process's tables before anyone can destroy them.
             Threads.LeaveSpace();
+            RunningProcess.Bind(Threads.Current, null);
             process.Thread = ThreadId.None;
             if (process.Parent != null) Threads.WakeOne(process.Parent.ChildKey);
             // Nobody waits for the supervisor: it reaps itself (now off its own tables).

@@ -2,6 +2,7 @@ using System;
 using Microkernel.Arch;
 using Microkernel.Channels;
 using Microkernel.Console;
+using Microkernel.Scheduling;
 
 namespace Microkernel.Process
 {

@@ -3,6 +3,7 @@ using Microkernel.Memory;
 using Microkernel.Memory.Virtual;
 using Microkernel.Process.Elf;
 using Microkernel.Syscall;
+using Microkernel.Scheduling;
 
 namespace Microkernel.Process
 {

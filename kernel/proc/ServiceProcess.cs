@@ -74,12 +74,9 @@ namespace Microkernel.Process
         internal void RequestStop(bool kill)
         {
             StopRequested = true;
-            if (kill)
-            {
-                KillRequested = true;
-                KillRequests.Pending = true;
-            }
-            if (!Thread.IsNone) Threads.Interrupt(Thread);
+            if (Thread.IsNone) return;
+            if (kill) Threads.Kill(Thread);
+            else Threads.Interrupt(Thread);
         }
 
         /// <summary>True when the process holds every right in <paramref name="needed"/>.</summary>
@@ -88,8 +85,6 @@ namespace Microkernel.Process
         internal bool AnyPending;
         /// <summary>Asked to stop (process_stop): its waits and sleeps return ESHUTDOWN.</summary>
         internal bool StopRequested;
-        /// <summary>To be ended at its next kernel entry or timer tick (process_kill).</summary>
-        internal bool KillRequested;
 
         internal ServiceProcess(int pid, System.ReadOnlySpan<byte> name, in LoadedService image)
         {

@@ -194,7 +194,7 @@ internal static unsafe class SupervisorCalls
     /// and EPERM (ENOSYS for a kernel thread, which is no process at all).</summary>
     private static SystemCallResult Supervisor(out ServiceProcess? supervisor)
     {
-        ServiceProcess? caller = Threads.CurrentProcess;
+        ServiceProcess? caller = RunningProcess.Current;
         supervisor = caller != null && caller.IsSupervisor ? caller : null;
         if (supervisor != null)
         {

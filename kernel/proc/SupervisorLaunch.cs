@@ -1,6 +1,7 @@
 using Microkernel.Console;
 using Microkernel.Memory;
 using Microkernel.Memory.Virtual;
+using Microkernel.Scheduling;
 
 namespace Microkernel.Process
 {

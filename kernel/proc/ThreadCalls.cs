@@ -35,7 +35,7 @@ internal static class ThreadCalls
             return SystemCallResult.Fail(Errno.EINVAL);
         }
 
-        ServiceProcess? process = Threads.CurrentProcess;
+        ServiceProcess? process = RunningProcess.Current;
         if (process != null && process.StopRequested)
         {
             return SystemCallResult.Fail(Errno.ESHUTDOWN);

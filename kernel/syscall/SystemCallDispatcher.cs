@@ -8,6 +8,7 @@ using Microkernel.Diagnostics;
 using Microkernel.Memory;
 using Microkernel.Power;
 using Microkernel.Process;
+using Microkernel.Scheduling;
 
 namespace Microkernel.Syscall;
 
@@ -29,9 +30,9 @@ internal static unsafe class SystemCallDispatcher
         long result = Call(frame).Raw;
         // A process killed while it was in here never returns to ring 3 (one load of a
         // flag until the first kill ever).
-        if (KillRequests.Pending)
+        if (Threads.KillPending)
         {
-            KillRequests.EndCurrentIfKilled();
+            Threads.EndIfKilled();
         }
 
         return result;
