@@ -69,12 +69,10 @@ internal static unsafe class ProcessWaitCalls
                 return SystemCallResult.Fail(Errno.ECHILD);
             }
 
-            if (LocalApic.Ticks >= deadline)
+            if (!parent.ChildExit.Wait(deadline))
             {
                 return SystemCallResult.Fail(Errno.ETIMEDOUT);
             }
-
-            Threads.BlockUntil(parent.ChildKey, deadline);
         }
     }
 }

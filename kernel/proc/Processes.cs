@@ -176,7 +176,7 @@ namespace Microkernel.Process
             Threads.LeaveSpace();
             RunningProcess.Bind(Threads.Current, null);
             process.Thread = ThreadId.None;
-            if (process.Parent != null) Threads.WakeOne(process.Parent.ChildKey);
+            if (process.Parent != null) process.Parent.ChildExit.WakeOne();
             // Nobody waits for the supervisor: it reaps itself (now off its own tables).
             else if (process.IsSupervisor) Reap(process);
         }

@@ -58,7 +58,19 @@ namespace Microkernel.Process
         internal readonly int Pid;
         internal AddressSpace Space;
         internal LoadedService Image;
-        internal ThreadId Thread;
+        /// <summary>Its thread (<see cref="ThreadId.None"/> before start and after it ends),
+        /// kept in its wait set so a peer's notify_wait can hand the CPU to it.</summary>
+        internal ThreadId Thread
+        {
+            get => AnyChannel.Thread;
+            set => AnyChannel.Thread = value;
+        }
+
+        /// <summary>wait(0)'s wait object: pending when any channel end it holds was notified.</summary>
+        internal readonly WaitSet AnyChannel = new WaitSet();
+
+        /// <summary>What process_wait blocks on: its children wake it when they end.</summary>
+        internal readonly WaitObject ChildExit = new WaitObject();
         internal long ExitStatus;
         internal bool Started, Exited, Reaped;
         /// <summary>Who may wait for and restart this process (null for kernel-started ones).</summary>
@@ -81,8 +93,6 @@ namespace Microkernel.Process
 
         /// <summary>True when the process holds every right in <paramref name="needed"/>.</summary>
         internal bool Has(Abi.ProcessRights needed) => IsSupervisor || (Rights & needed) == needed;
-        /// <summary>A notification arrived on some end since the last wait(0).</summary>
-        internal bool AnyPending;
         /// <summary>Asked to stop (process_stop): its waits and sleeps return ESHUTDOWN.</summary>
         internal bool StopRequested;
 
@@ -97,12 +107,6 @@ namespace Microkernel.Process
 
         /// <summary>The service's name (its image's).</summary>
         internal System.ReadOnlySpan<byte> Name => _name;
-
-        /// <summary>The key wait(0) blocks on.</summary>
-        internal ulong WaitAnyKey => 0xA11_0000_0000UL | (uint)Pid;
-
-        /// <summary>The key process_wait blocks on (children wake it when they end).</summary>
-        internal ulong ChildKey => 0xC41D_0000_0000UL | (uint)Pid;
 
         /// <summary>Allocates and maps the read-only start page; false when memory is short.</summary>
         internal bool MapStartPage(uint restarts)
@@ -155,7 +159,7 @@ namespace Microkernel.Process
             int h = FreeSlot();
             if (h == 0) return 0;
             _handles[h] = new Handle { Kind = HandleKind.Channel, Channel = channel, Side = side, StartEntry = -1 };
-            channel.SetOwner(side, this);
+            channel.End(side).Holder = AnyChannel;
             return h;
         }
 
@@ -190,12 +194,10 @@ namespace Microkernel.Process
             }
             if (replace == 0) _channelEntries++;
             _handles[h] = new Handle { Kind = HandleKind.Channel, Channel = channel, Side = side, StartEntry = entry };
-            channel.SetOwner(side, this);
+            channel.End(side).Holder = AnyChannel;
             WriteEntry(entry, h, side, peerName);
             // A replaced end may have a sleeper: give it a notification to look again.
             channel.Notify(Channel.Peer(side));
-            AnyPending = true;
-            Threads.WakeOne(WaitAnyKey);
             return SystemCallResult.Ok(h);
         }
 
@@ -258,10 +260,9 @@ namespace Microkernel.Process
         /// <summary>Consumes every pending notification on every end; true if there was one.</summary>
         internal bool TakeNotifications()
         {
-            bool any = AnyPending;
-            AnyPending = false;
+            bool any = AnyChannel.TryTake();
             for (int h = 1; h < _handleLimit; h++)
-                if (_handles[h].Kind == HandleKind.Channel && _handles[h].Channel!.TryConsumeNotification(_handles[h].Side)) any = true;
+                if (_handles[h].Kind == HandleKind.Channel && _handles[h].Channel!.End(_handles[h].Side).TryTake()) any = true;
             return any;
         }
 
@@ -312,11 +313,7 @@ namespace Microkernel.Process
         {
             Channel channel = _handles[h].Channel!;
             ChannelSide side = _handles[h].Side;
-            channel.SetOwner(side, null);
-            ulong peerKey = channel.Close(side);
-            Threads.WakeAllClosed(peerKey);
-            ServiceProcess? peer = channel.OwnerOf(Channel.Peer(side));
-            if (peer != null) Threads.WakeAllClosed(peer.WaitAnyKey);
+            channel.Close(side);
             channel.ReleaseIfUnused();
         }
 
