@@ -27,6 +27,13 @@ public sealed class MakefileTests
             UseShellExecute = false,
             WorkingDirectory = Repository.Root,
         };
+        // Under `make test` these variables carry the outer make's flags (a jobserver, -k ...);
+        // the make under test must read the Makefile as a user's shell would.
+        foreach (string inherited in new[] { "MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES" })
+        {
+            start.Environment.Remove(inherited);
+        }
+
         start.ArgumentList.Add("--no-print-directory");
         foreach (string a in args) start.ArgumentList.Add(a);
         using Process process = Process.Start(start)!;
