@@ -1,9 +1,8 @@
-# Microkernel build.
-#   make run    boot the default image in QEMU (serial console on this terminal; Ctrl-A X quits)
-#   make test   every test: host unit/property tests, in-image suite, boot and crash tests
-#   make image  out/default.elf        make test-image  out/test.elf
-#   make bench  every benchmark (bench/results/*.json)
+# Microkernel build. `make help` lists the targets a user needs, one line each.
 # Component fragments live in build/mk/*.mk; each adds its own targets.
+# A line `## TARGET: what it does` just above a rule documents it for `make help`
+# (tests/Mk.Tests/MakefileTests.cs fails when a documented target has no rule, or a
+# .PHONY target neither has a rule nor is documented).
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := image
@@ -23,13 +22,25 @@ APPEND ?=
 
 include $(sort $(wildcard $(ROOT)/build/mk/*.mk))
 
-.PHONY: deps run test test-host bench clean
+.PHONY: help deps run test test-host bench clean
 
+## help: this list
+help:
+	@awk '/^## [a-zA-Z]/ { line = substr($$0, 4); name = substr(line, 1, index(line, ":") - 1); \
+	      printf "  %-20s %s\n", name, substr(line, length(name) + 3) }' $(filter-out $(OUT)/%,$(MAKEFILE_LIST))
+
+## deps: install what the build needs (QEMU, nasm, lld, binutils; as root through apt)
 deps:
 	@$(ROOT)/build/install-deps.sh
 
 $(OUT)/default.elf $(OUT)/test.elf: | deps
 
+# Relative names (`make out/default.elf`) are the same files as the absolute ones every
+# rule is written for ($(OUT) = $(CURDIR)/out); without this, make would find no rule for
+# the relative name and call an existing but stale file up to date.
+out/%: $(OUT)/% ;
+
+## run: boot the default image in QEMU (MACHINE= MEM= SMP= ACCEL= APPEND=; Ctrl-A X quits)
 run: deps image
 	@accel=$(ACCEL); [ "$$accel" = auto ] && accel=$$($(ROOT)/build/qemu-accel.sh $(OUT)/default.elf); \
 	 cpu=$$([ "$$accel" = kvm ] && echo "-cpu host" || echo "-cpu max"); \
@@ -40,13 +51,17 @@ run: deps image
 
 # The host test projects include the boot tests, which need both images and the
 # symbolizer, so those are built first.
+## test: every test: host unit/property tests, in-image suite, boot and crash tests
 test: test-host
 
+## test-host: the host test projects (tests/*.Tests) one after another, with a summary line
 test-host: deps image test-image image-stop-test symbolizer
 	@$(ROOT)/build/run-host-tests.sh
 
+## bench: every benchmark (bench/results/*.json)
 bench:
 	@echo "  BENCH   results in bench/results/"
 
+## clean: remove out/ (every build product)
 clean:
 	rm -rf $(OUT)

@@ -22,21 +22,14 @@ namespace Microkernel.Ipc;
 /// A payload span points into shared memory: the peer may still change its bytes, so decoders
 /// must treat them as untrusted (ours do: every read is bounds-checked against the span).
 /// </remarks>
-public sealed unsafe class SpscConsumer
+public sealed unsafe class SpscConsumer : SpscRingEnd
 {
-    private readonly byte* _region;
-    private readonly byte* _data;
-    private readonly int _capacity;
-    private readonly ulong _mask;
-    private readonly int _maxPayload;
-
     /// <summary>Private head: start of the next unconsumed record.</summary>
     private ulong _head;
 
     /// <summary>Index just past the peeked record; valid when <see cref="_peeked"/>.</summary>
     private ulong _peekEnd;
     private bool _peeked;
-    private bool _corrupt;
 
     /// <summary>
     /// Attaches to a region prepared by <see cref="SpscRing.Initialize"/>. A bad region length
@@ -44,38 +37,11 @@ public sealed unsafe class SpscConsumer
     /// <see cref="RingStatus.Corrupt"/>.
     /// </summary>
     public SpscConsumer(byte* region, int regionLength)
+        : base(region, regionLength, out ulong head, out _)
     {
-        _region = region;
-        _data = region + SpscRing.HeaderBytes;
-        _capacity = SpscRing.CapacityOf(regionLength);
-        if (region == null || _capacity < 0)
-        {
-            _capacity = 0;
-            _corrupt = true;
-            Status = RingStatus.InvalidArgument;
-            return;
-        }
-
-        _mask = (ulong)_capacity - 1;
-        _maxPayload = SpscRing.MaxPayloadLength(_capacity);
-        ulong head = Volatile.Read(ref *(ulong*)(region + SpscRing.HeadOffset));
-        ulong tail = Volatile.Read(ref *(ulong*)(region + SpscRing.TailOffset));
+        // The tail is only checked by the attach: from now on records announce themselves.
         _head = head;
-        // The tail is only checked here, at attach time: from now on records announce themselves.
-        if (((tail | head) & (SpscRing.RecordAlignment - 1)) != 0 || tail - head > (ulong)_capacity)
-        {
-            MarkCorrupt();
-        }
     }
-
-    /// <summary><see cref="RingStatus.Ok"/> while usable; the sticky error otherwise.</summary>
-    public RingStatus Status { get; private set; }
-
-    /// <summary>Data capacity of the ring in bytes.</summary>
-    public int Capacity => _capacity;
-
-    /// <summary>Largest payload a single record may carry.</summary>
-    public int MaxPayloadLength => _maxPayload;
 
     /// <summary>Private read index (start of the next unconsumed record); for tests and diagnostics.</summary>
     public ulong Head => _head;

@@ -15,14 +15,8 @@ namespace Microkernel.Ipc;
 /// and every head it reads is checked (aligned, not ahead of the tail, not moving backwards)
 /// before it is used to compute free space.
 /// </remarks>
-public sealed unsafe class SpscProducer
+public sealed unsafe class SpscProducer : SpscRingEnd
 {
-    private readonly byte* _region;
-    private readonly byte* _data;
-    private readonly int _capacity;
-    private readonly ulong _mask;
-    private readonly int _maxPayload;
-
     /// <summary>Private tail: end of the last committed record (published or not).</summary>
     private ulong _tail;
 
@@ -33,7 +27,6 @@ public sealed unsafe class SpscProducer
     private ulong _claimStart;
     private int _claimLength;
     private bool _claimOpen;
-    private bool _corrupt;
 
     /// <summary>
     /// The prefix of the first committed record that is not yet published, held back so that
@@ -53,38 +46,11 @@ public sealed unsafe class SpscProducer
     /// found in it are inconsistent it reports <see cref="RingStatus.Corrupt"/> from then on.
     /// </summary>
     public SpscProducer(byte* region, int regionLength)
+        : base(region, regionLength, out ulong head, out ulong tail)
     {
-        _region = region;
-        _data = region + SpscRing.HeaderBytes;
-        _capacity = SpscRing.CapacityOf(regionLength);
-        if (region == null || _capacity < 0)
-        {
-            _capacity = 0;
-            _corrupt = true;
-            Status = RingStatus.InvalidArgument;
-            return;
-        }
-
-        _mask = (ulong)_capacity - 1;
-        _maxPayload = SpscRing.MaxPayloadLength(_capacity);
-        ulong tail = Volatile.Read(ref *(ulong*)(region + SpscRing.TailOffset));
-        ulong head = Volatile.Read(ref *(ulong*)(region + SpscRing.HeadOffset));
         _tail = tail;
         _cachedHead = head;
-        if (((tail | head) & (SpscRing.RecordAlignment - 1)) != 0 || tail - head > (ulong)_capacity)
-        {
-            MarkCorrupt();
-        }
     }
-
-    /// <summary><see cref="RingStatus.Ok"/> while usable; the sticky error otherwise.</summary>
-    public RingStatus Status { get; private set; }
-
-    /// <summary>Data capacity of the ring in bytes.</summary>
-    public int Capacity => _capacity;
-
-    /// <summary>Largest payload a single record may carry.</summary>
-    public int MaxPayloadLength => _maxPayload;
 
     /// <summary>Private write index (end of committed records); exposed for tests and diagnostics.</summary>
     public ulong Tail => _tail;

@@ -22,10 +22,12 @@ SERVICE_NAMES := $(sort $(notdir $(SERVICE_DIRS)))
 # Ring-3 test programs exist only in the test image.
 TEST_ASM_OBJECTS := $(patsubst $(ROOT)/%.asm,$(OUT)/asm/%.o,$(wildcard $(ROOT)/kernel/tests/*.asm))
 
-.PHONY: image test-image restore-ilc tools-check
+.PHONY: image test-image
 # default-pvh.elf is the same kernel without the multiboot header, so QEMU (which tries
 # multiboot first) and Firecracker enter it through the PVH note.
+## image: out/default.elf (with symbols), out/default.stripped.elf and out/default-pvh.elf
 image: $(OUT)/default.elf $(OUT)/default-pvh.elf
+## test-image: out/test.elf, the kernel with the in-image test suite compiled in
 test-image: $(OUT)/test.elf
 
 # ilc comes from NuGet through a restore of build/IlcRestore.

@@ -19,8 +19,8 @@ $(OUT)/manifests/%.stamp: $(ROOT)/images/%.yaml $(MK_TOOL_SOURCES)
 	@touch $@
 $(OUT)/manifests/%.vars.mk $(OUT)/manifests/%.manifest.msgpack: $(OUT)/manifests/%.stamp ;
 
-# Not while cleaning or just installing tools.
-ifeq ($(filter clean deps,$(MAKECMDGOALS)),)
+# Not while cleaning, installing tools or listing targets (`make help` composes nothing).
+ifeq ($(filter clean deps help,$(MAKECMDGOALS)),)
 -include $(patsubst %,$(OUT)/manifests/%.vars.mk,$(IMAGE_NAMES))
 endif
 
@@ -53,5 +53,7 @@ $(foreach image,$(IMAGE_NAMES),$(eval $(call IMAGE_RULES,$(image))))
 
 # `make image-NAME` builds out/NAME.elf and out/NAME-pvh.elf; `make images` builds them all.
 .PHONY: images $(patsubst %,image-%,$(IMAGE_NAMES))
+## image-NAME: out/NAME.elf and out/NAME-pvh.elf from images/NAME.yaml, for any manifest there
 $(foreach image,$(IMAGE_NAMES),$(eval image-$(image): $(OUT)/$(image).elf $(OUT)/$(image)-pvh.elf))
+## images: every image in images/*.yaml
 images: $(patsubst %,image-%,$(IMAGE_NAMES))

@@ -11,10 +11,12 @@ IPC_BENCH_PROJECT := $(ROOT)/bench/Ipc.Bench/Ipc.Bench.csproj
 IPC_BENCH_RESULT := $(ROOT)/bench/results/ipc.json
 
 .PHONY: test-ipc bench-ipc bench
+## test-ipc: host tests of ipc/ only (tests/Ipc.Tests)
 test-ipc:
 	$(DOTNET) test $(IPC_TEST_PROJECT) -c Release --nologo -v q
 
 # Built first, then run from its output: `dotnet run` would also time the build.
+## bench-ipc: ring throughput and round trips vs Channels and Pipelines (bench/results/ipc*.json)
 bench-ipc:
 	@$(DOTNET) build $(IPC_BENCH_PROJECT) -c Release -v q --nologo -clp:NoSummary
 	$(DOTNET) $(OUT)/bin/Ipc.Bench/Release/net10.0/Ipc.Bench.dll --out $(IPC_BENCH_RESULT)

@@ -11,10 +11,12 @@ MEMORY_BENCH_PROJECT := $(ROOT)/bench/Memory.Bench/Memory.Bench.csproj
 MEMORY_BENCH_RESULT := $(ROOT)/bench/results/memory.json
 
 .PHONY: test-heap bench-memory bench
+## test-heap: host tests of the kernel heap only (tests/Heap.Tests)
 test-heap:
 	$(DOTNET) test $(HEAP_TEST_PROJECT) -c Release --nologo -v q
 
 # Built first, then run from its output: `dotnet run` would also time the build.
+## bench-memory: heap allocate/free pairs per second vs NativeMemory (bench/results/memory.json)
 bench-memory:
 	@$(DOTNET) build $(MEMORY_BENCH_PROJECT) -c Release -v q --nologo -clp:NoSummary
 	$(DOTNET) $(OUT)/bin/Memory.Bench/Release/net10.0/Memory.Bench.dll --out $(MEMORY_BENCH_RESULT)

@@ -12,6 +12,7 @@ USER_ASM_OBJECT := $(OUT)/asm/sdk/userlib/user.o
 RUNTIME_ASM_OBJECT := $(OUT)/asm/runtime/native/runtime.o
 
 .PHONY: services
+## services: every service declared in Services.props, as out/services/NAME.elf
 services: $(SERVICE_ELFS)
 
 # $(1) = the service's folder relative to the root (tests/services/crasher).

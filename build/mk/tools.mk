@@ -20,6 +20,7 @@ SYMBOLIZER_SOURCES := $(SYMBOLIZER_PROJECT) $(wildcard $(ROOT)/tools/CrashSymbol
 SYMBOLIZE          := $(DOTNET) $(SYMBOLIZER_DLL)
 
 .PHONY: symbolizer
+## symbolizer: build tools/CrashSymbolizer (crash reports to function names and lines)
 symbolizer: $(SYMBOLIZER_DLL)
 
 $(SYMBOLIZER_DLL): $(SYMBOLIZER_SOURCES)
@@ -28,6 +29,7 @@ $(SYMBOLIZER_DLL): $(SYMBOLIZER_SOURCES)
 
 # `make run` with the console piped through the symbolizer.
 .PHONY: run-symbolized
+## run-symbolized: `make run` with the console piped through the symbolizer
 run-symbolized: deps image symbolizer
 	@qemu-system-x86_64 -accel tcg -M $(MACHINE) -m $(MEM) -smp $(SMP) -kernel $(OUT)/default.elf \
 	   $(if $(APPEND),-append "$(APPEND)") -display none -serial stdio -monitor none -no-reboot \
@@ -45,6 +47,7 @@ PROFILE_TOP ?= 25
 PROFILE_ARGS ?=
 
 .PHONY: image-profile profile-kernel
+## image-profile: build tools/ImageProfile
 image-profile: $(IMAGE_PROFILE_DLL)
 
 $(IMAGE_PROFILE_DLL): $(IMAGE_PROFILE_SOURCES)
@@ -60,13 +63,16 @@ PROFILE_KERNEL_WINDOW := --image $(OUT)/test.elf --append bench=kernel \
 PROFILE_STORE_WINDOW := --image $(OUT)/test.elf --append bench=services \
 	   --from 'echo_call_ticks=' --to 'store_get_ticks=' --per services-bench:StoreCalls.Get
 
+## profile-kernel: per-function instruction profile of the kernel bench's call/reply loop (PROFILE_TOP= PROFILE_ARGS=)
 profile-kernel: deps test-image image-profile
 	@$(IMAGE_PROFILE) $(PROFILE_KERNEL_WINDOW) --top $(PROFILE_TOP) $(PROFILE_ARGS)
 
 .PHONY: profile-store bench-profiles
+## profile-store: the same for bench=services' store get loop
 profile-store: deps test-image image-profile
 	@$(IMAGE_PROFILE) $(PROFILE_STORE_WINDOW) --top $(PROFILE_TOP) $(PROFILE_ARGS)
 
+## bench-profiles: both profiles into bench/results/profile-{kernel,store-get}.json
 bench-profiles: deps test-image image-profile
 	@$(IMAGE_PROFILE) $(PROFILE_KERNEL_WINDOW) --top 10 --json $(ROOT)/bench/results/profile-kernel.json
 	@$(IMAGE_PROFILE) $(PROFILE_STORE_WINDOW) --top 10 --json $(ROOT)/bench/results/profile-store-get.json

@@ -61,6 +61,24 @@ public static class BootInfoStrings
     }
 
     /// <summary>
+    /// Records the kernel command line at <paramref name="address"/> in <paramref name="info"/>
+    /// when it can be measured; otherwise leaves it absent and adds
+    /// <see cref="BootParseStatus.UnreadableCommandLine"/> (a warning) to <paramref name="status"/>.
+    /// </summary>
+    public static BootParseStatus ReadCommandLine<TReader>(ref TReader memory, ulong address, ref BootInfo info, BootParseStatus status)
+        where TReader : struct, IPhysicalMemoryReader
+    {
+        if (!TryMeasure(ref memory, address, BootInfo.MaxCommandLineLength, out ulong length))
+        {
+            return BootParseStatusRules.Combine(status, BootParseStatus.UnreadableCommandLine);
+        }
+
+        info.CommandLineAddress = address;
+        info.CommandLineLength = length;
+        return status;
+    }
+
+    /// <summary>
     /// Copies <paramref name="length"/> bytes of a string into <paramref name="destination"/>.
     /// Returns the number of bytes written, or -1 (writing nothing useful) when the
     /// destination is too small or the bytes are unreadable.

@@ -60,6 +60,24 @@ public readonly struct MemoryRegion
     }
 
     /// <summary>
+    /// Maps an E820 memory type to a <see cref="MemoryKind"/>: RAM 1, reserved 2, ACPI 3,
+    /// NVS 4, unusable 5. Multiboot's mmap and PVH's <c>hvm_memmap_table_entry</c> both use
+    /// these numbers; every other type (PVH's disabled 6 and persistent memory 7 too) is
+    /// reserved, because the kernel must not allocate what it does not know.
+    /// </summary>
+    public static MemoryKind KindFromE820Type(uint type)
+    {
+        switch (type)
+        {
+            case 1: return MemoryKind.Usable;
+            case 3: return MemoryKind.AcpiReclaimable;
+            case 4: return MemoryKind.AcpiNvs;
+            case 5: return MemoryKind.Bad;
+            default: return MemoryKind.Reserved;
+        }
+    }
+
+    /// <summary>
     /// Exclusive end address. Saturates at <see cref="ulong.MaxValue"/> instead of wrapping,
     /// so a firmware entry that claims to reach past 2^64 cannot turn into a range that
     /// appears to end near zero.

@@ -48,8 +48,6 @@ public static class Multiboot1Parser
     private const int OffMmapAddr = 48;
     private const int HeaderBytesRead = 52;
 
-    private const int ModuleEntrySize = 16; // mod_start, mod_end, string, reserved
-
     /// <summary>
     /// Parses the structure at <paramref name="infoAddress"/> (EBX at entry) after checking
     /// <paramref name="bootloaderMagic"/> (EAX at entry). <paramref name="info"/> is reset
@@ -96,21 +94,12 @@ public static class Multiboot1Parser
 
         if ((flags & FlagModules) != 0 && U32(header, OffModsCount) != 0)
         {
-            status = ParseModules(ref memory, U32(header, OffModsAddr), U32(header, OffModsCount), ref info, status);
+            status = BootModuleList.Read(ref memory, U32(header, OffModsAddr), U32(header, OffModsCount), BootModuleList.EntryLayout.Multiboot1, ref info, status);
         }
 
         if ((flags & FlagCommandLine) != 0 && U32(header, OffCmdline) != 0)
         {
-            ulong address = U32(header, OffCmdline);
-            if (BootInfoStrings.TryMeasure(ref memory, address, BootInfo.MaxCommandLineLength, out ulong length))
-            {
-                info.CommandLineAddress = address;
-                info.CommandLineLength = length;
-            }
-            else
-            {
-                status = BootParseStatusRules.Combine(status, BootParseStatus.UnreadableCommandLine);
-            }
+            status = BootInfoStrings.ReadCommandLine(ref memory, U32(header, OffCmdline), ref info, status);
         }
 
         return status;
@@ -120,14 +109,7 @@ public static class Multiboot1Parser
     /// types are reserved, as the spec requires.</summary>
     public static MemoryKind KindFromType(uint type)
     {
-        switch (type)
-        {
-            case 1: return MemoryKind.Usable;
-            case 3: return MemoryKind.AcpiReclaimable;
-            case 4: return MemoryKind.AcpiNvs;
-            case 5: return MemoryKind.Bad;
-            default: return MemoryKind.Reserved;
-        }
+        return MemoryRegion.KindFromE820Type(type);
     }
 
     private static BootParseStatus ParseMemoryMap<TReader>(ref TReader memory, uint mapAddress, uint mapLength, ref BootInfo info, BootParseStatus status)
@@ -179,49 +161,6 @@ public static class Multiboot1Parser
             uint type = BinaryPrimitives.ReadUInt32LittleEndian(entry.Slice(16));
             info.AddRegion(baseAddress, length, KindFromType(type), ref status);
             offset += 4 + (ulong)size;
-        }
-
-        return status;
-    }
-
-    private static BootParseStatus ParseModules<TReader>(ref TReader memory, uint listAddress, uint count, ref BootInfo info, BootParseStatus status)
-        where TReader : struct, IPhysicalMemoryReader
-    {
-        info.ModuleListAddress = listAddress;
-        info.ModuleListLength = (ulong)count * ModuleEntrySize;
-
-        uint kept = Math.Min(count, (uint)BootInfo.MaxModules);
-        if (count > kept)
-        {
-            info.DroppedModules = count - kept;
-            status = BootParseStatusRules.Combine(status, BootParseStatus.TooManyModules);
-        }
-
-        Span<byte> entry = stackalloc byte[ModuleEntrySize];
-        for (uint i = 0; i < kept; i++)
-        {
-            if (!memory.TryRead(listAddress + ((ulong)i * ModuleEntrySize), entry))
-            {
-                return BootParseStatusRules.Combine(status, BootParseStatus.UnreadableModules);
-            }
-
-            uint start = BinaryPrimitives.ReadUInt32LittleEndian(entry);
-            uint end = BinaryPrimitives.ReadUInt32LittleEndian(entry.Slice(4));
-            uint cmdline = BinaryPrimitives.ReadUInt32LittleEndian(entry.Slice(8));
-            if (end < start)
-            {
-                return BootParseStatusRules.Combine(status, BootParseStatus.MalformedEntry);
-            }
-
-            ulong cmdlineLength = 0;
-            if (cmdline != 0 && !BootInfoStrings.TryMeasure(ref memory, cmdline, BootInfo.MaxCommandLineLength, out cmdlineLength))
-            {
-                status = BootParseStatusRules.Combine(status, BootParseStatus.UnreadableCommandLine);
-                cmdline = 0;
-                cmdlineLength = 0;
-            }
-
-            info.AddModule(new BootModule(start, end, cmdline, cmdlineLength));
         }
 
         return status;

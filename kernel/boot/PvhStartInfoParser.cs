@@ -84,23 +84,19 @@ public static class PvhStartInfoParser
         }
 
         uint moduleCount = U32(header, OffModuleCount);
+        ulong moduleList = U64(header, OffModuleList);
         if (moduleCount != 0)
         {
-            status = ParseModules(ref memory, U64(header, OffModuleList), moduleCount, ref info, status);
+            // Unlike multiboot's, a PVH list address of 0 means "not present" even with a count.
+            status = moduleList == 0
+                ? BootParseStatusRules.Combine(status, BootParseStatus.UnreadableModules)
+                : BootModuleList.Read(ref memory, moduleList, moduleCount, BootModuleList.EntryLayout.Pvh, ref info, status);
         }
 
         ulong cmdline = U64(header, OffCmdline);
         if (cmdline != 0)
         {
-            if (BootInfoStrings.TryMeasure(ref memory, cmdline, BootInfo.MaxCommandLineLength, out ulong length))
-            {
-                info.CommandLineAddress = cmdline;
-                info.CommandLineLength = length;
-            }
-            else
-            {
-                status = BootParseStatusRules.Combine(status, BootParseStatus.UnreadableCommandLine);
-            }
+            status = BootInfoStrings.ReadCommandLine(ref memory, cmdline, ref info, status);
         }
 
         return status;
@@ -111,14 +107,7 @@ public static class PvhStartInfoParser
     /// are reserved because the kernel must not allocate them.</summary>
     public static MemoryKind KindFromType(uint type)
     {
-        switch (type)
-        {
-            case 1: return MemoryKind.Usable;
-            case 3: return MemoryKind.AcpiReclaimable;
-            case 4: return MemoryKind.AcpiNvs;
-            case 5: return MemoryKind.Bad;
-            default: return MemoryKind.Reserved;
-        }
+        return MemoryRegion.KindFromE820Type(type);
     }
 
     private static BootParseStatus ParseMemoryMap<TReader>(ref TReader memory, ulong mapAddress, uint entries, ref BootInfo info, BootParseStatus status)
@@ -152,55 +141,6 @@ public static class PvhStartInfoParser
             ulong length = BinaryPrimitives.ReadUInt64LittleEndian(entry.Slice(8));
             uint type = BinaryPrimitives.ReadUInt32LittleEndian(entry.Slice(16));
             info.AddRegion(baseAddress, length, KindFromType(type), ref status);
-        }
-
-        return status;
-    }
-
-    private static BootParseStatus ParseModules<TReader>(ref TReader memory, ulong listAddress, uint count, ref BootInfo info, BootParseStatus status)
-        where TReader : struct, IPhysicalMemoryReader
-    {
-        ulong listLength = (ulong)count * ModuleEntrySize;
-        if (listAddress == 0 || listLength > ulong.MaxValue - listAddress)
-        {
-            return BootParseStatusRules.Combine(status, BootParseStatus.UnreadableModules);
-        }
-
-        info.ModuleListAddress = listAddress;
-        info.ModuleListLength = listLength;
-
-        uint kept = Math.Min(count, (uint)BootInfo.MaxModules);
-        if (count > kept)
-        {
-            info.DroppedModules = count - kept;
-            status = BootParseStatusRules.Combine(status, BootParseStatus.TooManyModules);
-        }
-
-        Span<byte> entry = stackalloc byte[ModuleEntrySize];
-        for (uint i = 0; i < kept; i++)
-        {
-            if (!memory.TryRead(listAddress + ((ulong)i * ModuleEntrySize), entry))
-            {
-                return BootParseStatusRules.Combine(status, BootParseStatus.UnreadableModules);
-            }
-
-            ulong start = BinaryPrimitives.ReadUInt64LittleEndian(entry);
-            ulong size = BinaryPrimitives.ReadUInt64LittleEndian(entry.Slice(8));
-            ulong cmdline = BinaryPrimitives.ReadUInt64LittleEndian(entry.Slice(16));
-            if (size > ulong.MaxValue - start)
-            {
-                return BootParseStatusRules.Combine(status, BootParseStatus.MalformedEntry);
-            }
-
-            ulong cmdlineLength = 0;
-            if (cmdline != 0 && !BootInfoStrings.TryMeasure(ref memory, cmdline, BootInfo.MaxCommandLineLength, out cmdlineLength))
-            {
-                status = BootParseStatusRules.Combine(status, BootParseStatus.UnreadableCommandLine);
-                cmdline = 0;
-                cmdlineLength = 0;
-            }
-
-            info.AddModule(new BootModule(start, start + size, cmdline, cmdlineLength));
         }
 
         return status;

@@ -41,6 +41,8 @@ namespace Microkernel.Power
             line.Text(s_platform.S5Status == AcpiStatus.Ok ? " S5 "u8 : " no S5"u8);
             if (s_platform.S5Status == AcpiStatus.Ok) line.Decimal(s_platform.S5.A);
             line.Text(" I/O APICs "u8); line.Decimal(s_platform.MadtStatus == AcpiStatus.Ok ? s_platform.Madt.IoApicCount : 0);
+            // The enabled processors the MADT lists: the boot tests check it against -smp.
+            line.Text(" CPUs "u8); line.Decimal(s_platform.MadtStatus == AcpiStatus.Ok ? s_platform.Madt.ProcessorCount : 0);
             line.Text(s_platform.Fadt.HasResetRegister ? " reset-reg"u8 : ""u8);
             line.End();
             return 0;

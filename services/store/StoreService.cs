@@ -146,7 +146,7 @@ namespace Microkernel.Services.Store
             return status;
         }
 
-        /// <summary>The end-of-run line, built without formatting support.</summary>
+        /// <summary>The end-of-run line, built in a stack buffer (the runtime's formatter writes the count).</summary>
         private static class LogLine
         {
             internal static void Ended(int clients)
@@ -155,21 +155,11 @@ namespace Microkernel.Services.Store
                 System.ReadOnlySpan<byte> head = "every client left ("u8;
                 int n = 0;
                 for (int i = 0; i < head.Length; i++) line[n++] = head[i];
-                n += Decimal(line + n, (ulong)clients);
+                n += Microkernel.Text.IntegerFormatter.FormatDecimal((ulong)clients, new System.Span<byte>(line + n, 80 - n));
                 System.ReadOnlySpan<byte> tail = " served), exiting"u8;
                 for (int i = 0; i < tail.Length; i++) line[n++] = tail[i];
                 ServiceLog.Info(new System.ReadOnlySpan<byte>(line, n));
             }
-        }
-
-        /// <summary>Writes <paramref name="value"/> in decimal at <paramref name="to"/>; the digits written.</summary>
-        internal static int Decimal(byte* to, ulong value)
-        {
-            byte* digits = stackalloc byte[20];
-            int n = 0;
-            do { digits[n++] = (byte)('0' + value % 10); value /= 10; } while (value != 0);
-            for (int i = 0; i < n; i++) to[i] = digits[n - 1 - i];
-            return n;
         }
     }
 }

@@ -26,7 +26,7 @@ namespace Microkernel.Services.Supervision
             if (!StartInfo.IsSupervisor) return Fail("not started as the supervisor"u8, -1);
             if (!ImageManifest.TryRead(StartInfo.Manifest, out s_plans, out string reason))
             {
-                LogLine line = LogLine.Begin("the manifest is malformed: "u8);
+                ServiceLogLine line = ServiceLogLine.Begin("the manifest is malformed: "u8);
                 line.Ascii(reason);
                 line.Send();
                 return -2;
@@ -49,7 +49,7 @@ namespace Microkernel.Services.Supervision
             if (!Watch())
             {
                 // Process 1 stays until the system goes down: it is who stops things then.
-                LogLine.Begin("every service has ended; waiting for shutdown"u8).Send();
+                ServiceLogLine.Begin("every service has ended; waiting for shutdown"u8).Send();
                 while (SystemCall.Sleep(3_600_000_000_000) != -Errno.ESHUTDOWN) { }
             }
             StopAll();
@@ -73,7 +73,7 @@ namespace Microkernel.Services.Supervision
                 state.Ended = true;
                 if (!ShouldRestart(index, status))
                 {
-                    LogLine done = LogLine.Begin(""u8);
+                    ServiceLogLine done = ServiceLogLine.Begin(""u8);
                     done.Text(s_plans[index].Name); done.Text(" ended with status "u8); done.Decimal(status);
                     done.Text(state.Restarts > 0 && status < 0 ? "; no restarts left"u8 : ""u8);
                     done.Send();
@@ -93,7 +93,7 @@ namespace Microkernel.Services.Supervision
         /// waiting for each up to its deadline and killing it after; logs every step.</summary>
         private static void StopAll()
         {
-            LogLine.Begin("shutting down: stopping services in reverse start order, the log service last"u8).Send();
+            ServiceLogLine.Begin("shutting down: stopping services in reverse start order, the log service last"u8).Send();
             // Pass 0: everything but the log service (the holder of log-read), in reverse
             // start order; pass 1: the log service, so every other stop reaches its export.
             for (int pass = 0; pass < 2; pass++)
@@ -112,7 +112,7 @@ namespace Microkernel.Services.Supervision
                     result = SystemCall.ProcessWait(state.Handle, out status, StopDeadlineNanoseconds);
                 }
                 long ms = (SystemCall.ClockNanoseconds() - started) / 1_000_000;
-                LogLine line = LogLine.Begin("stopped "u8);
+                ServiceLogLine line = ServiceLogLine.Begin("stopped "u8);
                 line.Text(s_plans[i].Name);
                 line.Text(forced ? " (ignored the stop request; killed) after "u8 : " after "u8);
                 line.Decimal(ms); line.Text(" ms, status "u8); line.Decimal(result < 0 ? result : status);
@@ -121,7 +121,7 @@ namespace Microkernel.Services.Supervision
             }
             // Anything that ended on its own meanwhile is reaped too.
             while (SystemCall.ProcessWait(0, out _, 100_000_000) > 0) { }
-            LogLine.Begin("every service stopped"u8).Send();
+            ServiceLogLine.Begin("every service stopped"u8).Send();
         }
 
         private static bool ShouldRestart(int index, long status)
@@ -136,7 +136,7 @@ namespace Microkernel.Services.Supervision
             ServiceState state = s_states[index];
             state.Restarts++;
             ulong backoff = FirstBackoffNanoseconds << (state.Restarts - 1);
-            LogLine line = LogLine.Begin(""u8);
+            ServiceLogLine line = ServiceLogLine.Begin(""u8);
             line.Text(s_plans[index].Name); line.Text(" ended with status "u8); line.Decimal(status);
             line.Text("; restart "u8); line.Decimal(state.Restarts); line.Text(" of "u8); line.Decimal(s_plans[index].MaxRestarts);
             line.Text(" in "u8); line.Decimal((long)(backoff / 1_000_000)); line.Text(" ms"u8);
@@ -159,7 +159,7 @@ namespace Microkernel.Services.Supervision
             long handle = SystemCall.ProcessCreate(s_plans[index].Name);
             if (handle < 0)
             {
-                LogLine line = LogLine.Begin("cannot create "u8);
+                ServiceLogLine line = ServiceLogLine.Begin("cannot create "u8);
                 line.Text(s_plans[index].Name); line.Text(": errno "u8); line.Decimal(-handle);
                 line.Send();
                 state.Handle = 0;
@@ -179,7 +179,7 @@ namespace Microkernel.Services.Supervision
             if (state.Handle == 0) return false;
             long result = SystemCall.ProcessStart(state.Handle, (ulong)state.Restarts);
             if (result == 0) return true;
-            LogLine line = LogLine.Begin("cannot start "u8);
+            ServiceLogLine line = ServiceLogLine.Begin("cannot start "u8);
             line.Text(s_plans[index].Name); line.Text(": errno "u8); line.Decimal(-result);
             line.Send();
             return false;
@@ -258,7 +258,7 @@ namespace Microkernel.Services.Supervision
         {
             long handle = SystemCall.ProcessGrant(s_states[to].Handle, end, s_plans[peer].Name, replace);
             if (handle > 0) return (ulong)handle;
-            LogLine line = LogLine.Begin("cannot grant "u8);
+            ServiceLogLine line = ServiceLogLine.Begin("cannot grant "u8);
             line.Text(s_plans[to].Name); line.Text(" a channel to "u8); line.Text(s_plans[peer].Name);
             line.Text(": errno "u8); line.Decimal(-handle);
             line.Send();
@@ -281,7 +281,7 @@ namespace Microkernel.Services.Supervision
 
         private static int Fail(System.ReadOnlySpan<byte> message, long code)
         {
-            LogLine line = LogLine.Begin(message);
+            ServiceLogLine line = ServiceLogLine.Begin(message);
             line.Text(" ("u8); line.Decimal(code); line.Text(")"u8);
             line.Send();
             return (int)code;

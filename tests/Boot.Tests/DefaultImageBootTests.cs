@@ -63,6 +63,10 @@ public sealed class DefaultImageBootTests
             (long low, long high) = memory == "32M" ? (16 * MiB, 32 * MiB) : (3 * GiB + 512 * MiB, 4 * GiB);
             Assert.InRange(summary.FreeKib, low + 1, high - 1);
             Assert.InRange(summary.BootUs, 1, 4_999_999);
+            // The processors the kernel found in the MADT: -smp N must show N (the SMP 2 case
+            // proves the second CPU is seen, not only that the first one boots).
+            string acpi = Assert.Single(run.Lines, line => line.StartsWith("[info] acpi: FADT", StringComparison.Ordinal));
+            Assert.Matches(" CPUs " + cpus.ToString(System.Globalization.CultureInfo.InvariantCulture) + "( |$)", acpi);
         });
     }
 

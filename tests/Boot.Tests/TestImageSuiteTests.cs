@@ -68,14 +68,33 @@ public sealed partial class TestImageSuiteTests
         });
     }
 
+    /// <summary>
+    /// The plan and the results name exactly the cases kernel/tests registers
+    /// (<c>TestRegistry.Add("room/case", ...)</c> in its sources), so a case that is dropped
+    /// from the image, or never reached, fails here instead of shrinking the suite unseen.
+    /// </summary>
     [Fact]
-    public async Task Suite_has_at_least_20_cases()
+    public async Task Suite_runs_exactly_the_registered_cases()
     {
+        string[] registered = RegisteredCases();
         BootRun run = await BootRuns.UntilExitAsync(s_onPc);
         TapReport tap = TapReport.Parse(run.Lines);
 
-        _output.CheckWithTranscript(run, () => Assert.InRange(tap.Results.Count, 20, int.MaxValue));
+        _output.CheckWithTranscript(run, () =>
+        {
+            Assert.True(registered.Length > 0, "no TestRegistry.Add(\"room/case\", ...) found under kernel/tests");
+            int plan = Assert.Single(tap.Plans);
+            Assert.Equal(registered.Length, plan);
+            Assert.Equal(registered.Order(StringComparer.Ordinal), tap.Results.Select(r => r.Name).Order(StringComparer.Ordinal));
+        });
     }
+
+    /// <summary>Every case name registered in kernel/tests/*.cs.</summary>
+    private static string[] RegisteredCases() =>
+        System.IO.Directory.GetFiles(System.IO.Path.Combine(RepoPaths.Root, "kernel", "tests"), "*.cs")
+            .SelectMany(file => RegisteredCase().Matches(System.IO.File.ReadAllText(file)))
+            .Select(match => match.Groups["name"].Value)
+            .ToArray();
 
     [Fact]
     public async Task Case_names_are_unique_and_read_room_slash_case()
@@ -125,4 +144,7 @@ public sealed partial class TestImageSuiteTests
 
     [GeneratedRegex(@"^(?<room>[a-z]+)/[a-z0-9]+(?:[-_][a-z0-9]+)*$")]
     private static partial Regex CaseName();
+
+    [GeneratedRegex(@"TestRegistry\.Add\(""(?<name>[^""]+)""")]
+    private static partial Regex RegisteredCase();
 }

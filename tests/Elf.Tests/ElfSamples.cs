@@ -77,6 +77,15 @@ public static class ElfSamples
         throw new InvalidOperationException("repository root not found above " + AppContext.BaseDirectory);
     }
 
+    /// <summary>The service names Services.props declares (a service's name is its folder's).</summary>
+    public static string[] DeclaredServices()
+    {
+        string declarations = File.ReadAllText(Path.Combine(RepositoryRoot(), "Services.props"));
+        return System.Text.RegularExpressions.Regex.Matches(declarations, "<ServiceProject Include=\"([^\"]+)\"")
+            .Select(m => Path.GetFileName(m.Groups[1].Value))
+            .ToArray();
+    }
+
     /// <summary>NativeAOT services (build/mk/services.mk: ilc output linked by ld.lld as static
     /// PIEs) when a build has produced them, read from private copies.</summary>
     public static IReadOnlyList<(string Name, byte[] Bytes, ReadElfView View)> Services()

@@ -21,9 +21,15 @@ public class RealElfTests
     [Fact]
     public void NativeAot_services_parse_and_match_readelf()
     {
-        // build/mk/services.mk links each services/<name> (ilc output) with ld.lld as a static PIE:
-        // the files the kernel really loads. Checked when a build has produced them.
-        foreach ((string _, byte[] bytes, ReadElfView view) in ElfSamples.Services())
+        // build/mk/services.mk links each service declared in Services.props (ilc output) with
+        // ld.lld as a static PIE: the files the kernel really loads. Without a build there is
+        // nothing to compare, which is a failure, not a pass.
+        var services = ElfSamples.Services();
+        string[] declared = ElfSamples.DeclaredServices();
+        string[] missing = declared.Where(name => !services.Any(s => s.Name == name + ".elf")).ToArray();
+        Assert.True(missing.Length == 0,
+            $"out/services lacks {string.Join(", ", missing)}: run `make services` (or `make test-image`, which carries every service) before these tests");
+        foreach ((string _, byte[] bytes, ReadElfView view) in services)
         {
             MatchesReadelf(bytes, view, pie: true);
         }

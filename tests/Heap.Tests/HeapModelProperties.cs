@@ -4,6 +4,7 @@ using System.Linq;
 using System.Runtime.InteropServices;
 using FsCheck;
 using FsCheck.Fluent;
+using Microkernel.Tests;
 using Xunit;
 
 namespace Microkernel.Memory.Heap.Tests;

@@ -33,7 +33,7 @@ namespace Microkernel.Services.KlogFlooding
             for (int i = 0; i < prefix.Length; i++) text[i] = prefix[i];
             for (ulong sequence = 1; sequence <= Records; sequence++)
             {
-                int length = prefix.Length + Decimal(text + prefix.Length, sequence);
+                int length = AppendDecimal(text, prefix.Length, 48, sequence);
                 KlogLevel level = sequence % DebugEvery == 0 ? KlogLevel.Debug : KlogLevel.Info;
                 ReadOnlySpan<byte> record = new ReadOnlySpan<byte>(text, length);
                 bool sent = Batched ? writer.Post(level, source, record, sequence)
@@ -45,11 +45,11 @@ namespace Microkernel.Services.KlogFlooding
             byte* line = stackalloc byte[96];
             int n = Append(line, 0, source);
             n = Append(line, n, ": answered "u8);
-            n += Decimal(line + n, answered);
+            n = AppendDecimal(line, n, 96, answered);
             n = Append(line, n, " (kept "u8);
-            n += Decimal(line + n, writer.Kept);
+            n = AppendDecimal(line, n, 96, writer.Kept);
             n = Append(line, n, ", filtered "u8);
-            n += Decimal(line + n, writer.Filtered);
+            n = AppendDecimal(line, n, 96, writer.Filtered);
             n = Append(line, n, ")"u8);
             SystemCall.Log(new ReadOnlySpan<byte>(line, n));
             return (int)answered;
@@ -61,13 +61,12 @@ namespace Microkernel.Services.KlogFlooding
             return at;
         }
 
-        private static int Decimal(byte* to, ulong value)
+        /// <summary>Writes <paramref name="value"/> in decimal at <paramref name="at"/> of a
+        /// <paramref name="capacity"/>-byte buffer (nothing if it does not fit); the new end.</summary>
+        private static int AppendDecimal(byte* to, int at, int capacity, ulong value)
         {
-            byte* digits = stackalloc byte[20];
-            int n = 0;
-            do { digits[n++] = (byte)('0' + value % 10); value /= 10; } while (value != 0);
-            for (int i = 0; i < n; i++) to[i] = digits[n - 1 - i];
-            return n;
+            int n = Microkernel.Text.IntegerFormatter.FormatDecimal(value, new Span<byte>(to + at, capacity - at));
+            return n < 0 ? at : at + n;
         }
     }
 }

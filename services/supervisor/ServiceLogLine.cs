@@ -4,16 +4,21 @@ namespace Microkernel.Services.Supervision
 {
     /// <summary>Builds one log line in a fixed buffer (no allocation) and sends it through
     /// <see cref="ServiceLog"/>: to klog over the supervisor's own channel, else the kernel.</summary>
-    internal unsafe struct LogLine
+    /// <remarks>Not the kernel's console <c>LogLine</c> (kernel/console/LogLine.cs), which it
+    /// used to shadow by name: that one writes the console under the console lock, marks the
+    /// source and text of a klog record and ends a cut line with "..."; it needs the kernel's
+    /// console and record ring, which a ring-3 service does not have. This one only gathers
+    /// text and numbers for one <see cref="ServiceLog"/> call.</remarks>
+    internal unsafe struct ServiceLogLine
     {
         private const int Capacity = 192;
         private fixed byte _bytes[Capacity];
         private int _length;
 
         /// <summary>A line starting with <paramref name="text"/>.</summary>
-        internal static LogLine Begin(System.ReadOnlySpan<byte> text)
+        internal static ServiceLogLine Begin(System.ReadOnlySpan<byte> text)
         {
-            LogLine line = default;
+            ServiceLogLine line = default;
             line.Text(text);
             return line;
         }
