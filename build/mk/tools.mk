@@ -8,7 +8,7 @@
 #   make profile-kernel  per-function instruction profile of the kernel bench's call/reply
 #                        loop (out/test.elf, bench=kernel, single-step TCG; a few seconds);
 #                        PROFILE_TOP=N rows (default 25), PROFILE_ARGS="--json FILE ..." passes more options
-#   make profile-store   the same for bench=services' store get loop (services-bench's StoreCalls.Get)
+#   make profile-store   the same for bench=services' store get loop (services-bench's generated StoreCalls<KernelWaiter>.Get)
 #   make bench-profiles  both, written to bench/results/profile-{kernel,store-get}.json (part of `bench`),
 #                        so a change's effect on each function can be diffed
 
@@ -55,13 +55,14 @@ $(IMAGE_PROFILE_DLL): $(IMAGE_PROFILE_SOURCES)
 	@touch "$@"
 
 # The window is the echo-bench client's call/reply loop (bench/services/echo-bench/EchoBench.cs),
-# cut to whole iterations between entries into its EchoCall.TryCall. Not part of test; bench
+# cut to whole iterations between entries into its generated EchoCalls<KernelWaiter>.Echo (raw
+# symbol: a generic instantiation has no readable tail to match). Not part of test; bench
 # runs it through bench-profiles.
 PROFILE_KERNEL_WINDOW := --image $(OUT)/test.elf --append bench=kernel \
-	   --from 'null_syscall_ticks=' --to 'call_reply_ticks=' --per echo-bench:EchoCall.TryCall
+	   --from 'null_syscall_ticks=' --to 'call_reply_ticks=' --per 'echo-bench:Service_EchoBench_Microkernel_Services_Contracts_EchoCalls_1<Service_EchoBench_Microkernel_UserRuntime_KernelWaiter>__Echo'
 # The store get loop of bench/services/services-bench (after its echo calls, before its klog writes).
 PROFILE_STORE_WINDOW := --image $(OUT)/test.elf --append bench=services \
-	   --from 'echo_call_ticks=' --to 'store_get_ticks=' --per services-bench:StoreCalls.Get
+	   --from 'echo_call_ticks=' --to 'store_get_ticks=' --per 'services-bench:Service_ServicesBench_Microkernel_Services_Contracts_StoreCalls_1<Service_ServicesBench_Microkernel_UserRuntime_KernelWaiter>__Get'
 
 ## profile-kernel: per-function instruction profile of the kernel bench's call/reply loop (PROFILE_TOP= PROFILE_ARGS=)
 profile-kernel: deps test-image image-profile

@@ -1,4 +1,3 @@
-using Microkernel.Ipc;
 using Microkernel.Services.Contracts;
 using Microkernel.UserRuntime;
 using System.Runtime.InteropServices;
@@ -15,12 +14,11 @@ namespace Microkernel.Services.EchoCalls
         private static int Main()
         {
             if (!StartInfo.TryFindChannel("echo-server"u8, out ChannelGrant channel) || channel.IsServer) return -1;
-            ulong handle = channel.Handle;
-            EchoClient client = new EchoClient(ChannelRings.Requests(in channel), ChannelRings.Replies(in channel), 256, 8);
+            EchoCalls<KernelWaiter> echo = ContractCalls.Echo(in channel);
             int correct = 0;
             for (int i = 1; i <= Calls; i++)
             {
-                if (EchoCall.TryCall(client, handle, i, out EchoReply reply) && reply.Doubled == 2L * i && reply.Calls == (uint)i)
+                if (echo.Echo(new EchoRequest { Value = i }, out EchoReply reply) && reply.Doubled == 2L * i && reply.Calls == (uint)i)
                     correct++;
             }
             ServiceLog.Info(correct == Calls ? "100 calls answered correctly"u8 : "wrong replies"u8);

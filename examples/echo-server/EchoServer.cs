@@ -1,4 +1,4 @@
-using Microkernel.Ipc;
+using Microkernel.Abi;
 using Microkernel.Services.Contracts;
 using Microkernel.UserRuntime;
 using System.Runtime.InteropServices;
@@ -24,52 +24,38 @@ namespace Microkernel.Services.Echo
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
         private static void FaultOnPurpose(int* nowhere) => *nowhere = 1;
 
-        /// <summary>The first channel whose server end this service holds: its client's (the
-        /// others, such as the one to klog, are this service's own client ends).</summary>
-        private static bool TryFindClientChannel(out ChannelGrant channel)
-        {
-            for (int i = 0; i < StartInfo.ChannelCount; i++)
-            {
-                if (StartInfo.TryGetChannel(i, out channel) && channel.IsServer) return true;
-            }
-            channel = default;
-            return false;
-        }
-
         [UnmanagedCallersOnly(EntryPoint = "service_main")]
         private static int Main()
         {
-            if (!TryFindClientChannel(out ChannelGrant channel)) return 1;
-            ulong handle = channel.Handle;
             EchoServer handler = new EchoServer();
-            ServerEndpoint server = new ServerEndpoint(ChannelRings.IncomingRequests(in channel),
-                ChannelRings.OutgoingReplies(in channel), new EchoDispatcher(handler), 256, 256);
+            EchoServedChannels<KernelWaiter> channels = new EchoServedChannels<KernelWaiter>(new OneHandler(handler), default,
+                StartInfoLayout.MaxEntries, ContractCalls.EchoMaxBody, ContractCalls.EchoMaxBody);
+            StartPageDirectory directory = default;
+            channels.Refresh(ref directory);
+            // The first channel whose server end this service holds: its client's (the others,
+            // such as the one to klog, are this service's own client ends).
+            int index = 0;
+            while (index < channels.Limit && !channels.IsServing(index)) index++;
+            if (index == channels.Limit) return 1;
             ServiceLog.Info("serving"u8);
-            bool wakeClient = false;
-            while (true)
-            {
-                ServeStatus status = server.TryServe(64, out int served);
-                wakeClient |= server.WakeNeeded;
-                if (status != ServeStatus.Ok && status != ServeStatus.Idle) return 2;
-                if (served > 0) continue;
-                // Empty: announce sleeping, look once more, then block in the kernel; a
-                // pending wake-up for the client goes with the wait (notify_wait, which
-                // switches straight to a waiting client).
-                if (server.PrepareToSleep() == RingStatus.Empty)
-                {
-                    long waited = wakeClient ? SystemCall.NotifyWait(handle, handle) : SystemCall.Wait(handle);
-                    wakeClient = false;
-                    server.ClearSleeping();
-                    if (waited < 0) break; // the client is gone (EPIPE)
-                }
-                else
-                {
-                    server.ClearSleeping();
-                    if (wakeClient) { SystemCall.Notify(handle); wakeClient = false; }
-                }
-            }
+            // Serve, sleep on this one channel (the pending wake-up for the client goes with the
+            // wait: notify_wait, which switches straight to a waiting client), until the client
+            // is gone (EPIPE) or the service is stopped; 0 means it corrupted its rings.
+            if (channels.ServeOnly(index, 64) == 0) return 2;
             ServiceLog.Info("client gone, exiting"u8);
             return (int)handler._calls;
+        }
+
+        /// <summary>Every channel is answered by the one handler (there is one client).</summary>
+        private sealed class OneHandler : IEchoHandlers
+        {
+            private readonly EchoServer _handler;
+
+            internal OneHandler(EchoServer handler) { _handler = handler; }
+
+            public IEcho HandlerFor(int index) => _handler;
+
+            public void Dropped(int index) { }
         }
     }
 }

@@ -6,33 +6,14 @@ namespace Microkernel.Ipc.Generator;
 
 /// <summary>
 /// Emits, for one [IpcContract] interface IName, a NameDispatcher (server side: message id
-/// switch, decode, call the handler, encode the reply) and a NameClient (one TrySend method per
-/// contract method and one TryDecode...Reply per request method). Freestanding code only:
-/// a switch, interface calls on a class, and the library's own types.
+/// switch, decode, call the handler, encode the reply), a NameClient (one TrySend method per
+/// contract method and one TryDecode...Reply per request method), and, over a waiter, the
+/// blocking NameCalls (<see cref="BlockingCallsEmitter"/>) and the serve loop NameServedChannels
+/// (<see cref="ServeLoopEmitter"/>). Freestanding code only: a switch, interface calls on a
+/// class, generic classes over struct waiters, and the library's own types.
 /// </summary>
 internal static class ContractEmitter
 {
-    private sealed class Method
-    {
-        public Method(IMethodSymbol symbol, ushort id, ITypeSymbol request, ITypeSymbol? reply)
-        {
-            Symbol = symbol;
-            Id = id;
-            Request = request;
-            Reply = reply;
-        }
-
-        public IMethodSymbol Symbol { get; }
-
-        public ushort Id { get; }
-
-        public ITypeSymbol Request { get; }
-
-        public ITypeSymbol? Reply { get; }
-
-        public string PassRequest => Symbol.Parameters[0].RefKind == RefKind.In ? "in request" : "request";
-    }
-
     public static GeneratedSource Emit(INamedTypeSymbol contract, AttributeData attribute)
     {
         List<Diagnostic> diagnostics = new List<Diagnostic>();
@@ -43,7 +24,7 @@ internal static class ContractEmitter
         }
 
         uint contractId = attribute.ConstructorArguments.Length == 1 && attribute.ConstructorArguments[0].Value is uint id ? id : 0;
-        List<Method> methods = new List<Method>();
+        List<ContractMethod> methods = new List<ContractMethod>();
         HashSet<ushort> ids = new HashSet<ushort>();
         foreach (ISymbol member in contract.GetMembers())
         {
@@ -75,7 +56,7 @@ internal static class ContractEmitter
                 continue;
             }
 
-            methods.Add(new Method(symbol, methodId, symbol.Parameters[0].Type, symbol.ReturnsVoid ? null : symbol.ReturnType));
+            methods.Add(new ContractMethod(symbol, methodId, symbol.Parameters[0].Type, symbol.ReturnsVoid ? null : symbol.ReturnType));
         }
 
         string hint = MessageCodecEmitter.HintName(contract, "IpcContract");
@@ -87,15 +68,15 @@ internal static class ContractEmitter
         return new GeneratedSource(hint, Render(contract, contractId, methods), diagnostics);
     }
 
-    private static string DispatchMethodName(Method method) => "Dispatch" + method.Symbol.Name + "_" + method.Id;
+    private static string DispatchMethodName(ContractMethod method) => "Dispatch" + method.Symbol.Name + "_" + method.Id;
 
-    private static string BaseName(INamedTypeSymbol contract)
+    internal static string BaseName(INamedTypeSymbol contract)
     {
         string name = contract.Name;
         return name.Length > 1 && name[0] == 'I' && char.IsUpper(name[1]) ? name.Substring(1) : name;
     }
 
-    private static string Render(INamedTypeSymbol contract, uint contractId, List<Method> methods)
+    private static string Render(INamedTypeSymbol contract, uint contractId, List<ContractMethod> methods)
     {
         string baseName = BaseName(contract);
         string iface = Names.Global(contract);
@@ -134,7 +115,7 @@ internal static class ContractEmitter
         s.AppendLine("        // into cold code.");
         s.AppendLine("        switch (messageId)");
         s.AppendLine("        {");
-        foreach (Method method in methods)
+        foreach (ContractMethod method in methods)
         {
             s.Append("            case ").Append(method.Id).Append(": return ").Append(DispatchMethodName(method)).AppendLine("(expectsReply, body, reply, out replyLength);");
         }
@@ -144,7 +125,7 @@ internal static class ContractEmitter
         s.Append("                return ").Append(ipc).AppendLine("DispatchStatus.UnknownMessage;");
         s.AppendLine("        }");
         s.AppendLine("    }");
-        foreach (Method method in methods)
+        foreach (ContractMethod method in methods)
         {
             bool isRequest = method.Reply != null;
             s.AppendLine();
@@ -211,7 +192,7 @@ internal static class ContractEmitter
         s.AppendLine();
         s.AppendLine("    /// <summary>The untyped endpoint: Flush to publish, TryReceive to take replies.</summary>");
         s.Append("    public ").Append(ipc).AppendLine("ClientEndpoint Endpoint { get; }");
-        foreach (Method method in methods)
+        foreach (ContractMethod method in methods)
         {
             string name = method.Symbol.Name;
             string request = Names.Global(method.Request);
@@ -253,7 +234,7 @@ internal static class ContractEmitter
                 string reply = Names.Global(method.Reply);
                 s.AppendLine();
                 s.Append("    /// <summary>Decodes the reply to a <c>").Append(name).AppendLine("</c> request; false for an Error reply, another method's reply or a malformed body.</summary>");
-                s.Append("    public static bool TryDecode").Append(name).Append("Reply(in ").Append(ipc).Append("ReplyMessage reply, out ").Append(reply).AppendLine(" value)");
+                s.Append("    public static bool TryDecode").Append(name).Append("Reply(scoped in ").Append(ipc).Append("ReplyMessage reply, out ").Append(reply).AppendLine(" value)");
                 s.AppendLine("    {");
                 s.AppendLine("        value = default;");
                 s.Append("        if (reply.IsError || reply.Header.MessageId != ").Append(method.Id).AppendLine(")");
@@ -268,6 +249,8 @@ internal static class ContractEmitter
         }
 
         s.AppendLine("}");
+        BlockingCallsEmitter.Append(s, contract, baseName, methods);
+        ServeLoopEmitter.Append(s, contract, baseName, contractId);
         return s.ToString();
     }
 }

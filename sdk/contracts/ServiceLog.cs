@@ -22,7 +22,7 @@ namespace Microkernel.Services.Contracts
     /// </remarks>
     public static class ServiceLog
     {
-        private static KlogWriter? s_writer;
+        private static KlogWindow? s_writer;
         private static ulong s_handle;
         private static uint s_generation;
         private static ulong s_sequence;
@@ -49,7 +49,7 @@ namespace Microkernel.Services.Contracts
         public static void Write(KlogLevel level, ReadOnlySpan<byte> text)
         {
             if (level > KlogLevel.Error) level = KlogLevel.Error;
-            KlogWriter? writer = Writer();
+            KlogWindow? writer = Writer();
             if (writer != null)
             {
                 ulong sequence = ++s_sequence;
@@ -71,12 +71,12 @@ namespace Microkernel.Services.Contracts
 
         /// <summary>The writer over the current klog channel, or null without one (or with a
         /// broken one that the supervisor has not reconnected yet).</summary>
-        private static KlogWriter? Writer()
+        private static KlogWindow? Writer()
         {
             if (!StartInfo.TryFindChannel("klog"u8, out ChannelGrant grant) || grant.IsServer) return null;
             if (s_writer == null || grant.Handle != s_handle || grant.Generation != s_generation)
             {
-                s_writer = new KlogWriter(in grant, window: NeverWait ? 32 : 1);
+                s_writer = new KlogWindow(in grant, window: NeverWait ? 32 : 1);
                 s_handle = grant.Handle;
                 s_generation = grant.Generation;
             }

@@ -18,7 +18,7 @@ namespace Microkernel.Services.HostLinking
         private static int Main()
         {
             if (!StartInfo.TryFindChannel("store"u8, out ChannelGrant channel) || channel.IsServer) return -1;
-            StoreCalls store = new StoreCalls(in channel);
+            StoreCalls<KernelWaiter> store = ContractCalls.Store(in channel);
             byte* input = stackalloc byte[InputCapacity];
             int buffered = 0, answered = 0;
             ServiceLog.Info("answering the host's store queries"u8);
@@ -54,24 +54,25 @@ namespace Microkernel.Services.HostLinking
             ServiceLog.Info(line.Slice(0, n));
         }
 
-        private static void Answer(StoreCalls store, uint id, System.ReadOnlySpan<byte> op, System.ReadOnlySpan<byte> name)
+        private static void Answer(StoreCalls<KernelWaiter> store, uint id, System.ReadOnlySpan<byte> op, System.ReadOnlySpan<byte> name)
         {
-            System.Span<byte> text = stackalloc byte[128];
             System.Span<byte> value = stackalloc byte[130];
             System.ReadOnlySpan<byte> type = "none"u8;
             int valueLength = 0;
             StoreStatus status = StoreStatus.BadName;
             if (op.SequenceEqual("get"u8))
             {
-                status = store.Get(name, out StoreReading reading, text);
+                // The reply's text points into the reply ring: copied out before the next call.
+                status = store.Get(new StoreNameRequest { Name = name }, out StoreGetReply reply) ? reply.Status : StoreStatus.Unavailable;
                 if (status == StoreStatus.Ok)
                 {
+                    StoreWireValue reading = reply.Value;
                     switch (reading.Type)
                     {
                         case StoreType.Signed: type = "signed"u8; valueLength = Microkernel.Text.IntegerFormatter.FormatDecimal(reading.Signed, value); break;
                         case StoreType.Unsigned: type = "unsigned"u8; valueLength = Microkernel.Text.IntegerFormatter.FormatDecimal(reading.Unsigned, value); break;
                         case StoreType.Boolean: type = "bool"u8; (reading.Boolean ? "true"u8 : "false"u8).CopyTo(value); valueLength = reading.Boolean ? 4 : 5; break;
-                        case StoreType.Text: type = "string"u8; valueLength = System.Math.Min(reading.TextLength, text.Length); text.Slice(0, valueLength).CopyTo(value); break;
+                        case StoreType.Text: type = "string"u8; valueLength = System.Math.Min(reading.Text.Length, 128); reading.Text.Slice(0, valueLength).CopyTo(value); break;
                     }
                 }
             }

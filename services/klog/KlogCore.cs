@@ -53,6 +53,10 @@ namespace Microkernel.Services.Klog
         /// <summary>Records below this level are filtered (0 debug .. 3 error); info at start.</summary>
         public byte Threshold { get; set; } = (byte)KlogLevel.Info;
 
+        /// <summary>Time stamp the sessions give records written now (the service sets it once
+        /// per serving pass: one clock call per pass, not per record).</summary>
+        public ulong NowNs;
+
         /// <summary>Records held in the ring now.</summary>
         public ulong Held => _ring.Count;
         /// <summary>Sources seen.</summary>

@@ -45,13 +45,14 @@ namespace Microkernel.Services.Klog
         private static KlogCore s_core = null!;
         private static KlogConsoleMirror s_mirror = null!;
         private static readonly KlogSession[] s_sessions = new KlogSession[MaxChannels];
-        private static readonly ServedChannels s_channels = new ServedChannels(new ChannelHost());
+        private static readonly KlogServedChannels<KernelWaiter> s_channels =
+            new KlogServedChannels<KernelWaiter>(new SessionHandlers(), default, MaxChannels, ContractCalls.KlogMaxBody, 64);
 
         private static readonly byte[] s_read = new byte[ReadBytes];
         private static readonly byte[] s_export = new byte[ExportBytes];
         private static bool s_canRead = true, s_canExport = true, s_portAbsent;
         private static ulong s_exportedBytes;
-        private static StoreCalls? s_store;
+        private static StoreCalls<KernelWaiter>? s_store;
 
         [UnmanagedCallersOnly(EntryPoint = "service_main")]
         private static int Main()
@@ -131,22 +132,11 @@ namespace Microkernel.Services.Klog
         /// <summary>Serves every client channel once; true if any request was served.</summary>
         private static bool ServeAll(long now)
         {
-            bool busy = false;
-            for (int i = 0; i < s_channels.Limit; i++)
-            {
-                if (!s_channels.IsServing(i)) continue;
-                s_sessions[i].NowNs = now < 0 ? 0 : (ulong)now;
-                ServerEndpoint server = s_channels.Endpoint(i);
-                ServeStatus status = server.TryServe(ServeBudget, out int served);
-                if (server.WakeNeeded && SystemCall.Notify(s_channels.Handle(i)) == -Errno.EPIPE) { s_channels.Drop(i); continue; }
-                if (status == ServeStatus.RequestRingCorrupt || status == ServeStatus.ReplyRingCorrupt)
-                {
-                    SystemCall.Log("a client corrupted its rings; dropping it"u8, LogSeverity.Warning);
-                    s_channels.Drop(i);
-                    continue;
-                }
-                if (served > 0 || status == ServeStatus.ReplyRingFull) busy = true;
-            }
+            s_core.NowNs = now < 0 ? 0 : (ulong)now;
+            // Each client is woken as soon as its replies are out (a gone one is dropped): klog
+            // has more to do before it sleeps (export, the kernel's buffer).
+            bool busy = s_channels.ServeAll(ServeBudget, deferLastWake: false, out int corrupted);
+            if (corrupted > 0) SystemCall.Log("a client corrupted its rings; dropping it"u8, LogSeverity.Warning);
             return busy;
         }
 
@@ -186,17 +176,20 @@ namespace Microkernel.Services.Klog
 
         /// <summary>Starts serving server channels new in the start page or reconnected by the
         /// supervisor (a new generation), as the store does.</summary>
-        private static void Refresh() => s_channels.Refresh();
+        private static void Refresh()
+        {
+            StartPageDirectory directory = default;
+            s_channels.Refresh(ref directory);
+        }
 
         /// <summary>One <see cref="KlogSession"/> per channel, named after its peer.</summary>
-        private sealed class ChannelHost : IServedChannelHost
+        private sealed class SessionHandlers : IKlogHandlers
         {
-            public ServerEndpoint Open(int index, in ChannelGrant grant)
+            public IKlog HandlerFor(int index)
             {
-                if (s_sessions[index] == null) s_sessions[index] = new KlogSession(s_core, s_mirror);
-                s_sessions[index].SetPeer(StartInfo.PeerName(index));
-                return new ServerEndpoint(ChannelRings.IncomingRequests(in grant), ChannelRings.OutgoingReplies(in grant),
-                    new KlogDispatcher(s_sessions[index]), KlogWriter.MaxBody, 64);
+                KlogSession session = s_sessions[index] ??= new KlogSession(s_core, s_mirror);
+                session.SetPeer(StartInfo.PeerName(index));
+                return session;
             }
 
             public void Dropped(int index) { }
@@ -204,28 +197,20 @@ namespace Microkernel.Services.Klog
 
         /// <summary>Finds clients that left while idle: notify fails with EPIPE once the peer
         /// closed (a live client only sees one spurious wake-up, which its wait loop absorbs).</summary>
-        private static void ProbeClients()
-        {
-            for (int i = 0; i < s_channels.Limit; i++)
-            {
-                if (s_channels.IsServing(i) && SystemCall.Notify(s_channels.Handle(i)) == -Errno.EPIPE) s_channels.Drop(i);
-            }
-        }
+        private static void ProbeClients() => s_channels.ProbeClients();
 
         /// <summary>Publishes <c>klog/config/threshold</c> and <c>klog/config/console</c>
         /// (unsigned, writable by anyone) and subscribes to them. Without a store both stay at
         /// info.</summary>
         private static void SetUpConfig(in ChannelGrant grant)
         {
-            StoreCalls store = new StoreCalls(in grant);
-            StoreStatus created = store.CreateObject("klog/config"u8);
+            StoreCalls<KernelWaiter> store = ContractCalls.Store(in grant);
+            StoreStatus created = Status(store.CreateObject(new StoreNameRequest { Name = "klog/config"u8 }, out StoreStatusReply reply), reply.Status);
             if (created != StoreStatus.Ok) { SystemCall.Log("cannot create klog/config in the store"u8, LogSeverity.Warning); return; }
             // Bounded: the store itself refuses a level that does not exist (Rejected).
-            if (store.Register(ThresholdEntry, StoreCalls.Unsigned(s_core.Threshold), writable: true,
-                    StoreCalls.Unsigned((ulong)KlogLevel.Debug), StoreCalls.Unsigned((ulong)KlogLevel.Error)) != StoreStatus.Ok
-                || store.Register(ConsoleEntry, StoreCalls.Unsigned(s_mirror.Threshold), writable: true,
-                    StoreCalls.Unsigned((ulong)KlogLevel.Debug), StoreCalls.Unsigned(KlogConsoleMirror.Off)) != StoreStatus.Ok
-                || store.Subscribe("klog/config/"u8) != StoreStatus.Ok)
+            if (Register(store, ThresholdEntry, s_core.Threshold, (ulong)KlogLevel.Error) != StoreStatus.Ok
+                || Register(store, ConsoleEntry, s_mirror.Threshold, KlogConsoleMirror.Off) != StoreStatus.Ok
+                || Status(store.Subscribe(new StoreNameRequest { Name = "klog/config/"u8 }, out reply), reply.Status) != StoreStatus.Ok)
             {
                 SystemCall.Log("cannot publish klog/config/threshold"u8, LogSeverity.Warning);
                 return;
@@ -237,60 +222,79 @@ namespace Microkernel.Services.Klog
         /// refused by setting the entry back.</summary>
         private static void PollConfig()
         {
-            StoreCalls? store = s_store;
+            StoreCalls<KernelWaiter>? store = s_store;
             if (store == null) return;
-            byte* name = stackalloc byte[64];
-            byte* text = stackalloc byte[8];
             for (int n = 0; n < 8; n++)
             {
-                StoreStatus status = store.PollEvent(out StoreEventKind kind, new Span<byte>(name, 64), out int nameLength,
-                    out StoreReading value, new Span<byte>(text, 8), out _, out _, out bool found);
-                if (status != StoreStatus.Ok)
+                // The event's name and value point into the reply ring: used before the next call.
+                if (!store.PollEvents(new StorePollRequest(), out StoreEventReply changed) || changed.Status != StoreStatus.Ok)
                 {
                     if (store.IsBroken) { s_store = null; SystemCall.Log("the store is gone; the threshold stays as it is"u8, LogSeverity.Warning); }
                     return;
                 }
-                if (!found) return;
-                if (kind != StoreEventKind.Changed) continue;
-                ReadOnlySpan<byte> entry = new ReadOnlySpan<byte>(name, nameLength);
-                if (entry.SequenceEqual(ConsoleEntry))
+                if (!changed.Found) return;
+                if (changed.Kind != StoreEventKind.Changed) continue;
+                if (changed.Name.SequenceEqual(ConsoleEntry))
                 {
-                    ApplyConsoleThreshold(store, in value);
+                    ApplyConsoleThreshold(store, changed.Value.Type, changed.Value.Unsigned);
                     continue;
                 }
-                if (!entry.SequenceEqual(ThresholdEntry)) continue;
-                if (value.Type == StoreType.Unsigned && value.Unsigned <= (ulong)KlogLevel.Error)
+                if (!changed.Name.SequenceEqual(ThresholdEntry)) continue;
+                if (changed.Value.Type == StoreType.Unsigned && changed.Value.Unsigned <= (ulong)KlogLevel.Error)
                 {
-                    if (s_core.Threshold == (byte)value.Unsigned) continue;
-                    s_core.Threshold = (byte)value.Unsigned;
+                    ulong level = changed.Value.Unsigned;
+                    if (s_core.Threshold == (byte)level) continue;
+                    s_core.Threshold = (byte)level;
                     Line line = new Line();
                     line.Add("threshold now "u8);
-                    line.Number(value.Unsigned);
+                    line.Number(level);
                     line.Log();
                 }
                 else
                 {
-                    store.Set(ThresholdEntry, StoreCalls.Unsigned(s_core.Threshold));
+                    Set(store, ThresholdEntry, s_core.Threshold);
                 }
             }
         }
 
         /// <summary>Applies a change of <c>klog/config/console</c>: 0..3 is the lowest level shown,
         /// 4 shows nothing; anything else is set back.</summary>
-        private static void ApplyConsoleThreshold(StoreCalls store, in StoreReading value)
+        private static void ApplyConsoleThreshold(StoreCalls<KernelWaiter> store, StoreType type, ulong value)
         {
-            if (value.Type != StoreType.Unsigned || value.Unsigned > KlogConsoleMirror.Off)
+            if (type != StoreType.Unsigned || value > KlogConsoleMirror.Off)
             {
-                store.Set(ConsoleEntry, StoreCalls.Unsigned(s_mirror.Threshold));
+                Set(store, ConsoleEntry, s_mirror.Threshold);
                 return;
             }
-            if (s_mirror.Threshold == (byte)value.Unsigned) return;
-            s_mirror.Threshold = (byte)value.Unsigned;
+            if (s_mirror.Threshold == (byte)value) return;
+            s_mirror.Threshold = (byte)value;
             Line line = new Line();
             line.Add("console threshold now "u8);
-            line.Number(value.Unsigned);
+            line.Number(value);
             line.Log();
         }
+
+        /// <summary>Registers an unsigned entry of klog/config, writable by anyone, bounded to
+        /// [debug, <paramref name="maximum"/>] by the store itself.</summary>
+        private static StoreStatus Register(StoreCalls<KernelWaiter> store, ReadOnlySpan<byte> name, ulong value, ulong maximum)
+        {
+            StoreRegisterRequest request = new StoreRegisterRequest
+            {
+                Name = name,
+                Value = StoreValues.Unsigned(value),
+                Writable = true,
+                Minimum = StoreValues.Unsigned((ulong)KlogLevel.Debug),
+                Maximum = StoreValues.Unsigned(maximum),
+            };
+            return Status(store.Register(in request, out StoreStatusReply reply), reply.Status);
+        }
+
+        /// <summary>Sets an unsigned entry (back to klog's own value).</summary>
+        private static void Set(StoreCalls<KernelWaiter> store, ReadOnlySpan<byte> name, ulong value) =>
+            store.Set(new StoreSetRequest { Name = name, Value = StoreValues.Unsigned(value) }, out _);
+
+        /// <summary>A store call's outcome: the reply's status, or Unavailable when there was no reply.</summary>
+        private static StoreStatus Status(bool answered, StoreStatus status) => answered ? status : StoreStatus.Unavailable;
 
         /// <summary>The closing figures, one log line for the services' records and one for the kernel's.</summary>
         private static void Report()

@@ -21,10 +21,6 @@ namespace Microkernel.Services.Klog
             _mirror = mirror;
         }
 
-        /// <summary>Time stamp given to records written now (the service sets it once per
-        /// serving pass: one clock call per pass, not per record).</summary>
-        public ulong NowNs;
-
         /// <summary>Sets the name used for records written with an empty source.</summary>
         public void SetPeer(ReadOnlySpan<byte> name)
         {
@@ -36,7 +32,7 @@ namespace Microkernel.Services.Klog
         public KlogWriteReply Write(in KlogWriteRequest request)
         {
             ReadOnlySpan<byte> source = request.Source.IsEmpty ? new ReadOnlySpan<byte>(_peer, 0, _peerLength) : request.Source;
-            KlogStatus status = _core.Accept((byte)request.Level, source, request.Text, NowNs, 0, request.Sequence);
+            KlogStatus status = _core.Accept((byte)request.Level, source, request.Text, _core.NowNs, 0, request.Sequence);
             if (status == KlogStatus.Ok) _mirror?.Show((byte)request.Level, source, request.Text);
             return new KlogWriteReply { Status = status, Dropped = _core.LostTotal };
         }

@@ -21,7 +21,8 @@ namespace Microkernel.Services.Store
 
         private static StoreTable s_table = null!;
         private static readonly StoreSession[] s_sessions = new StoreSession[MaxChannels];
-        private static readonly ServedChannels s_channels = new ServedChannels(new ChannelHost());
+        private static readonly StoreServedChannels<KernelWaiter> s_channels =
+            new StoreServedChannels<KernelWaiter>(new SessionHandlers(), default, MaxChannels, MaxBody, MaxBody);
         /// <summary>services/NAME/* entries, refreshed each time the store wakes.</summary>
         private static ServiceFigureEntries? s_services;
 
@@ -42,55 +43,33 @@ namespace Microkernel.Services.Store
             ServiceLog.Info("serving"u8);
             while (true)
             {
-                bool busy = false;
                 // The last client to wake is woken with the wait (notify_wait(handle, 0)), so a
                 // lone caller gets the CPU straight back; any others are notified at once.
-                ulong wake = 0;
-                for (int i = 0; i < s_channels.Limit; i++)
-                {
-                    if (!s_channels.IsServing(i)) continue;
-                    ServerEndpoint server = s_channels.Endpoint(i);
-                    ServeStatus status = server.TryServe(64, out int served);
-                    if (server.WakeNeeded)
-                    {
-                        if (wake != 0) SystemCall.Notify(wake);
-                        wake = s_channels.Handle(i);
-                    }
-                    if (status == ServeStatus.RequestRingCorrupt || status == ServeStatus.ReplyRingCorrupt)
-                    {
-                        ServiceLog.Warning("a client corrupted its rings; dropping it"u8);
-                        s_channels.Drop(i);
-                        continue;
-                    }
-                    if (served > 0 || status == ServeStatus.ReplyRingFull) busy = true;
-                }
-                if (busy)
-                {
-                    if (wake != 0) SystemCall.Notify(wake);
-                    continue;
-                }
-                if (!SleepUntilWork(wake)) break;
+                bool busy = s_channels.ServeAll(64, deferLastWake: true, out int corrupted);
+                if (corrupted > 0) ServiceLog.Warning("a client corrupted its rings; dropping it"u8);
+                if (busy) continue;
+                if (!SleepUntilWork()) break;
             }
             LogLine.Ended(s_channels.Left);
             return s_channels.Left;
         }
 
-        /// <summary>Wakes <paramref name="wakeFirst"/>'s client (if not 0), announces sleeping on every
-        /// served ring, blocks in wait(0) unless a request arrived meanwhile, and handles what woke it. False when the supervisor asked the
-        /// store to stop (ESHUTDOWN): it serves until then, clients or not (a client may be
-        /// restarted and reconnected at any time).</summary>
-        private static bool SleepUntilWork(ulong wakeFirst)
+        /// <summary>Wakes the client whose reply is pending, announces sleeping on every served
+        /// ring, blocks in wait(0) unless a request arrived meanwhile, and handles what woke it.
+        /// False when the supervisor asked the store to stop (ESHUTDOWN): it serves until then,
+        /// clients or not (a client may be restarted and reconnected at any time).</summary>
+        private static bool SleepUntilWork()
         {
             if (ConnectedClients == 0)
             {
-                if (wakeFirst != 0) SystemCall.Notify(wakeFirst);
+                s_channels.WakePending();
                 // Nothing to wait on: sleep until a channel is granted or the stop comes.
                 if (SystemCall.Sleep(10_000_000) == -Errno.ESHUTDOWN) return false;
                 Refresh();
                 s_services?.Refresh();
                 return true;
             }
-            if (s_channels.SleepUntilWork(0, wakeFirst) == -Errno.ESHUTDOWN) return false;
+            if (s_channels.SleepUntilWork(0) == -Errno.ESHUTDOWN) return false;
             // A reconnected handle (new generation) or a newly granted channel is served again.
             Refresh();
             s_services?.Refresh();
@@ -99,18 +78,17 @@ namespace Microkernel.Services.Store
 
         /// <summary>Starts serving server channels that are new in the start page or that the
         /// supervisor reconnected (their generation changed).</summary>
-        private static void Refresh() => s_channels.Refresh();
+        private static void Refresh()
+        {
+            StartPageDirectory directory = default;
+            s_channels.Refresh(ref directory);
+        }
 
         /// <summary>One <see cref="StoreSession"/> per channel (client id = entry + 1); a client
         /// that goes loses its references and subscriptions.</summary>
-        private sealed class ChannelHost : IServedChannelHost
+        private sealed class SessionHandlers : IStoreHandlers
         {
-            public ServerEndpoint Open(int index, in ChannelGrant grant)
-            {
-                if (s_sessions[index] == null) s_sessions[index] = new StoreSession(s_table, index + 1);
-                return new ServerEndpoint(ChannelRings.IncomingRequests(in grant), ChannelRings.OutgoingReplies(in grant),
-                    new StoreDispatcher(s_sessions[index]), MaxBody, MaxBody);
-            }
+            public IStore HandlerFor(int index) => s_sessions[index] ??= new StoreSession(s_table, index + 1);
 
             public void Dropped(int index) => s_table.DropClient(index + 1);
         }

@@ -1,4 +1,3 @@
-using Microkernel.Ipc;
 using Microkernel.Services.Contracts;
 using Microkernel.UserRuntime;
 using System.Runtime.InteropServices;
@@ -26,12 +25,11 @@ namespace Microkernel.Services.EchoBenchmark
             BenchReport.Report("null_syscall_ticks"u8, BenchReport.Median(samples, Runs));
 
             if (!StartInfo.TryGetChannel(0, out ChannelGrant channel) || channel.IsServer) return 1;
-            ulong handle = channel.Handle;
-            EchoClient client = new EchoClient(ChannelRings.Requests(in channel), ChannelRings.Replies(in channel), 256, 8);
+            EchoCalls<KernelWaiter> echo = ContractCalls.Echo(in channel);
             for (int i = 0; i < Runs + 16; i++)
             {
                 ulong start = SystemCall.ReadTsc();
-                if (!EchoCall.TryCall(client, handle, i, out _)) return 2;
+                if (!echo.Echo(new EchoRequest { Value = i }, out _)) return 2;
                 ulong elapsed = SystemCall.ReadTsc() - start;
                 if (i >= 16) samples[i - 16] = elapsed; // the first calls warm the caches
             }

@@ -1,4 +1,3 @@
-using Microkernel.Ipc;
 using Microkernel.Services.Contracts;
 using Microkernel.UserRuntime;
 using System.Runtime.InteropServices;
@@ -20,22 +19,21 @@ namespace Microkernel.Services.Benchmarks
             if (!StartInfo.TryFindChannel("echo-server"u8, out ChannelGrant echoChannel)) return 1;
             if (!StartInfo.TryFindChannel("store"u8, out ChannelGrant storeChannel)) return 2;
 
-            EchoClient echo = new EchoClient(ChannelRings.Requests(in echoChannel), ChannelRings.Replies(in echoChannel), 256, 8);
+            EchoCalls<KernelWaiter> echo = ContractCalls.Echo(in echoChannel);
             for (int i = 0; i < Runs + Warmup; i++)
             {
                 ulong start = SystemCall.ReadTsc();
-                if (!EchoCall.TryCall(echo, echoChannel.Handle, i, out _)) return 3;
+                if (!echo.Echo(new EchoRequest { Value = i }, out _)) return 3;
                 ulong elapsed = SystemCall.ReadTsc() - start;
                 if (i >= Warmup) samples[i - Warmup] = elapsed;
             }
             BenchReport.Report("echo_call_ticks"u8, BenchReport.Median(samples, Runs));
 
-            StoreCalls store = new StoreCalls(in storeChannel);
-            System.Span<byte> text = stackalloc byte[64];
+            StoreCalls<KernelWaiter> store = ContractCalls.Store(in storeChannel);
             for (int i = 0; i < Runs + Warmup; i++)
             {
                 ulong start = SystemCall.ReadTsc();
-                if (store.Get("store/self/version"u8, out _, text) != StoreStatus.Ok) return 4;
+                if (!store.Get(new StoreNameRequest { Name = "store/self/version"u8 }, out StoreGetReply version) || version.Status != StoreStatus.Ok) return 4;
                 ulong elapsed = SystemCall.ReadTsc() - start;
                 if (i >= Warmup) samples[i - Warmup] = elapsed;
             }
@@ -44,7 +42,7 @@ namespace Microkernel.Services.Benchmarks
             // klog end to end: a record written, accepted and queued for export (the reply
             // confirms it was kept); and a window of 32 in flight, per record.
             if (!StartInfo.TryFindChannel("klog"u8, out ChannelGrant klogChannel)) return 5;
-            KlogWriter klog = new KlogWriter(in klogChannel);
+            KlogWindow klog = new KlogWindow(in klogChannel);
             for (int i = 0; i < Runs + Warmup; i++)
             {
                 ulong start = SystemCall.ReadTsc();

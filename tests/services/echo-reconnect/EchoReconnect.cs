@@ -1,5 +1,4 @@
 using Microkernel.Abi;
-using Microkernel.Ipc;
 using Microkernel.Services.Contracts;
 using Microkernel.UserRuntime;
 using System.Runtime.InteropServices;
@@ -21,14 +20,13 @@ namespace Microkernel.Services.EchoReconnection
         private static int Main()
         {
             if (!StartInfo.TryFindChannel("echo-server"u8, out ChannelGrant channel) || channel.IsServer) return -1;
-            EchoClient client = new EchoClient(ChannelRings.Requests(in channel), ChannelRings.Replies(in channel), 256, 8);
-            int passed = Calls(client, channel.Handle, 1);
-            if (!EchoCall.TryCall(client, channel.Handle, FaultInjectionValue, out _)) passed++; // failed, as it must
+            EchoCalls<KernelWaiter> echo = ContractCalls.Echo(in channel);
+            int passed = Calls(echo, 1);
+            if (!echo.Echo(new EchoRequest { Value = FaultInjectionValue }, out _)) passed++; // failed, as it must
             if (!WaitForReconnect(channel.Generation, out ChannelGrant fresh)) return passed;
             passed++;
             // The rings behind the handle are new: so is the endpoint over them.
-            EchoClient reconnected = new EchoClient(ChannelRings.Requests(in fresh), ChannelRings.Replies(in fresh), 256, 8);
-            passed += Calls(reconnected, fresh.Handle, 1);
+            passed += Calls(ContractCalls.Echo(in fresh), 1);
             SystemCall.Log(passed == 2 * CallsPerServer + 2
                 ? "the server died mid-call, the call failed, the client reconnected"u8
                 : "a check failed"u8);
@@ -37,12 +35,12 @@ namespace Microkernel.Services.EchoReconnection
 
         /// <summary>Makes the calls; counts replies that double the value and number the
         /// calls from <paramref name="firstCall"/>.</summary>
-        private static int Calls(EchoClient client, ulong handle, uint firstCall)
+        private static int Calls(EchoCalls<KernelWaiter> echo, uint firstCall)
         {
             int correct = 0;
             for (int i = 0; i < CallsPerServer; i++)
             {
-                if (EchoCall.TryCall(client, handle, i + 1, out EchoReply reply) && reply.Doubled == 2L * (i + 1) && reply.Calls == firstCall + (uint)i)
+                if (echo.Echo(new EchoRequest { Value = i + 1 }, out EchoReply reply) && reply.Doubled == 2L * (i + 1) && reply.Calls == firstCall + (uint)i)
                     correct++;
             }
             return correct;

@@ -26,7 +26,7 @@ namespace Microkernel.Services.KlogFlooding
                 SystemCall.Log("no channel to klog"u8);
                 return -1;
             }
-            KlogWriter writer = new KlogWriter(in channel, Batched ? 32 : 1);
+            KlogWindow writer = new KlogWindow(in channel, Batched ? 32 : 1);
             ReadOnlySpan<byte> source = StartInfo.Name;
             byte* text = stackalloc byte[48];
             ReadOnlySpan<byte> prefix = "flood record "u8;

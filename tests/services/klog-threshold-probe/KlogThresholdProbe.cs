@@ -18,22 +18,27 @@ namespace Microkernel.Services.KlogThreshold
         {
             if (!StartInfo.TryFindChannel("store"u8, out ChannelGrant storeChannel)) return -1;
             if (!StartInfo.TryFindChannel("klog"u8, out ChannelGrant klogChannel)) return -2;
-            StoreCalls store = new StoreCalls(in storeChannel);
-            KlogWriter klog = new KlogWriter(in klogChannel);
+            StoreCalls<KernelWaiter> store = ContractCalls.Store(in storeChannel);
+            KlogWindow klog = new KlogWindow(in klogChannel);
             int passed = 0;
 
             // klog registers the entry once it is connected to the store.
-            if (Eventually(() => store.Get("klog/config/threshold"u8, out StoreReading r, stackalloc byte[16]) == StoreStatus.Ok && r.Unsigned == 1)) passed++;
+            if (Eventually(() => store.Get(new StoreNameRequest { Name = "klog/config/threshold"u8 }, out StoreGetReply r) && r.Status == StoreStatus.Ok && r.Value.Unsigned == 1)) passed++;
             if (klog.Write(KlogLevel.Info, "probe"u8, "kept at info"u8) == KlogStatus.Ok) passed++;
-            if (store.Set("klog/config/threshold"u8, StoreCalls.Unsigned(2)) == StoreStatus.Ok
+            if (Set(store, 2) == StoreStatus.Ok
                 && Eventually(() => klog.Write(KlogLevel.Info, "probe"u8, "filtered at warning"u8) == KlogStatus.Filtered)) passed++;
             if (klog.Write(KlogLevel.Warning, "probe"u8, "a warning is kept"u8) == KlogStatus.Ok) passed++;
-            if (store.Set("klog/config/threshold"u8, StoreCalls.Unsigned(1)) == StoreStatus.Ok
+            if (Set(store, 1) == StoreStatus.Ok
                 && Eventually(() => klog.Write(KlogLevel.Info, "probe"u8, "kept again"u8) == KlogStatus.Ok)) passed++;
-            if (store.Set("klog/config/threshold"u8, StoreCalls.Unsigned(9)) == StoreStatus.Rejected) passed++;
+            if (Set(store, 9) == StoreStatus.Rejected) passed++;
             SystemCall.Log(passed == 6 ? "the threshold follows the store"u8 : "a check failed"u8);
             return passed;
         }
+
+        /// <summary>Sets klog's threshold entry; Unavailable when the store did not answer.</summary>
+        private static StoreStatus Set(StoreCalls<KernelWaiter> store, ulong level) =>
+            store.Set(new StoreSetRequest { Name = "klog/config/threshold"u8, Value = StoreValues.Unsigned(level) }, out StoreStatusReply reply)
+                ? reply.Status : StoreStatus.Unavailable;
 
         /// <summary>True once <paramref name="condition"/> holds, looking every 20 ms for 2 s.</summary>
         private static bool Eventually(System.Func<bool> condition)

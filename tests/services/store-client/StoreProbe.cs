@@ -22,7 +22,7 @@ namespace Microkernel.Services.StoreProbing
                 SystemCall.Log("no channel to the store"u8);
                 return -1000;
             }
-            StoreCalls store = new StoreCalls(in channel);
+            StoreCalls<KernelWaiter> store = ContractCalls.Store(in channel);
             Run(store);
             if (s_failed != 0)
             {
@@ -33,100 +33,126 @@ namespace Microkernel.Services.StoreProbing
             return s_passed;
         }
 
-        private static void Run(StoreCalls store)
+        // Every check reads a reply before the next call: a reply's name and text point into
+        // the reply ring, which the next call reuses.
+        private static void Run(StoreCalls<KernelWaiter> store)
         {
-            byte* textBuffer = stackalloc byte[128];
-            Span<byte> text = new Span<byte>(textBuffer, 128);
-            byte* nameBuffer = stackalloc byte[64];
-            Span<byte> name = new Span<byte>(nameBuffer, 64);
-
             // 1-2: a static entry of the store itself.
-            Check(store.Get("store/self/version"u8, out StoreReading version, text) == StoreStatus.Ok);
-            Check(version.Type == StoreType.Text && text.Slice(0, version.TextLength).SequenceEqual("1"u8));
+            Check(Get(store, "store/self/version"u8, out StoreGetReply version) == StoreStatus.Ok);
+            Check(version.Value.Type == StoreType.Text && version.Value.Text.SequenceEqual("1"u8));
 
             // 3-7: a dynamic object and its entries.
-            Check(store.CreateObject("store-client/probe"u8) == StoreStatus.Ok);
-            Check(store.CreateObject("store-client/probe"u8) == StoreStatus.Exists);
-            Check(store.Register("store-client/probe/count"u8, StoreCalls.Signed(5), writable: false) == StoreStatus.Ok);
-            Check(store.Register("store-client/probe/label"u8, StoreCalls.Text("probe"u8), writable: true) == StoreStatus.Ok);
-            Check(store.Register("store-client/probe/enabled"u8, StoreCalls.Boolean(true), writable: false) == StoreStatus.Ok);
+            Check(CreateObject(store, "store-client/probe"u8) == StoreStatus.Ok);
+            Check(CreateObject(store, "store-client/probe"u8) == StoreStatus.Exists);
+            Check(Register(store, "store-client/probe/count"u8, StoreValues.Signed(5), writable: false) == StoreStatus.Ok);
+            Check(Register(store, "store-client/probe/label"u8, StoreValues.Text("probe"u8), writable: true) == StoreStatus.Ok);
+            Check(Register(store, "store-client/probe/enabled"u8, StoreValues.Boolean(true), writable: false) == StoreStatus.Ok);
 
             // 8: events from here on.
-            Check(store.Subscribe("store-client/"u8) == StoreStatus.Ok);
+            Check(Status(store.Subscribe(new StoreNameRequest { Name = "store-client/"u8 }, out StoreStatusReply subscribed), subscribed.Status) == StoreStatus.Ok);
 
             // 9-14: reads and sets.
-            Check(store.Get("store-client/probe/count"u8, out StoreReading count, text) == StoreStatus.Ok && count.Type == StoreType.Signed && count.Signed == 5);
-            Check(store.Set("store-client/probe/count"u8, StoreCalls.Signed(-7)) == StoreStatus.Ok);
-            Check(store.Get("store-client/probe/count"u8, out count, text) == StoreStatus.Ok && count.Signed == -7);
-            Check(store.Get("store-client/probe/enabled"u8, out StoreReading enabled, text) == StoreStatus.Ok && enabled.Type == StoreType.Boolean && enabled.Boolean);
-            Check(store.Get("store-client/probe/label"u8, out StoreReading label, text) == StoreStatus.Ok
-                && label.Type == StoreType.Text && text.Slice(0, label.TextLength).SequenceEqual("probe"u8));
-            Check(store.Get("store/self/entries"u8, out StoreReading entries, text) == StoreStatus.Ok && entries.Type == StoreType.Unsigned && entries.Unsigned >= 10);
+            Check(Get(store, "store-client/probe/count"u8, out StoreGetReply count) == StoreStatus.Ok && count.Value.Type == StoreType.Signed && count.Value.Signed == 5);
+            Check(Set(store, "store-client/probe/count"u8, StoreValues.Signed(-7)) == StoreStatus.Ok);
+            Check(Get(store, "store-client/probe/count"u8, out count) == StoreStatus.Ok && count.Value.Signed == -7);
+            Check(Get(store, "store-client/probe/enabled"u8, out StoreGetReply enabled) == StoreStatus.Ok && enabled.Value.Type == StoreType.Boolean && enabled.Value.Boolean);
+            Check(Get(store, "store-client/probe/label"u8, out StoreGetReply label) == StoreStatus.Ok
+                && label.Value.Type == StoreType.Text && label.Value.Text.SequenceEqual("probe"u8));
+            Check(Get(store, "store/self/entries"u8, out StoreGetReply entries) == StoreStatus.Ok && entries.Value.Type == StoreType.Unsigned && entries.Value.Unsigned >= 10);
 
             // 15-20: every error a client can provoke.
-            Check(store.Set("store-client/probe/count"u8, StoreCalls.Unsigned(1)) == StoreStatus.WrongType);
-            Check(store.Get("store-client/probe/missing"u8, out _, text) == StoreStatus.UnknownName);
-            Check(store.Set("store/self/version"u8, StoreCalls.Text("2"u8)) == StoreStatus.ReadOnly);
-            Check(store.Set("store/self/event-limit"u8, StoreCalls.Unsigned(0)) == StoreStatus.Rejected);
-            Check(store.Get("Store/Self"u8, out _, text) == StoreStatus.BadName);
-            Check(store.RemoveObject("store/self"u8) == StoreStatus.UnknownName);
+            Check(Set(store, "store-client/probe/count"u8, StoreValues.Unsigned(1)) == StoreStatus.WrongType);
+            Check(Get(store, "store-client/probe/missing"u8, out _) == StoreStatus.UnknownName);
+            Check(Set(store, "store/self/version"u8, StoreValues.Text("2"u8)) == StoreStatus.ReadOnly);
+            Check(Set(store, "store/self/event-limit"u8, StoreValues.Unsigned(0)) == StoreStatus.Rejected);
+            Check(Get(store, "Store/Self"u8, out _) == StoreStatus.BadName);
+            Check(Status(store.RemoveObject(new StoreNameRequest { Name = "store/self"u8 }, out StoreStatusReply removed), removed.Status) == StoreStatus.UnknownName);
 
             // 21-24: references keep an object alive.
-            Check(store.Acquire("store-client/probe"u8) == StoreStatus.Ok);
-            Check(store.RemoveObject("store-client/probe"u8) == StoreStatus.InUse);
-            Check(store.Release("store-client/probe"u8) == StoreStatus.Ok);
-            Check(store.Release("store-client/probe"u8) == StoreStatus.NotOwner);
+            Check(Status(store.Acquire(new StoreNameRequest { Name = "store-client/probe"u8 }, out StoreStatusReply acquired), acquired.Status) == StoreStatus.Ok);
+            Check(Status(store.RemoveObject(new StoreNameRequest { Name = "store-client/probe"u8 }, out removed), removed.Status) == StoreStatus.InUse);
+            Check(Status(store.Release(new StoreNameRequest { Name = "store-client/probe"u8 }, out StoreStatusReply released), released.Status) == StoreStatus.Ok);
+            Check(Status(store.Release(new StoreNameRequest { Name = "store-client/probe"u8 }, out released), released.Status) == StoreStatus.NotOwner);
 
-            // 25-28: a prefix listing, one name per call, in name order.
-            Check(store.List("store-client/"u8, default, name, out int length, out StoreType type, out bool found) == StoreStatus.Ok
-                && found && type == StoreType.Signed && name.Slice(0, length).SequenceEqual("store-client/probe/count"u8));
-            Check(store.List("store-client/"u8, name.Slice(0, length), name, out length, out type, out found) == StoreStatus.Ok
-                && found && type == StoreType.Boolean && name.Slice(0, length).SequenceEqual("store-client/probe/enabled"u8));
-            Check(store.List("store-client/"u8, name.Slice(0, length), name, out length, out type, out found) == StoreStatus.Ok
-                && found && type == StoreType.Text && name.Slice(0, length).SequenceEqual("store-client/probe/label"u8));
-            Check(store.List("store-client/"u8, name.Slice(0, length), name, out length, out type, out found) == StoreStatus.Ok && !found);
+            // 25-28: a prefix listing, one name per call, in name order (the cursor is copied
+            // out of the reply, which the next call reuses).
+            byte* cursorBuffer = stackalloc byte[64];
+            Span<byte> cursor = new Span<byte>(cursorBuffer, 64);
+            Check(List(store, default, cursor, out int length, out StoreType type, out bool found) == StoreStatus.Ok
+                && found && type == StoreType.Signed && cursor.Slice(0, length).SequenceEqual("store-client/probe/count"u8));
+            Check(List(store, cursor.Slice(0, length), cursor, out length, out type, out found) == StoreStatus.Ok
+                && found && type == StoreType.Boolean && cursor.Slice(0, length).SequenceEqual("store-client/probe/enabled"u8));
+            Check(List(store, cursor.Slice(0, length), cursor, out length, out type, out found) == StoreStatus.Ok
+                && found && type == StoreType.Text && cursor.Slice(0, length).SequenceEqual("store-client/probe/label"u8));
+            Check(List(store, cursor.Slice(0, length), cursor, out length, out type, out found) == StoreStatus.Ok && !found);
 
             // 29: the set made the one event so far (the failed set made none).
-            Check(store.PollEvent(out StoreEventKind kind, name, out length, out StoreReading changed, text, out uint pending, out ulong dropped, out found) == StoreStatus.Ok
-                && found && kind == StoreEventKind.Changed && name.Slice(0, length).SequenceEqual("store-client/probe/count"u8)
-                && changed.Type == StoreType.Signed && changed.Signed == -7 && pending == 0 && dropped == 0);
+            Check(PollEvent(store, out StoreEventReply changed) == StoreStatus.Ok
+                && changed.Found && changed.Kind == StoreEventKind.Changed && changed.Name.SequenceEqual("store-client/probe/count"u8)
+                && changed.Value.Type == StoreType.Signed && changed.Value.Signed == -7 && changed.Pending == 0 && changed.Dropped == 0);
 
             // 30-35: the object goes, and its entries and itself are reported removed, in name order.
-            Check(store.RemoveObject("store-client/probe"u8) == StoreStatus.Ok);
-            Check(NextRemoved(store, name, "store-client/probe/count"u8, 3));
-            Check(NextRemoved(store, name, "store-client/probe/enabled"u8, 2));
-            Check(NextRemoved(store, name, "store-client/probe/label"u8, 1));
-            Check(NextRemoved(store, name, "store-client/probe"u8, 0));
-            Check(store.PollEvent(out kind, name, out length, out _, text, out pending, out dropped, out found) == StoreStatus.Ok && !found);
+            Check(Status(store.RemoveObject(new StoreNameRequest { Name = "store-client/probe"u8 }, out removed), removed.Status) == StoreStatus.Ok);
+            Check(NextRemoved(store, "store-client/probe/count"u8, 3));
+            Check(NextRemoved(store, "store-client/probe/enabled"u8, 2));
+            Check(NextRemoved(store, "store-client/probe/label"u8, 1));
+            Check(NextRemoved(store, "store-client/probe"u8, 0));
+            Check(PollEvent(store, out changed) == StoreStatus.Ok && !changed.Found);
 
             // 36-38: gone for everyone; the store counted the successful gets before this one; the clock runs.
-            Check(store.Get("store-client/probe/count"u8, out _, text) == StoreStatus.UnknownName);
-            Check(store.Get("store/self/gets"u8, out StoreReading gets, text) == StoreStatus.Ok && gets.Unsigned == 6); // version, count twice, enabled, label, entries
-            Check(store.Get("kernel/clock/uptime-ns"u8, out StoreReading uptime, text) == StoreStatus.Ok && uptime.Type == StoreType.Unsigned && uptime.Unsigned > 0);
+            Check(Get(store, "store-client/probe/count"u8, out _) == StoreStatus.UnknownName);
+            Check(Get(store, "store/self/gets"u8, out StoreGetReply gets) == StoreStatus.Ok && gets.Value.Unsigned == 6); // version, count twice, enabled, label, entries
+            Check(Get(store, "kernel/clock/uptime-ns"u8, out StoreGetReply uptime) == StoreStatus.Ok && uptime.Value.Type == StoreType.Unsigned && uptime.Value.Unsigned > 0);
 
             // 39-41: the kernel's figures, live: memory, processes (this client and the store at least), read-only.
-            Check(store.Get("kernel/memory/total-kib"u8, out StoreReading total, text) == StoreStatus.Ok
-                && store.Get("kernel/memory/free-kib"u8, out StoreReading free, text) == StoreStatus.Ok
-                && free.Unsigned > 0 && free.Unsigned < total.Unsigned);
-            Check(store.Get("kernel/proc/live"u8, out StoreReading live, text) == StoreStatus.Ok && live.Unsigned >= 2);
-            Check(store.Set("kernel/memory/free-kib"u8, StoreCalls.Unsigned(1)) == StoreStatus.ReadOnly);
+            Check(Get(store, "kernel/memory/total-kib"u8, out StoreGetReply total) == StoreStatus.Ok
+                && Get(store, "kernel/memory/free-kib"u8, out StoreGetReply free) == StoreStatus.Ok
+                && free.Value.Unsigned > 0 && free.Value.Unsigned < total.Value.Unsigned);
+            Check(Get(store, "kernel/proc/live"u8, out StoreGetReply live) == StoreStatus.Ok && live.Value.Unsigned >= 2);
+            Check(Set(store, "kernel/memory/free-kib"u8, StoreValues.Unsigned(1)) == StoreStatus.ReadOnly);
 
             // 42-43: per-service figures: the store itself runs; this client has started once.
-            Check(store.Get("services/store/state"u8, out StoreReading state, text) == StoreStatus.Ok && state.Type == StoreType.Text
-                && text.Slice(0, state.TextLength).SequenceEqual("running"u8));
-            Check(store.Get("services/store-client/starts"u8, out StoreReading starts, text) == StoreStatus.Ok && starts.Unsigned >= 1);
+            Check(Get(store, "services/store/state"u8, out StoreGetReply state) == StoreStatus.Ok && state.Value.Type == StoreType.Text
+                && state.Value.Text.SequenceEqual("running"u8));
+            Check(Get(store, "services/store-client/starts"u8, out StoreGetReply starts) == StoreStatus.Ok && starts.Value.Unsigned >= 1);
 
             // 44: the store counts its clients as it starts and stops serving them: this one.
-            Check(store.Get("store/self/clients"u8, out StoreReading clients, text) == StoreStatus.Ok && clients.Unsigned == 1);
+            Check(Get(store, "store/self/clients"u8, out StoreGetReply clients) == StoreStatus.Ok && clients.Value.Unsigned == 1);
         }
 
-        private static bool NextRemoved(StoreCalls store, Span<byte> name, ReadOnlySpan<byte> expected, uint expectedPending)
+        private static bool NextRemoved(StoreCalls<KernelWaiter> store, ReadOnlySpan<byte> expected, uint expectedPending) =>
+            PollEvent(store, out StoreEventReply removed) == StoreStatus.Ok
+                && removed.Found && removed.Kind == StoreEventKind.Removed && removed.Name.SequenceEqual(expected)
+                && removed.Value.Type == StoreType.None && removed.Pending == expectedPending;
+
+        private static StoreStatus Get(StoreCalls<KernelWaiter> store, ReadOnlySpan<byte> name, out StoreGetReply reply) =>
+            Status(store.Get(new StoreNameRequest { Name = name }, out reply), reply.Status);
+
+        private static StoreStatus Set(StoreCalls<KernelWaiter> store, ReadOnlySpan<byte> name, StoreWireValue value) =>
+            Status(store.Set(new StoreSetRequest { Name = name, Value = value }, out StoreStatusReply reply), reply.Status);
+
+        private static StoreStatus CreateObject(StoreCalls<KernelWaiter> store, ReadOnlySpan<byte> name) =>
+            Status(store.CreateObject(new StoreNameRequest { Name = name }, out StoreStatusReply reply), reply.Status);
+
+        private static StoreStatus Register(StoreCalls<KernelWaiter> store, ReadOnlySpan<byte> name, StoreWireValue value, bool writable) =>
+            Status(store.Register(new StoreRegisterRequest { Name = name, Value = value, Writable = writable }, out StoreStatusReply reply), reply.Status);
+
+        private static StoreStatus PollEvent(StoreCalls<KernelWaiter> store, out StoreEventReply reply) =>
+            Status(store.PollEvents(new StorePollRequest(), out reply), reply.Status);
+
+        /// <summary>The next name under store-client/ after <paramref name="after"/>, copied into <paramref name="name"/>.</summary>
+        private static StoreStatus List(StoreCalls<KernelWaiter> store, ReadOnlySpan<byte> after, Span<byte> name, out int length, out StoreType type, out bool found)
         {
-            Span<byte> text = stackalloc byte[8];
-            return store.PollEvent(out StoreEventKind kind, name, out int length, out StoreReading value, text, out uint pending, out _, out bool found) == StoreStatus.Ok
-                && found && kind == StoreEventKind.Removed && name.Slice(0, length).SequenceEqual(expected)
-                && value.Type == StoreType.None && pending == expectedPending;
+            StoreStatus status = Status(store.List(new StoreListRequest { Prefix = "store-client/"u8, After = after }, out StoreListReply reply), reply.Status);
+            length = Math.Min(reply.Name.Length, name.Length);
+            reply.Name.Slice(0, length).CopyTo(name);
+            type = reply.Type;
+            found = reply.Found;
+            return status;
         }
+
+        /// <summary>A call's outcome: the reply's status, or Unavailable when there was no reply.</summary>
+        private static StoreStatus Status(bool answered, StoreStatus status) => answered ? status : StoreStatus.Unavailable;
 
         private static void Check(bool passed)
         {
