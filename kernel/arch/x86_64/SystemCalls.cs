@@ -9,7 +9,8 @@ namespace Microkernel.Arch
     /// <summary>The numbered system calls. Every user pointer is checked to lie in user
     /// space and then read through the nofault copy; every bad argument returns a
     /// negative errno; nothing a user program passes can panic the kernel.</summary>
-    internal static unsafe class SystemCalls
+    [SystemCallDispatcher]
+    internal static unsafe partial class SystemCalls
     {
         // Linux errno values, negated in results (the full list: abi/SystemCallNumber.cs).
         internal const long EBADF = Errno.EBADF, EFAULT = Errno.EFAULT, EINVAL = Errno.EINVAL, EPIPE = Errno.EPIPE, ENOSYS = Errno.ENOSYS;
@@ -52,45 +53,31 @@ namespace Microkernel.Arch
             return result;
         }
 
-        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private static long Call(Frame* frame)
+        /// <summary>The switch from number to handler, generated from abi/SystemCallTable.cs
+        /// (abi/generator): each declared call's handler with its argument registers, the
+        /// declared right checked first, -ENOSYS for unknown numbers. Inlined into
+        /// <see cref="Dispatch"/>.</summary>
+        private static partial long Call(Frame* frame);
+
+        /// <summary>True when the calling process holds <paramref name="right"/>: the generated
+        /// dispatch's check for calls that declare one (-EPERM otherwise).</summary>
+        private static bool CallerHas(ProcessRights right)
         {
-            switch ((SystemCallNumber)frame->Number)
-            {
-                case SystemCallNumber.Exit:
-                    UserMode.Return((long)frame->Rdi);
-                    return 0; // not reached
-                case SystemCallNumber.Log: return Log(frame->Rdi, frame->Rsi, frame->Rdx);
-                case SystemCallNumber.Clock: return (long)(TimeStampCounter.ToMicroseconds(Cpu.ReadTsc()) * 1000);
-                case SystemCallNumber.Map: return Map(frame->Rdi, frame->Rsi, frame->Rdx, frame->R10);
-                case SystemCallNumber.Unmap: return Result(Space()?.Unmap(frame->Rdi, frame->Rsi));
-                case SystemCallNumber.Protect: return Result(Space()?.Protect(frame->Rdi, frame->Rsi, ToProtection(frame->Rdx)));
-                case SystemCallNumber.Yield: Process.Threads.Yield(); return 0;
-                case SystemCallNumber.Wait: return Process.ChannelCalls.Wait(frame->Rdi, frame->Rsi);
-                case SystemCallNumber.Notify: return Process.ChannelCalls.Notify(frame->Rdi);
-                case SystemCallNumber.Null: return 0;
-                case SystemCallNumber.NotifyWait: return Process.ChannelCalls.NotifyWait(frame->Rdi, frame->Rsi);
-                case SystemCallNumber.Close: return Process.ProcessCalls.Close(frame->Rdi);
-                case SystemCallNumber.ChannelCreate: return Process.ProcessCalls.ChannelCreate();
-                case SystemCallNumber.ProcessCreate: return Process.ProcessCalls.Create(frame->Rdi, frame->Rsi);
-                case SystemCallNumber.ProcessGrant: return Process.ProcessCalls.Grant(frame->Rdi, frame->Rsi, frame->Rdx, frame->R10);
-                case SystemCallNumber.ProcessStart: return Process.ProcessCalls.Start(frame->Rdi, frame->Rsi);
-                case SystemCallNumber.ProcessWait: return Process.ProcessCalls.Wait(frame->Rdi, frame->Rsi, frame->Rdx);
-                case SystemCallNumber.ProcessStop: return Process.ProcessCalls.Stop(frame->Rdi);
-                case SystemCallNumber.ProcessKill: return Process.ProcessCalls.Kill(frame->Rdi);
-                case SystemCallNumber.ProcessSetRights: return Process.ProcessCalls.SetRights(frame->Rdi, frame->Rsi);
-                case SystemCallNumber.LogRead: return Console.LogCalls.Read(frame->Rdi, frame->Rsi, frame->Rdx);
-                case SystemCallNumber.LogExport: return Console.LogCalls.Export(frame->Rdi, frame->Rsi);
-                case SystemCallNumber.SystemPower: return Process.ProcessCalls.SystemPower(frame->Rdi);
-                case SystemCallNumber.KernelInfo: return Process.ProcessCalls.KernelInfo(frame->Rdi, frame->Rsi);
-                case SystemCallNumber.ServiceInfo: return Process.ProcessCalls.ServiceInfo(frame->Rdi, frame->Rsi, frame->Rdx);
-                case SystemCallNumber.ConsoleWrite: return ConsoleWrite(frame->Rdi, frame->Rsi);
-                case SystemCallNumber.HostRead: return Console.HostLinkCalls.Read(frame->Rdi, frame->Rsi);
-                case SystemCallNumber.Sleep: return Process.ProcessCalls.Sleep(frame->Rdi);
-                case SystemCallNumber.Debug: return Process.ProcessCalls.Debug(frame->Rdi, frame->Rsi);
-                default: return -ENOSYS;
-            }
+            Process.ServiceProcess? caller = Process.Threads.CurrentProcess;
+            return caller != null && caller.Has(right);
         }
+
+        /// <summary>null(): nothing; the cost of the round trip itself.</summary>
+        private static long Null() => 0;
+
+        /// <summary>clock(): nanoseconds since boot.</summary>
+        private static long Clock() => (long)(TimeStampCounter.ToMicroseconds(Cpu.ReadTsc()) * 1000);
+
+        /// <summary>unmap(address, length).</summary>
+        private static long Unmap(ulong address, ulong length) => Result(Space()?.Unmap(address, length));
+
+        /// <summary>protect(address, length, protection).</summary>
+        private static long Protect(ulong address, ulong length, ulong protection) => Result(Space()?.Protect(address, length, ToProtection(protection)));
 
         /// <summary>True when [address, address + length) lies entirely in user space.</summary>
         internal static bool IsUserRange(ulong address, ulong length) =>
@@ -113,11 +100,10 @@ namespace Microkernel.Arch
         }
 
         /// <summary>console_write(text, length): the line on COM1 as given (control bytes as
-        /// '?', so a service cannot forge a second line or move the cursor), not recorded.</summary>
+        /// '?', so a service cannot forge a second line or move the cursor), not recorded. The
+        /// console right is checked by the dispatch (declared in abi/SystemCallTable.cs).</summary>
         private static long ConsoleWrite(ulong text, ulong length)
         {
-            Process.ServiceProcess? caller = Process.Threads.CurrentProcess;
-            if (caller == null || !caller.Has(ProcessRights.Console)) return -Errno.EPERM;
             if (length > MaxConsoleLine) return -EINVAL;
             if (!IsUserRange(text, length)) return -EFAULT;
             byte* copy = stackalloc byte[MaxConsoleLine + 1];
