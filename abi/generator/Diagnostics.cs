@@ -41,11 +41,11 @@ internal static class Diagnostics
 
     public static readonly DiagnosticDescriptor HandlerSignature = Error(
         "ABI009", "Handler does not match its declaration",
-        "Handler '{0}' of system call '{1}' must take {2} integer or enum parameter(s), one per argument register, and return long, void, or a result type convertible to long or with a long Raw member");
+        "Handler '{0}' of system call '{1}' must take {2} integer or enum parameter(s), one per argument register, and return void or what the dispatch returns (for a dispatch returning long: long or a type convertible to long)");
 
     public static readonly DiagnosticDescriptor NoDispatchMethod = Error(
         "ABI010", "Dispatcher without a dispatch method",
-        "'{0}' must declare one unimplemented 'static partial long Name(Frame* frame)' whose frame has the fields Number, Rdi, Rsi, Rdx and R10");
+        "'{0}' must declare one unimplemented 'static partial long Name(Frame* frame)' (or returning the handlers' result type) whose frame has the fields Number, Rdi, Rsi, Rdx and R10");
 
     public static readonly DiagnosticDescriptor NoCallerHas = Error(
         "ABI011", "Dispatcher cannot check rights",
@@ -58,6 +58,10 @@ internal static class Diagnostics
     public static readonly DiagnosticDescriptor NotPartial = Error(
         "ABI013", "Class must be partial",
         "'{0}' must be a partial, non-nested class so the generator can add to it");
+
+    public static readonly DiagnosticDescriptor NoFailFactory = Error(
+        "ABI014", "Result type cannot fail",
+        "'{0}' dispatches to '{1}', which needs 'static {1} Fail(long errno)' for -ENOSYS and -EPERM");
 
     private static DiagnosticDescriptor Error(string id, string title, string message) =>
         new DiagnosticDescriptor(id, title, message, Category, DiagnosticSeverity.Error, true);

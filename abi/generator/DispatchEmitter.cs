@@ -10,6 +10,12 @@ namespace Microkernel.Abi.Generator;
 /// the argument registers cast to the handler's parameter types, the declared right checked
 /// first, and -ENOSYS for every number the table does not declare. Inlined into its caller
 /// like the hand-written switch it replaces, so a call costs what it did.</summary>
+/// <remarks>The partial method returns either long (each handler's result is converted:
+/// long as is, void as 0, another type through its conversion to long) or the handlers'
+/// one result type R, which then needs a static
+/// <c>R Fail(long errno)</c> for -ENOSYS and -EPERM (void handlers return <c>default</c>).
+/// Returning R keeps the switch as the compiler sees a hand-written one over the same type,
+/// with one conversion to rax after it.</remarks>
 internal static class DispatchEmitter
 {
     private static readonly SymbolDisplayFormat Qualified = SymbolDisplayFormat.FullyQualifiedFormat;
@@ -32,6 +38,16 @@ internal static class DispatchEmitter
         }
 
         bool hasCallerHas = dispatcher.GetMembers(Names.CallerHas).OfType<IMethodSymbol>().Any(m => m.IsStatic && m.Parameters.Length == 1);
+        ITypeSymbol result = dispatch.ReturnType;
+        bool returnsLong = result.SpecialType == SpecialType.System_Int64;
+        string? fail = returnsLong ? null : FailFactory(result, dispatcher, compilation);
+        if (!returnsLong && fail == null)
+        {
+            diagnostics.Add(Diagnostic.Create(Diagnostics.NoFailFactory, where, dispatcher.Name, result.ToDisplayString()));
+            return GeneratedFile.Failed(diagnostics);
+        }
+
+        string Failure(string errno) => returnsLong ? "-global::" + Names.Errno + "." + errno : fail + "(global::" + Names.Errno + "." + errno + ")";
         string abi = "global::" + table.Namespace + ".";
         string frame = dispatch.Parameters[0].Name;
         List<string[]> cases = new List<string[]>();
@@ -44,7 +60,7 @@ internal static class DispatchEmitter
                 continue;
             }
 
-            string? invocation = Invocation(call, handler, frame, compilation);
+            string? invocation = returnsLong ? Invocation(call, handler, frame, compilation) : TypedInvocation(call, handler, frame, result);
             if (invocation == null)
             {
                 diagnostics.Add(Diagnostic.Create(Diagnostics.HandlerSignature, call.Location, call.Handler, call.AbiName, call.RegisterCount));
@@ -61,7 +77,7 @@ internal static class DispatchEmitter
                 }
 
                 string rights = string.Join(" | ", call.Rights.Select(r => r.StartsWith("0x", System.StringComparison.Ordinal) ? "(global::" + Names.ProcessRights + ")" + r : "global::" + Names.ProcessRights + "." + r));
-                body.Add("if (!" + Names.CallerHas + "(" + rights + ")) return -global::" + Names.Errno + ".EPERM;");
+                body.Add("if (!" + Names.CallerHas + "(" + rights + ")) return " + Failure("EPERM") + ";");
             }
 
             body.AddRange(invocation.Split('\n'));
@@ -80,7 +96,7 @@ internal static class DispatchEmitter
             writer.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]");
         }
 
-        writer.Open(Accessibility(dispatch) + " static partial long " + dispatch.Name + "(" + dispatch.Parameters[0].Type.ToDisplayString(Qualified) + " " + frame + ")");
+        writer.Open(Accessibility(dispatch) + " static partial " + result.ToDisplayString(Qualified) + " " + dispatch.Name + "(" + dispatch.Parameters[0].Type.ToDisplayString(Qualified) + " " + frame + ")");
         writer.Open("switch ((" + abi + Names.NumberEnum + ")" + frame + "->" + Names.NumberRegister + ")");
         foreach (string[] lines in cases)
         {
@@ -95,14 +111,14 @@ internal static class DispatchEmitter
         }
 
         writer.Line("default:");
-        writer.Line("    return -global::" + Names.Errno + ".ENOSYS;");
+        writer.Line("    return " + Failure("ENOSYS") + ";");
         writer.Close();
         writer.Close();
         PartialClass.Close(writer, dispatcher);
         return new GeneratedFile(dispatcher.Name + ".Dispatch.g.cs", writer.ToString(), diagnostics);
     }
 
-    /// <summary>The one static partial method without a body, taking a pointer to a frame with the ABI's registers and returning long.</summary>
+    /// <summary>The one static partial method without a body, taking a pointer to a frame with the ABI's registers and returning a value.</summary>
     private static IMethodSymbol? FindDispatchMethod(INamedTypeSymbol dispatcher)
     {
         IMethodSymbol[] candidates = dispatcher.GetMembers().OfType<IMethodSymbol>()
@@ -113,7 +129,7 @@ internal static class DispatchEmitter
         }
 
         IMethodSymbol method = candidates[0];
-        if (method.ReturnType.SpecialType != SpecialType.System_Int64 || method.Parameters.Length != 1
+        if (method.ReturnsVoid || method.Parameters.Length != 1
             || method.Parameters[0].Type is not IPointerTypeSymbol { PointedAtType: INamedTypeSymbol frame })
         {
             return null;
@@ -139,8 +155,8 @@ internal static class DispatchEmitter
         return methods.FirstOrDefault(m => m.Parameters.Length == call.RegisterCount) ?? methods.FirstOrDefault();
     }
 
-    /// <summary>The case's statements: the handler called with the registers, its result as the call's; null when the handler's shape does not fit.</summary>
-    private static string? Invocation(SystemCallDeclaration call, IMethodSymbol handler, string frame, Compilation compilation)
+    /// <summary>The handler called with the argument registers cast to its parameter types; null when they do not fit.</summary>
+    private static string? Call(SystemCallDeclaration call, IMethodSymbol handler, string frame)
     {
         if (handler.Parameters.Length != call.RegisterCount)
         {
@@ -160,7 +176,44 @@ internal static class DispatchEmitter
             arguments.Add(type.SpecialType == SpecialType.System_UInt64 ? register : "(" + type.ToDisplayString(Qualified) + ")" + register);
         }
 
-        string target = handler.ContainingType.ToDisplayString(Qualified) + "." + handler.Name + "(" + string.Join(", ", arguments) + ")";
+        return handler.ContainingType.ToDisplayString(Qualified) + "." + handler.Name + "(" + string.Join(", ", arguments) + ")";
+    }
+
+    /// <summary>For a dispatch returning the result type: the handler's result as is (void: default); null when the handler returns another type.</summary>
+    private static string? TypedInvocation(SystemCallDeclaration call, IMethodSymbol handler, string frame, ITypeSymbol result)
+    {
+        string? target = Call(call, handler, frame);
+        if (target == null)
+        {
+            return null;
+        }
+
+        if (handler.ReturnsVoid)
+        {
+            return target + ";\nreturn default;";
+        }
+
+        return SymbolEqualityComparer.Default.Equals(handler.ReturnType, result) ? "return " + target + ";" : null;
+    }
+
+    /// <summary>The result type's <c>static R Fail(long errno)</c>, as the qualified name to call; null when it has none the dispatcher can reach.</summary>
+    private static string? FailFactory(ITypeSymbol result, INamedTypeSymbol dispatcher, Compilation compilation)
+    {
+        bool found = result.GetMembers(Names.FailFactory).OfType<IMethodSymbol>().Any(m =>
+            m.IsStatic && m.Parameters.Length == 1 && m.Parameters[0].Type.SpecialType == SpecialType.System_Int64
+            && SymbolEqualityComparer.Default.Equals(m.ReturnType, result) && compilation.IsSymbolAccessibleWithin(m, dispatcher));
+        return found ? result.ToDisplayString(Qualified) + "." + Names.FailFactory : null;
+    }
+
+    /// <summary>For a dispatch returning long: the case's statements, the handler's result converted to long; null when the handler's shape does not fit.</summary>
+    private static string? Invocation(SystemCallDeclaration call, IMethodSymbol handler, string frame, Compilation compilation)
+    {
+        string? target = Call(call, handler, frame);
+        if (target == null)
+        {
+            return null;
+        }
+
         if (handler.ReturnsVoid)
         {
             return target + ";\nreturn 0;";
@@ -172,16 +225,7 @@ internal static class DispatchEmitter
         }
 
         Microsoft.CodeAnalysis.CSharp.Conversion conversion = ((CSharpCompilation)compilation).ClassifyConversion(handler.ReturnType, compilation.GetSpecialType(SpecialType.System_Int64));
-        if (conversion.Exists)
-        {
-            return "return (long)" + target + ";";
-        }
-
-        // A result type that carries rax as a long member (the kernel's SystemCallResult.Raw).
-        bool hasRaw = handler.ReturnType.GetMembers(Names.RawResult).Any(m =>
-            !m.IsStatic && compilation.IsSymbolAccessibleWithin(m, handler.ContainingType.ContainingAssembly)
-            && ((m as IPropertySymbol)?.Type ?? (m as IFieldSymbol)?.Type)?.SpecialType == SpecialType.System_Int64);
-        return hasRaw ? "return " + target + "." + Names.RawResult + ";" : null;
+        return conversion.Exists ? "return (long)" + target + ";" : null;
     }
 
     private static string Accessibility(IMethodSymbol method) => method.DeclaredAccessibility switch

@@ -19,9 +19,9 @@ internal static class Names
     /// <summary>The dispatcher's rights hook: <c>static bool CallerHas(ProcessRights right)</c>.</summary>
     public const string CallerHas = "CallerHas";
 
-    /// <summary>The long member of a handler's result type that is what rax carries back
-    /// (used when the type has no conversion to long).</summary>
-    public const string RawResult = "Raw";
+    /// <summary>A result type's failure constructor, <c>static R Fail(long errno)</c>, used by a
+    /// dispatch that returns R for -ENOSYS and -EPERM.</summary>
+    public const string FailFactory = "Fail";
 
     /// <summary>The stubs class's trap: <c>Raw(ulong number, ulong a0, ulong a1, ulong a2, ulong a3)</c>.</summary>
     public const string Raw = "Raw";

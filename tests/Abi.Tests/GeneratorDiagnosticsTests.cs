@@ -103,6 +103,20 @@ public sealed class GeneratorDiagnosticsTests
     }
 
     [Fact]
+    public void ResultTypeWithoutFailIsAnError()
+    {
+        string source = ProbeSources.TypedResult.Replace("internal static Outcome Fail(long errno) => new Outcome(-errno);", string.Empty);
+        Assert.Contains(GeneratorRun.Of(GeneratorRun.AbiSupport().Append(source)).GeneratorDiagnostics, d => d.Id == "ABI014");
+    }
+
+    [Fact]
+    public void HandlerOfAnotherResultTypeIsAnError()
+    {
+        string source = ProbeSources.TypedResult.Replace("internal static Outcome Guarded() => Outcome.Ok(7);", "internal static long Guarded() => 7;");
+        Assert.Contains(GeneratorRun.Of(GeneratorRun.AbiSupport().Append(source)).GeneratorDiagnostics, d => d.Id == "ABI009");
+    }
+
+    [Fact]
     public void StubsWithoutTableIsAnError() =>
         Assert.Contains(GeneratorRun.Of(GeneratorRun.AbiSupport().Append(ProbeSources.With(withTable: false))).GeneratorDiagnostics, d => d.Id == "ABI012");
 

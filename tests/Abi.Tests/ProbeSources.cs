@@ -29,10 +29,6 @@ internal static class ProbeSources
         /// <summary>tick(): a handler returning a result type.</summary>
         [SystemCall(6, "tick", Handler = "Probe.Handlers.Tick", Stub = "TickNow")]
         long Tick();
-
-        /// <summary>carried(a): a handler returning a result type that carries rax in Raw.</summary>
-        [SystemCall(8, "carried", Handler = "Probe.Handlers.Carried")]
-        long Carried(ulong a);
         """;
 
     public const string Handlers = """
@@ -46,13 +42,6 @@ internal static class ProbeSources
             internal static long Wait(ulong a, ulong status, ulong timeout) => (long)timeout;
             internal static void Stop(long status) { Seen[4] = (ulong)status; }
             internal static Result Tick() => new Result(5);
-            internal static Carrier Carried(ulong a) => new Carrier((long)a * 2);
-        }
-
-        internal readonly struct Carrier
-        {
-            public Carrier(long raw) { Raw = raw; }
-            internal long Raw { get; }
         }
 
         public readonly struct Result
@@ -102,6 +91,57 @@ internal static class ProbeSources
             public static ulong[] WaitDefault() { User.Wait(5, out _); return User.Registers; }
             public static ulong[] Tick() { User.TickNow(); return User.Registers; }
             public static void Stop() => User.Stop(3);
+        }
+        """;
+
+    /// <summary>A declaration whose handlers all return one result type, dispatched by a
+    /// partial method returning that type (as the kernel's SystemCallResult is).</summary>
+    public const string TypedResult = """
+        using System; using Microkernel.Abi;
+        namespace Probe
+        {
+            [SystemCallTable]
+            internal interface ITable
+            {
+                [SystemCall(0, "answer", Handler = "Probe.Handlers.Answer")]
+                long Answer(ulong a);
+
+                [SystemCall(1, "guarded", Handler = "Probe.Handlers.Guarded", Rights = ProcessRights.Power)]
+                long Guarded();
+
+                [SystemCall(2, "quiet", Handler = "Probe.Handlers.Quiet")]
+                long Quiet();
+            }
+
+            public static class Handlers
+            {
+                internal static Outcome Answer(ulong a) => Outcome.Ok((long)a + 1);
+                internal static Outcome Guarded() => Outcome.Ok(7);
+                internal static void Quiet() { }
+            }
+
+            internal readonly struct Outcome
+            {
+                private readonly long _raw;
+                private Outcome(long raw) { _raw = raw; }
+                internal long Raw => _raw;
+                internal static Outcome Ok(long value) => new Outcome(value);
+                internal static Outcome Fail(long errno) => new Outcome(-errno);
+            }
+
+            [SystemCallDispatcher]
+            public static unsafe partial class Kernel
+            {
+                public struct Frame { public ulong R10, Rdx, Rsi, Rdi, Number; }
+                public static bool Allowed;
+                private static bool CallerHas(ProcessRights right) => Allowed;
+                private static partial Outcome Call(Frame* frame);
+                public static long Enter(ulong number, ulong a0, ulong a1, ulong a2, ulong a3)
+                {
+                    Frame frame = new Frame { Number = number, Rdi = a0, Rsi = a1, Rdx = a2, R10 = a3 };
+                    return Call(&frame).Raw;
+                }
+            }
         }
         """;
 
