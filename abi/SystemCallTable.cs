@@ -15,7 +15,7 @@ namespace Microkernel.Abi
     {
         /// <summary>exit(status): ends the calling process; never returns.</summary>
         /// <param name="status">The exit status its parent's process_wait reports.</param>
-        [SystemCall(0, "exit", Handler = "Microkernel.Arch.UserMode.Return", NoReturn = true)]
+        [SystemCall(0, "exit", Handler = "Microkernel.Process.ThreadCalls.Exit", NoReturn = true)]
         void Exit(long status);
 
         /// <summary>log(text, length, level): one line to the kernel log (and its record
@@ -25,12 +25,12 @@ namespace Microkernel.Abi
         /// <param name="text">The line (at most 200 bytes, no newline).</param>
         /// <param name="level">Its severity.</param>
         /// <returns>The length written, or -errno.</returns>
-        [SystemCall(1, "log", Handler = "Microkernel.Arch.SystemCalls.Log", Errors = new[] { Errno.EINVAL, Errno.EFAULT })]
+        [SystemCall(1, "log", Handler = "Microkernel.Console.ConsoleCalls.Log", Errors = new[] { Errno.EINVAL, Errno.EFAULT })]
         long Log(ReadOnlySpan<byte> text, LogSeverity level);
 
         /// <summary>clock(): nanoseconds since boot.</summary>
         /// <returns>Nanoseconds since boot.</returns>
-        [SystemCall(2, "clock", Handler = "Microkernel.Arch.SystemCalls.Clock", Stub = "ClockNanoseconds")]
+        [SystemCall(2, "clock", Handler = "Microkernel.Process.ThreadCalls.Clock", Stub = "ClockNanoseconds")]
         long Clock();
 
         /// <summary>map(hint, length, protection, flags): anonymous memory.</summary>
@@ -39,14 +39,14 @@ namespace Microkernel.Abi
         /// <param name="protection">1 read, 2 write, 4 execute (never write and execute).</param>
         /// <param name="flags">1 fixed, 2 fixed-no-replace, 4 populate.</param>
         /// <returns>The address, or -errno.</returns>
-        [SystemCall(3, "map", Handler = "Microkernel.Arch.SystemCalls.Map", Errors = new[] { Errno.EINVAL, Errno.ENOMEM, Errno.EACCES, Errno.EEXIST })]
+        [SystemCall(3, "map", Handler = "Microkernel.Memory.MemoryCalls.Map", Errors = new[] { Errno.EINVAL, Errno.ENOMEM, Errno.EACCES, Errno.EEXIST })]
         long Map(ulong hint, ulong length, ulong protection, ulong flags);
 
         /// <summary>unmap(address, length): removes a range.</summary>
         /// <param name="address">Page-aligned start.</param>
         /// <param name="length">Bytes.</param>
         /// <returns>0, or -errno.</returns>
-        [SystemCall(4, "unmap", Handler = "Microkernel.Arch.SystemCalls.Unmap", Errors = new[] { Errno.EINVAL, Errno.ENOMEM })]
+        [SystemCall(4, "unmap", Handler = "Microkernel.Memory.MemoryCalls.Unmap", Errors = new[] { Errno.EINVAL, Errno.ENOMEM })]
         long Unmap(ulong address, ulong length);
 
         /// <summary>protect(address, length, protection): changes a range's protection.</summary>
@@ -54,12 +54,12 @@ namespace Microkernel.Abi
         /// <param name="length">Bytes.</param>
         /// <param name="protection">1 read, 2 write, 4 execute (never write and execute).</param>
         /// <returns>0, or -errno.</returns>
-        [SystemCall(5, "protect", Handler = "Microkernel.Arch.SystemCalls.Protect", Errors = new[] { Errno.EINVAL, Errno.ENOMEM, Errno.EACCES })]
+        [SystemCall(5, "protect", Handler = "Microkernel.Memory.MemoryCalls.Protect", Errors = new[] { Errno.EINVAL, Errno.ENOMEM, Errno.EACCES })]
         long Protect(ulong address, ulong length, ulong protection);
 
         /// <summary>yield(): gives the CPU to another ready thread of equal or higher priority.</summary>
         /// <returns>0.</returns>
-        [SystemCall(6, "yield", Handler = "Microkernel.Process.Threads.Yield")]
+        [SystemCall(6, "yield", Handler = "Microkernel.Process.ThreadCalls.Yield")]
         long Yield();
 
         /// <summary>wait(handle, timeout ns): blocks until the channel's peer notifies; -EPIPE
@@ -70,38 +70,38 @@ namespace Microkernel.Abi
         /// <param name="timeoutNs">Nanoseconds before -ETIMEDOUT (0: no limit).</param>
         /// <returns>0 (or, waiting on every channel, <see cref="WaitResult.PeerClosedFlag"/> |
         /// handle), or -errno.</returns>
-        [SystemCall(7, "wait", Handler = "Microkernel.Process.ChannelCalls.Wait", Errors = new[] { Errno.EBADF, Errno.EINVAL, Errno.EPIPE, Errno.ESHUTDOWN, Errno.ETIMEDOUT })]
+        [SystemCall(7, "wait", Handler = "Microkernel.Channels.ChannelCalls.Wait", Errors = new[] { Errno.EBADF, Errno.EINVAL, Errno.EPIPE, Errno.ESHUTDOWN, Errno.ETIMEDOUT })]
         long Wait(ulong handle, ulong timeoutNs = 0);
 
         /// <summary>notify(handle): wakes the channel's peer (or leaves it a notification).</summary>
         /// <param name="handle">The channel end whose peer to wake.</param>
         /// <returns>0, or -errno (-EPIPE when the peer is gone).</returns>
-        [SystemCall(8, "notify", Handler = "Microkernel.Process.ChannelCalls.Notify", Errors = new[] { Errno.EBADF, Errno.EPIPE })]
+        [SystemCall(8, "notify", Handler = "Microkernel.Channels.ChannelCalls.Notify", Errors = new[] { Errno.EBADF, Errno.EPIPE })]
         long Notify(ulong handle);
 
         /// <summary>null(): does nothing; measures the round trip itself.</summary>
         /// <returns>0.</returns>
-        [SystemCall(9, "null", Handler = "Microkernel.Arch.SystemCalls.Null")]
+        [SystemCall(9, "null", Handler = "Microkernel.Syscall.NullCall.Null")]
         long Null();
 
         /// <summary>close(handle): closes a channel end (its peer sees EPIPE) or drops a
         /// process handle (a running process keeps running).</summary>
         /// <param name="handle">The handle to close.</param>
         /// <returns>0, or -errno.</returns>
-        [SystemCall(10, "close", Handler = "Microkernel.Process.ProcessCalls.Close", Errors = new[] { Errno.EBADF })]
+        [SystemCall(10, "close", Handler = "Microkernel.Process.HandleCalls.Close", Errors = new[] { Errno.EBADF })]
         long Close(ulong handle);
 
         /// <summary>channel_create(): a new channel whose two ends the caller holds.
         /// Supervisor only.</summary>
         /// <returns>client handle | server handle &lt;&lt; 32, or -errno.</returns>
-        [SystemCall(11, "channel_create", Handler = "Microkernel.Process.ProcessCalls.ChannelCreate", SupervisorOnly = true, Errors = new[] { Errno.EPERM, Errno.ENOMEM, Errno.EMFILE })]
+        [SystemCall(11, "channel_create", Handler = "Microkernel.Process.SupervisorCalls.ChannelCreate", SupervisorOnly = true, Errors = new[] { Errno.EPERM, Errno.ENOMEM, Errno.EMFILE })]
         long ChannelCreate();
 
         /// <summary>process_create(name, length): loads the carried service image of that
         /// name into a fresh address space, not started. Supervisor only.</summary>
         /// <param name="name">The service's name (at most 32 bytes).</param>
         /// <returns>A process handle, or -errno.</returns>
-        [SystemCall(12, "process_create", Handler = "Microkernel.Process.ProcessCalls.Create", SupervisorOnly = true, Errors = new[] { Errno.EPERM, Errno.EINVAL, Errno.EFAULT, Errno.ENOENT, Errno.ENOEXEC, Errno.ENOMEM, Errno.EMFILE })]
+        [SystemCall(12, "process_create", Handler = "Microkernel.Process.SupervisorCalls.ProcessCreate", SupervisorOnly = true, Errors = new[] { Errno.EPERM, Errno.EINVAL, Errno.EFAULT, Errno.ENOENT, Errno.ENOEXEC, Errno.ENOMEM, Errno.EMFILE })]
         long ProcessCreate(ReadOnlySpan<byte> name);
 
         /// <summary>process_grant(process, channel end, peer name, replace): moves a channel
@@ -116,7 +116,7 @@ namespace Microkernel.Abi
         /// <param name="peerName">The name the end is listed under (at most 32 bytes).</param>
         /// <param name="replace">A handle of the process to take over, or 0.</param>
         /// <returns>The handle number inside the process, or -errno.</returns>
-        [SystemCall(13, "process_grant", Handler = "Microkernel.Process.ProcessCalls.Grant", SupervisorOnly = true, Errors = new[] { Errno.EPERM, Errno.EINVAL, Errno.EFAULT, Errno.EBADF, Errno.ENOMEM, Errno.EMFILE })]
+        [SystemCall(13, "process_grant", Handler = "Microkernel.Process.SupervisorCalls.ProcessGrant", SupervisorOnly = true, Errors = new[] { Errno.EPERM, Errno.EINVAL, Errno.EFAULT, Errno.EBADF, Errno.ENOMEM, Errno.EMFILE })]
         long ProcessGrant(ulong process, ulong channel, [PackedLength] ReadOnlySpan<byte> peerName, ulong replace);
 
         /// <summary>process_start(process, restarts): gives the process its thread;
@@ -124,7 +124,7 @@ namespace Microkernel.Abi
         /// <param name="process">A created, not yet started process.</param>
         /// <param name="restarts">How often it was restarted before.</param>
         /// <returns>0, or -errno.</returns>
-        [SystemCall(14, "process_start", Handler = "Microkernel.Process.ProcessCalls.Start", SupervisorOnly = true, Errors = new[] { Errno.EPERM, Errno.EBADF, Errno.EBUSY, Errno.EINVAL, Errno.ENOMEM })]
+        [SystemCall(14, "process_start", Handler = "Microkernel.Process.SupervisorCalls.ProcessStart", SupervisorOnly = true, Errors = new[] { Errno.EPERM, Errno.EBADF, Errno.EBUSY, Errno.EINVAL, Errno.ENOMEM })]
         long ProcessStart(ulong process, ulong restarts);
 
         /// <summary>process_wait(process or 0, status pointer, timeout ns): blocks until
@@ -136,21 +136,21 @@ namespace Microkernel.Abi
         /// <param name="status">Receives the child's exit status.</param>
         /// <param name="timeoutNanoseconds">Nanoseconds before -ETIMEDOUT (0: no limit).</param>
         /// <returns>The ended child's handle, or -errno.</returns>
-        [SystemCall(15, "process_wait", Handler = "Microkernel.Process.ProcessCalls.Wait", Errors = new[] { Errno.EFAULT, Errno.EBADF, Errno.EINVAL, Errno.ECHILD, Errno.ETIMEDOUT, Errno.ESHUTDOWN })]
+        [SystemCall(15, "process_wait", Handler = "Microkernel.Process.ProcessWaitCalls.Wait", Errors = new[] { Errno.EFAULT, Errno.EBADF, Errno.EINVAL, Errno.ECHILD, Errno.ETIMEDOUT, Errno.ESHUTDOWN })]
         long ProcessWait(ulong process, out long status, ulong timeoutNanoseconds = 0);
 
         /// <summary>sleep(nanoseconds): blocks for at least that long (rounded up to the
         /// timer tick).</summary>
         /// <param name="nanoseconds">How long.</param>
         /// <returns>0, or -errno (-ESHUTDOWN once the process was asked to stop).</returns>
-        [SystemCall(16, "sleep", Handler = "Microkernel.Process.ProcessCalls.Sleep", Errors = new[] { Errno.EINVAL, Errno.ESHUTDOWN })]
+        [SystemCall(16, "sleep", Handler = "Microkernel.Process.ThreadCalls.Sleep", Errors = new[] { Errno.EINVAL, Errno.ESHUTDOWN })]
         long Sleep(ulong nanoseconds);
 
         /// <summary>debug(operation, argument): see <see cref="DebugOperation"/>.</summary>
         /// <param name="operation">What to do.</param>
         /// <param name="argument">The operation's argument.</param>
         /// <returns>0, or -errno.</returns>
-        [SystemCall(17, "debug", Handler = "Microkernel.Process.ProcessCalls.Debug", Errors = new[] { Errno.EPERM, Errno.EINVAL })]
+        [SystemCall(17, "debug", Handler = "Microkernel.Diagnostics.DiagnosticCalls.Debug", Errors = new[] { Errno.EPERM, Errno.EINVAL })]
         long Debug(DebugOperation operation, ulong argument);
 
         /// <summary>notify_wait(notify handle, wait handle or 0): notify then wait in one call
@@ -162,7 +162,7 @@ namespace Microkernel.Abi
         /// <param name="waitHandle">The channel end to wait on (0: every channel).</param>
         /// <returns>As wait; -EBADF for a bad notify handle or non-zero wait handle, -EPIPE
         /// when the notified peer closed.</returns>
-        [SystemCall(18, "notify_wait", Handler = "Microkernel.Process.ChannelCalls.NotifyWait", Errors = new[] { Errno.EBADF, Errno.EPIPE, Errno.ESHUTDOWN })]
+        [SystemCall(18, "notify_wait", Handler = "Microkernel.Channels.ChannelCalls.NotifyWait", Errors = new[] { Errno.EBADF, Errno.EPIPE, Errno.ESHUTDOWN })]
         long NotifyWait(ulong notifyHandle, ulong waitHandle);
 
         /// <summary>process_stop(process): asks a child to end (the analogue of SIGTERM):
@@ -170,14 +170,14 @@ namespace Microkernel.Abi
         /// exit. Supervisor only.</summary>
         /// <param name="process">A started child.</param>
         /// <returns>0, or -errno.</returns>
-        [SystemCall(19, "process_stop", Handler = "Microkernel.Process.ProcessCalls.Stop", SupervisorOnly = true, Errors = new[] { Errno.EPERM, Errno.EBADF })]
+        [SystemCall(19, "process_stop", Handler = "Microkernel.Process.SupervisorCalls.ProcessStop", SupervisorOnly = true, Errors = new[] { Errno.EPERM, Errno.EBADF })]
         long ProcessStop(ulong process);
 
         /// <summary>process_kill(process): ends a child now, at its next entry to the kernel
         /// or timer tick, with status <see cref="ExitStatus.Killed"/>. Supervisor only.</summary>
         /// <param name="process">A started child.</param>
         /// <returns>0, or -errno.</returns>
-        [SystemCall(20, "process_kill", Handler = "Microkernel.Process.ProcessCalls.Kill", SupervisorOnly = true, Errors = new[] { Errno.EPERM, Errno.EBADF })]
+        [SystemCall(20, "process_kill", Handler = "Microkernel.Process.SupervisorCalls.ProcessKill", SupervisorOnly = true, Errors = new[] { Errno.EPERM, Errno.EBADF })]
         long ProcessKill(ulong process);
 
         /// <summary>process_set_rights(process, rights): gives a created child the
@@ -185,7 +185,7 @@ namespace Microkernel.Abi
         /// <param name="process">A created, not yet started child.</param>
         /// <param name="rights">Its <see cref="ProcessRights"/> bits.</param>
         /// <returns>0, or -errno.</returns>
-        [SystemCall(21, "process_set_rights", Handler = "Microkernel.Process.ProcessCalls.SetRights", SupervisorOnly = true, Errors = new[] { Errno.EPERM, Errno.EBADF, Errno.EBUSY, Errno.EINVAL })]
+        [SystemCall(21, "process_set_rights", Handler = "Microkernel.Process.SupervisorCalls.ProcessSetRights", SupervisorOnly = true, Errors = new[] { Errno.EPERM, Errno.EBADF, Errno.EBUSY, Errno.EINVAL })]
         long ProcessSetRights(ulong process, ulong rights);
 
         /// <summary>log_read(after sequence, buffer, capacity): copies kernel log records
@@ -208,14 +208,14 @@ namespace Microkernel.Abi
         /// shutdown.</summary>
         /// <param name="operation">0 power off, 1 reboot.</param>
         /// <returns>0 (the shutdown has begun), or -errno.</returns>
-        [SystemCall(24, "system_power", Handler = "Microkernel.Process.ProcessCalls.SystemPower", Rights = ProcessRights.Power, Errors = new[] { Errno.EPERM, Errno.EINVAL })]
+        [SystemCall(24, "system_power", Handler = "Microkernel.Power.PowerCalls.SystemPower", Rights = ProcessRights.Power, Errors = new[] { Errno.EPERM, Errno.EINVAL })]
         long SystemPower(ulong operation);
 
         /// <summary>kernel_info(buffer, capacity): the kernel's figures
         /// (<see cref="KernelFiguresLayout"/>).</summary>
         /// <param name="buffer">Receives the figures.</param>
         /// <returns>The bytes written, or -errno.</returns>
-        [SystemCall(25, "kernel_info", Handler = "Microkernel.Process.ProcessCalls.KernelInfo", Errors = new[] { Errno.EINVAL, Errno.EFAULT })]
+        [SystemCall(25, "kernel_info", Handler = "Microkernel.Diagnostics.DiagnosticCalls.KernelInfo", Errors = new[] { Errno.EINVAL, Errno.EFAULT })]
         long KernelInfo(Span<byte> buffer);
 
         /// <summary>host_read(buffer, capacity): takes the bytes the host has sent on the
@@ -230,7 +230,7 @@ namespace Microkernel.Abi
         /// <param name="index">Which service, in start order from 0.</param>
         /// <param name="buffer">Receives the record.</param>
         /// <returns>The bytes written, or -errno (-ENOENT past the last).</returns>
-        [SystemCall(27, "service_info", Handler = "Microkernel.Process.ProcessCalls.ServiceInfo", Errors = new[] { Errno.EINVAL, Errno.EFAULT, Errno.ENOENT })]
+        [SystemCall(27, "service_info", Handler = "Microkernel.Process.ServiceInfoCalls.ServiceInfo", Errors = new[] { Errno.EINVAL, Errno.EFAULT, Errno.ENOENT })]
         long ServiceInfo(ulong index, Span<byte> buffer);
 
         /// <summary>console_write(text, length): one line straight to the console (the first
@@ -238,7 +238,7 @@ namespace Microkernel.Abi
         /// services send it. Control characters are shown as '?'.</summary>
         /// <param name="line">The line (at most 560 bytes, no newline).</param>
         /// <returns>The length written, or -errno.</returns>
-        [SystemCall(28, "console_write", Handler = "Microkernel.Arch.SystemCalls.ConsoleWrite", Rights = ProcessRights.Console, Errors = new[] { Errno.EPERM, Errno.EINVAL, Errno.EFAULT })]
+        [SystemCall(28, "console_write", Handler = "Microkernel.Console.ConsoleCalls.ConsoleWrite", Rights = ProcessRights.Console, Errors = new[] { Errno.EPERM, Errno.EINVAL, Errno.EFAULT })]
         long ConsoleWrite(ReadOnlySpan<byte> line);
     }
 }

@@ -1,5 +1,7 @@
 using Microkernel.Abi;
 using Microkernel.Arch;
+using Microkernel.Memory;
+using Microkernel.Syscall;
 
 namespace Microkernel.Console
 {
@@ -13,19 +15,18 @@ namespace Microkernel.Console
         private const byte DataReady = 0x01;
         private const int MaxRead = 512;
 
-        /// <summary>host_read(buffer, capacity): bytes waiting in the UART, up to the capacity.</summary>
-        internal static long Read(ulong buffer, ulong capacity)
+        /// <summary>host_read(buffer, capacity): bytes waiting in the UART, up to the capacity.
+        /// The host-link right is checked by the dispatch (declared in abi/SystemCallTable.cs).</summary>
+        internal static SystemCallResult Read(ulong buffer, ulong capacity)
         {
-            Process.ServiceProcess? caller = Process.Threads.CurrentProcess;
-            if (caller == null || !caller.Has(ProcessRights.HostLink)) return -Errno.EPERM;
-            if (capacity == 0 || capacity > MaxRead) return -Errno.EINVAL;
-            if (!SystemCalls.IsUserRange(buffer, capacity)) return -Errno.EFAULT;
-            if (!LogCalls.EnsureExportPort()) return 0;
+            if (capacity == 0 || capacity > MaxRead) return SystemCallResult.Fail(Errno.EINVAL);
+            if (!UserMemory.IsUserRange(buffer, capacity)) return SystemCallResult.Fail(Errno.EFAULT);
+            if (!LogCalls.EnsureExportPort()) return SystemCallResult.Success;
             byte* bytes = stackalloc byte[MaxRead];
             int n = 0;
             while ((ulong)n < capacity && (Cpu.InByte(LineStatus) & DataReady) != 0) bytes[n++] = Cpu.InByte(Port);
-            if (n > 0 && FaultFixups.TryCopy((void*)buffer, bytes, (ulong)n) != 0) return -Errno.EFAULT;
-            return n;
+            if (n > 0 && FaultFixups.TryCopy((void*)buffer, bytes, (ulong)n) != 0) return SystemCallResult.Fail(Errno.EFAULT);
+            return SystemCallResult.Ok(n);
         }
     }
 }

@@ -1,14 +1,17 @@
 using Microkernel.Abi;
 using Microkernel.Arch;
 using Microkernel.Logging;
+using Microkernel.Memory;
 using Microkernel.Process;
+using Microkernel.Syscall;
+using Microkernel.Scheduling;
 
 namespace Microkernel.Console
 {
     /// <summary>The klog service's two system calls: log_read (the kernel's record buffer,
     /// in abi/KernelLogLayout's format) and log_export (bytes to the second serial port).</summary>
     /// <remarks>Each needs its <see cref="ProcessRights"/>; every user pointer is range-checked
-    /// with <see cref="SystemCalls.IsUserRange"/> and written or read only through
+    /// with <see cref="UserMemory.IsUserRange"/> and written or read only through
     /// <see cref="FaultFixups.TryCopy"/>, never under the record lock (a fault on a user page
     /// must not happen with interrupts off), so records go through a bounce buffer on the
     /// kernel stack, one whole-record chunk at a time.</remarks>
@@ -28,14 +31,13 @@ namespace Microkernel.Console
         internal static ulong ExportedBytes;
 
         /// <summary>log_read(after sequence, buffer, capacity): the header, then every record
-        /// newer than <paramref name="afterSequence"/> that fits, whole; the bytes written.</summary>
-        internal static long Read(ulong afterSequence, ulong buffer, ulong capacity)
+        /// newer than <paramref name="afterSequence"/> that fits, whole; the bytes written. The
+        /// log-read right is checked by the dispatch (declared in abi/SystemCallTable.cs).</summary>
+        internal static SystemCallResult Read(ulong afterSequence, ulong buffer, ulong capacity)
         {
-            ServiceProcess? caller = Threads.CurrentProcess;
-            if (caller == null || !caller.Has(ProcessRights.LogRead)) return -Errno.EPERM;
-            if (capacity < KernelLogLayout.HeaderBytes) return -Errno.EINVAL;
+            if (capacity < KernelLogLayout.HeaderBytes) return SystemCallResult.Fail(Errno.EINVAL);
             if (capacity > MaxReadBytes) capacity = MaxReadBytes;
-            if (!SystemCalls.IsUserRange(buffer, capacity)) return -Errno.EFAULT;
+            if (!UserMemory.IsUserRange(buffer, capacity)) return SystemCallResult.Fail(Errno.EFAULT);
 
             // ChunkBytes holds the largest record, so every chunk makes progress.
             byte* chunk = stackalloc byte[ChunkBytes];
@@ -46,29 +48,28 @@ namespace Microkernel.Console
                 int room = (int)System.Math.Min((ulong)ChunkBytes, capacity - written);
                 int n = Log.CopyRecords(after, new System.Span<byte>(chunk, room), out ulong last, out dropped, out next);
                 if (n == 0) break;
-                if (FaultFixups.TryCopy((void*)(buffer + written), chunk, (ulong)n) != 0) return -Errno.EFAULT;
+                if (FaultFixups.TryCopy((void*)(buffer + written), chunk, (ulong)n) != 0) return SystemCallResult.Fail(Errno.EFAULT);
                 written += (ulong)n;
                 after = last;
             }
             byte* header = stackalloc byte[KernelLogLayout.HeaderBytes];
             LogRecordRing.TryWriteHeader(new System.Span<byte>(header, KernelLogLayout.HeaderBytes), dropped, next);
-            if (FaultFixups.TryCopy((void*)buffer, header, KernelLogLayout.HeaderBytes) != 0) return -Errno.EFAULT;
-            return (long)written;
+            if (FaultFixups.TryCopy((void*)buffer, header, KernelLogLayout.HeaderBytes) != 0) return SystemCallResult.Fail(Errno.EFAULT);
+            return SystemCallResult.Ok((long)written);
         }
 
         /// <summary>log_export(bytes, length): writes them to COM2 (0x2F8); the length, or 0
         /// bytes written when the machine has no second UART (the bytes are discarded then,
-        /// which is what an unplugged cable does too).</summary>
-        internal static long Export(ulong bytes, ulong length)
+        /// which is what an unplugged cable does too). The log-export right is checked by the
+        /// dispatch (declared in abi/SystemCallTable.cs).</summary>
+        internal static SystemCallResult Export(ulong bytes, ulong length)
         {
-            ServiceProcess? caller = Threads.CurrentProcess;
-            if (caller == null || !caller.Has(ProcessRights.LogExport)) return -Errno.EPERM;
-            if (length > MaxExportBytes) return -Errno.EINVAL;
-            if (length == 0) return 0;
-            if (!SystemCalls.IsUserRange(bytes, length)) return -Errno.EFAULT;
+            if (length > MaxExportBytes) return SystemCallResult.Fail(Errno.EINVAL);
+            if (length == 0) return SystemCallResult.Success;
+            if (!UserMemory.IsUserRange(bytes, length)) return SystemCallResult.Fail(Errno.EFAULT);
             byte* copy = stackalloc byte[MaxExportBytes];
-            if (FaultFixups.TryCopy(copy, (void*)bytes, length) != 0) return -Errno.EFAULT;
-            if (!EnsureExportPort()) return 0;
+            if (FaultFixups.TryCopy(copy, (void*)bytes, length) != 0) return SystemCallResult.Fail(Errno.EFAULT);
+            if (!EnsureExportPort()) return SystemCallResult.Success;
             // Written with interrupts on (4 KiB at 115200 baud is long on real hardware), but
             // one exporter at a time (klog and hostlink share the port): whole frames never
             // interleave. A second exporter yields until the first is done.
@@ -84,7 +85,7 @@ namespace Microkernel.Console
             for (ulong i = 0; i < length; i++) s_exportPort.Write(copy[i]);
             ExportedBytes += length;
             System.Threading.Volatile.Write(ref s_exportBusy, false);
-            return (long)length;
+            return SystemCallResult.Ok((long)length);
         }
 
         /// <summary>Sets COM2 up on first use (once, like KernelConsole does COM1; absent

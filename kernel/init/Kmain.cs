@@ -5,7 +5,9 @@ using Microkernel.Diagnostics;
 using Microkernel.Memory;
 using Microkernel.Memory.Paging;
 using Microkernel.Power;
+using Microkernel.Process;
 using Microkernel.Runtime;
+using Microkernel.Scheduling;
 using System.Runtime.InteropServices;
 
 namespace Microkernel.Init
@@ -54,13 +56,16 @@ namespace Microkernel.Init
             SegmentTables.MoveInterruptStacksToGuardedStacks();
             PerCpu.InitializeBootCpu();
             PerCpu.SetKernelStack(KernelStacks.Allocate(4));
-            SystemCalls.Initialize();
-            if (!Process.Threads.Initialize())
+            SystemCallEntry.Initialize();
+            if (!Threads.Initialize())
                 Panic.Fail("no memory for the thread table"u8);
+            RunningProcess.Initialize();
+            UserMode.SetFaultReporter(&ArchReports.LogUserFault);
 
             CpuFeatures.Detect();
-            CpuFeatures.LogSummary();
+            ArchReports.LogCpuFeatures();
             TimeStampCounter.Calibrate();
+            ArchReports.LogTscCalibration();
             LegacyPic.RemapAndMask();
             LocalApic.Initialize();
             LocalApic.StartTimer(100, TimeStampCounter.Hz);
@@ -118,10 +123,10 @@ namespace Microkernel.Init
             bool reported = false;
             while (true)
             {
-                Process.Threads.RunReadyThreads();
-                if (!reported && Process.ProcessCalls.ReadyServices >= 0)
+                Threads.RunReadyThreads();
+                if (!reported && DiagnosticCalls.ReadyServices >= 0)
                 {
-                    ServicesStarted = Process.ProcessCalls.ReadyServices;
+                    ServicesStarted = DiagnosticCalls.ReadyServices;
                     ReportReady();
                     reported = true;
                 }

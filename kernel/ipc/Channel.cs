@@ -13,16 +13,18 @@ namespace Microkernel.Channels
     }
 
     /// <summary>A kernel channel: two ipc/ rings (requests, replies) on frames that both
-    /// peers map at the same user address, plus the wait/notify state the kernel keeps.</summary>
+    /// peers map at the same user address, and its two <see cref="ChannelEnd"/>s (the
+    /// wait/notify state the kernel keeps per end).</summary>
     /// <remarks>
     /// Invariants: the ring memory is owned by the channel, never by either address space
     /// (their mappings are of kind Device and are not freed on unmap); a notify is never
-    /// lost: each side has a pending notification that a later wait consumes
-    /// without blocking; it is a flag, not a counter (one wake-up covers everything the
-    /// peer published before it; a peer that notifies in a loop cannot overflow it)
-    /// (the rings' "sleeping" flags decide when to notify at all, so
-    /// the kernel is entered only when a ring is empty or a sleeper must be woken);
-    /// once a side closes, the other side's waits return at once with EPIPE.
+    /// lost: each end is a wait object whose pending flag a later wait consumes without
+    /// blocking (a flag, not a counter: one wake-up covers everything the peer published
+    /// before it; a peer that notifies in a loop cannot overflow it) (the rings' "sleeping"
+    /// flags decide when to notify at all, so the kernel is entered only when a ring is
+    /// empty or a sleeper must be woken); once a side closes, the other side's waits return
+    /// at once with EPIPE. A channel knows the wait sets of its holders, never the
+    /// processes themselves.
     /// </remarks>
     internal sealed unsafe class Channel
     {
@@ -41,9 +43,7 @@ namespace Microkernel.Channels
         /// <summary>Physical (= direct-map) base of the pages: request ring, then reply ring.</summary>
         internal readonly ulong Region;
         internal readonly ulong RegionPages;
-        private int _pendingClient, _pendingServer;
-        private bool _clientClosed, _serverClosed;
-        private Process.ServiceProcess? _clientOwner, _serverOwner;
+        private readonly ChannelEnd _client = new ChannelEnd(), _server = new ChannelEnd();
 
         /// <summary>Byte offset of the reply ring in the region (the request ring is at 0).</summary>
         internal static int ReplyRingOffset => PageRound(SpscRing.RequiredBytes(RingCapacity));
@@ -69,54 +69,36 @@ namespace Microkernel.Channels
             return new Channel(s_nextId++, region, pages);
         }
 
-        /// <summary>The scheduler key a side waits on.</summary>
-        internal ulong WaitKey(ChannelSide side) => 0xC4A7_0000_0000UL | ((ulong)Id << 1) | (ulong)side;
+        /// <summary>The kernel's state of one end: its wait object, closed flag, holder's set.</summary>
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)] // the call/reply path
+        internal ChannelEnd End(ChannelSide side) => side == ChannelSide.Client ? _client : _server;
 
-        internal bool IsClosed(ChannelSide side) => side == ChannelSide.Client ? _clientClosed : _serverClosed;
+        internal bool IsClosed(ChannelSide side) => End(side).Closed;
 
-        /// <summary>True when <paramref name="side"/> has a notification waiting (not consumed).</summary>
-        internal bool HasNotification(ChannelSide side) => (side == ChannelSide.Client ? _pendingClient : _pendingServer) != 0;
-
-        /// <summary>Takes one pending notification for <paramref name="side"/>, if any.</summary>
-        internal bool TryConsumeNotification(ChannelSide side)
+        /// <summary>notify from <paramref name="from"/>: the peer's end and its holder's set get
+        /// a pending notification and the one thread waiting for it wakes.</summary>
+        internal void Notify(ChannelSide from)
         {
-            ref int pending = ref side == ChannelSide.Client ? ref _pendingClient : ref _pendingServer;
-            if (pending == 0) return false;
-            pending--;
-            return true;
+            ChannelEnd peer = End(Peer(from));
+            peer.Signal();
+            peer.WakeWaiter();
         }
 
-        /// <summary>Records a notification for the peer of <paramref name="from"/>; returns the key to wake.</summary>
-        internal ulong Notify(ChannelSide from)
+        /// <summary>Closes one side and wakes whoever waits on the other (it sees EPIPE).</summary>
+        internal void Close(ChannelSide side)
         {
-            ChannelSide peer = Peer(from);
-            if (peer == ChannelSide.Client) _pendingClient = 1; else _pendingServer = 1;
-            return WaitKey(peer);
-        }
-
-        /// <summary>Closes one side; returns the key of the peer to wake (it sees EPIPE).</summary>
-        internal ulong Close(ChannelSide side)
-        {
-            if (side == ChannelSide.Client) _clientClosed = true; else _serverClosed = true;
-            return WaitKey(Peer(side));
+            ChannelEnd end = End(side);
+            end.Closed = true;
+            end.Holder = null;
+            End(Peer(side)).WakeAllOnClose();
         }
 
         /// <summary>Frees the ring pages once both sides are closed and unmapped.</summary>
         internal void ReleaseIfUnused()
         {
-            if (!_clientClosed || !_serverClosed) return;
+            if (!_client.Closed || !_server.Closed) return;
             for (ulong p = 0; p < RegionPages; p++) PhysicalMemory.Free(FramePurpose.Anonymous, Region + p * 4096);
         }
-
-        /// <summary>Records which process holds <paramref name="side"/> (null: nobody, or
-        /// the end closed), so a notify can also wake that process's wait(0).</summary>
-        internal void SetOwner(ChannelSide side, Process.ServiceProcess? owner)
-        {
-            if (side == ChannelSide.Client) _clientOwner = owner; else _serverOwner = owner;
-        }
-
-        /// <summary>The process holding <paramref name="side"/>, or null.</summary>
-        internal Process.ServiceProcess? OwnerOf(ChannelSide side) => side == ChannelSide.Client ? _clientOwner : _serverOwner;
 
         internal static ChannelSide Peer(ChannelSide side) => side == ChannelSide.Client ? ChannelSide.Server : ChannelSide.Client;
 

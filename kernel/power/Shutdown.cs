@@ -26,7 +26,9 @@ namespace Microkernel.Power
     /// legacy ports) or resets.</summary>
     internal static unsafe class Shutdown
     {
-        private const ulong WakeKey = 0x5D0_0000_0000UL;
+        /// <summary>What the coordinator waits on (made in <see cref="Initialize"/>; a request
+        /// before then finds the flag set when the coordinator first looks).</summary>
+        private static WaitObject? s_wake;
         private static int s_reason;
         private static ulong s_requestTsc;
 
@@ -39,6 +41,7 @@ namespace Microkernel.Power
         /// <summary>Inittab entry system/shutdown: starts the coordinator thread.</summary>
         internal static int Initialize()
         {
+            s_wake = new WaitObject();
             ThreadId thread = Threads.Create(&Coordinator, 0, Scheduler.MaxPriority);
             return !thread.IsNone && Threads.Start(thread) ? 0 : 1;
         }
@@ -49,7 +52,7 @@ namespace Microkernel.Power
         {
             if (System.Threading.Interlocked.CompareExchange(ref s_reason, (int)reason, 0) != 0) return;
             s_requestTsc = Cpu.ReadTsc();
-            Threads.WakeOne(WakeKey);
+            s_wake?.WakeOne();
         }
 
         /// <summary>Counts a service that ended while the system was going down.</summary>
@@ -62,7 +65,7 @@ namespace Microkernel.Power
 
         private static void Coordinator(ulong unused)
         {
-            while (!IsRequested) Threads.Block(WakeKey);
+            while (!IsRequested) s_wake!.Wait(ulong.MaxValue);
             ShutdownReason reason = (ShutdownReason)s_reason;
             LogLine line = Log.Begin(LogLevel.Info, "shutdown"u8);
             line.Text("requested by "u8); line.Text(Describe(reason));

@@ -5,6 +5,7 @@ using Microkernel.Console;
 using Microkernel.Memory;
 using Microkernel.Memory.Virtual;
 using Microkernel.Scheduling;
+using Microkernel.Syscall;
 
 namespace Microkernel.Process
 {
@@ -31,32 +32,32 @@ namespace Microkernel.Process
 
         /// <summary>Loads the carried image <paramref name="name"/> into a fresh address space
         /// with its start page (flagged as the supervisor's when <paramref name="supervisor"/>);
-        /// returns the process (not started) or null with
-        /// <paramref name="error"/> set (ENOENT, ENOEXEC, ENOMEM, EMFILE).</summary>
-        internal static ServiceProcess? Create(System.ReadOnlySpan<byte> name, ServiceProcess? parent, out long error, bool supervisor = false)
+        /// <paramref name="process"/> is the process (not started), or null and the result
+        /// says why (ENOENT, ENOEXEC, ENOMEM, EMFILE).</summary>
+        internal static SystemCallResult Create(System.ReadOnlySpan<byte> name, ServiceProcess? parent, out ServiceProcess? process, bool supervisor = false)
         {
-            error = 0;
+            process = null;
             int index = ServiceImages.Find(name);
-            if (index < 0) { error = Errno.ENOENT; return null; }
+            if (index < 0) return SystemCallResult.Fail(Errno.ENOENT);
             int slot = FreeSlot();
-            if (slot < 0) { error = Errno.EMFILE; return null; }
+            if (slot < 0) return SystemCallResult.Fail(Errno.EMFILE);
             ServiceImages.Get(index, out System.ReadOnlySpan<byte> imageName, out System.ReadOnlySpan<byte> elf);
             AddressSpace? previous = AddressSpace.Current;
-            bool loaded = ServiceLoader.TryLoad(imageName, elf, out LoadedService image);
+            SystemCallResult loaded = ServiceLoader.Load(imageName, elf, out LoadedService image);
             Restore(previous);
-            if (!loaded) { error = ServiceLoader.LastError; return null; }
-            ServiceProcess process = new ServiceProcess(s_nextPid++, imageName, in image);
-            process.Parent = parent;
-            process.IsSupervisor = supervisor;
-            if (!process.MapStartPage(0))
+            if (!loaded.IsOk) return loaded;
+            ServiceProcess created = new ServiceProcess(s_nextPid++, imageName, in image);
+            created.Parent = parent;
+            created.IsSupervisor = supervisor;
+            if (!created.MapStartPage(0))
             {
-                process.Release();
-                error = Errno.ENOMEM;
-                return null;
+                created.Release();
+                return SystemCallResult.Fail(Errno.ENOMEM);
             }
-            s_table[slot] = process;
+            s_table[slot] = created;
             Created++;
-            return process;
+            process = created;
+            return SystemCallResult.Success;
         }
 
         /// <summary>Gives <paramref name="process"/> its thread and makes it ready; logs
@@ -70,7 +71,7 @@ namespace Microkernel.Process
             process.Thread = thread;
             process.Started = true;
             ServiceRecords.Started(process.Name);
-            Threads.SetProcess(thread, process);
+            RunningProcess.Bind(thread, process);
             LogLine line = Log.Begin(LogLevel.Info, "proc"u8);
             line.Text("service "u8); line.Text(process.Name);
             line.Text(" pid="u8); line.Decimal(process.Pid);
@@ -173,8 +174,9 @@ namespace Microkernel.Process
             }
             // Off the process's tables before anyone can destroy them.
             Threads.LeaveSpace();
+            RunningProcess.Bind(Threads.Current, null);
             process.Thread = ThreadId.None;
-            if (process.Parent != null) Threads.WakeOne(process.Parent.ChildKey);
+            if (process.Parent != null) process.Parent.ChildExit.WakeOne();
             // Nobody waits for the supervisor: it reaps itself (now off its own tables).
             else if (process.IsSupervisor) Reap(process);
         }

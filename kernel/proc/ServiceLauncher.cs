@@ -2,6 +2,7 @@ using System;
 using Microkernel.Arch;
 using Microkernel.Channels;
 using Microkernel.Console;
+using Microkernel.Scheduling;
 
 namespace Microkernel.Process
 {
@@ -43,7 +44,7 @@ namespace Microkernel.Process
         internal static int LoadByName(ReadOnlySpan<byte> name, bool asSupervisor = false)
         {
             if (s_count == MaxProcesses) return -1;
-            ServiceProcess? process = Processes.Create(name, null, out _, asSupervisor);
+            Processes.Create(name, null, out ServiceProcess? process, asSupervisor);
             if (process == null) return -1;
             s_slots[s_count] = new Slot { Process = process };
             return s_count++;
@@ -62,8 +63,8 @@ namespace Microkernel.Process
             if (channel == null) return false;
             ServiceProcess client = s_slots[clientSlot].Process!, server = s_slots[serverSlot].Process!;
             s_slots[clientSlot].HasChannels = s_slots[serverSlot].HasChannels = true;
-            return client.GrantChannel(channel, ChannelSide.Client, server.Name, 0) > 0
-                && server.GrantChannel(channel, ChannelSide.Server, client.Name, 0) > 0;
+            return client.GrantChannel(channel, ChannelSide.Client, server.Name, 0).IsOk
+                && server.GrantChannel(channel, ChannelSide.Server, client.Name, 0).IsOk;
         }
 
         /// <summary>Grants <paramref name="clientSlot"/> the client end of a channel whose
@@ -74,7 +75,7 @@ namespace Microkernel.Process
             if (channel == null) return false;
             channel.Close(ChannelSide.Server);
             s_slots[clientSlot].HasChannels = true;
-            return s_slots[clientSlot].Process!.GrantChannel(channel, ChannelSide.Client, "echo-server"u8, 0) > 0;
+            return s_slots[clientSlot].Process!.GrantChannel(channel, ChannelSide.Client, "echo-server"u8, 0).IsOk;
         }
 
         /// <summary>Gives the process of <paramref name="slot"/> a thread and makes it ready.</summary>
@@ -132,7 +133,7 @@ namespace Microkernel.Process
             {
                 if (LocalApic.Ticks < s.RestartAt) return;
                 s.RestartAt = 0;
-                ServiceProcess? fresh = Processes.Create(process.Name, null, out _);
+                Processes.Create(process.Name, null, out ServiceProcess? fresh);
                 if (fresh == null || !Processes.Start(fresh, (uint)s.Restarts)) { s.Finished = true; return; }
                 s.Process = fresh;
                 return;

@@ -2,6 +2,8 @@ using Microkernel.Console;
 using Microkernel.Memory;
 using Microkernel.Memory.Virtual;
 using Microkernel.Process.Elf;
+using Microkernel.Syscall;
+using Microkernel.Scheduling;
 
 namespace Microkernel.Process
 {
@@ -28,8 +30,9 @@ namespace Microkernel.Process
         /// <summary>Stacks sit near the top of user space, well above any image.</summary>
         private const ulong StackTop = AddressSpace.UserLowest + (1UL << 40);
 
-        /// <summary>False (with the reason logged) when the ELF is refused or memory is short.</summary>
-        internal static bool TryLoad(System.ReadOnlySpan<byte> name, System.ReadOnlySpan<byte> file, out LoadedService loaded)
+        /// <summary>Loads the service; on failure the reason is logged and returned: ENOEXEC
+        /// for a malformed ELF, ENOMEM when memory ran short.</summary>
+        internal static SystemCallResult Load(System.ReadOnlySpan<byte> name, System.ReadOnlySpan<byte> file, out LoadedService loaded)
         {
             loaded = default;
             ElfStatus status = ElfImage.TryParse(file, out ElfImage image);
@@ -48,9 +51,9 @@ namespace Microkernel.Process
             AddressSpace? space = AddressSpace.Create();
             if (space == null) return Refuse(name, ElfStatus.Ok, "no memory for an address space"u8);
 
-            bool ok = MapSegments(space, in plan, file) && MapStack(space);
+            bool mapped = MapSegments(space, in plan, file) && MapStack(space);
             Threads.UseSpace(null);
-            if (!ok)
+            if (!mapped)
             {
                 space.Destroy();
                 return Refuse(name, ElfStatus.Ok, "no memory for its segments or stack"u8);
@@ -59,7 +62,7 @@ namespace Microkernel.Process
             loaded.Entry = plan.Entry;
             loaded.StackTop = StackTop;
             loaded.Base = plan.Base;
-            return true;
+            return SystemCallResult.Success;
         }
 
         private static bool MapSegments(AddressSpace space, in ElfLoadPlan plan, System.ReadOnlySpan<byte> file)
@@ -98,20 +101,17 @@ namespace Microkernel.Process
                 && space.Map(StackTop - StackBytes, StackBytes, VmProtection.Read | VmProtection.Write, MapFlags.FixedNoReplace, VmAreaKind.Stack, 101, out _) == VmError.None;
         }
 
-        /// <summary>Why the last refused load failed, as an errno: ENOEXEC for a malformed
-        /// ELF, ENOMEM when memory ran short.</summary>
-        internal static long LastError;
-
-        private static bool Refuse(System.ReadOnlySpan<byte> name, ElfStatus status, System.ReadOnlySpan<byte> reason = default)
+        /// <summary>Logs why <paramref name="name"/> was refused; ENOEXEC for an ELF status,
+        /// ENOMEM when the ELF was fine (<see cref="ElfStatus.Ok"/>) but memory ran short.</summary>
+        private static SystemCallResult Refuse(System.ReadOnlySpan<byte> name, ElfStatus status, System.ReadOnlySpan<byte> reason = default)
         {
-            LastError = status == ElfStatus.Ok ? Abi.Errno.ENOMEM : Abi.Errno.ENOEXEC;
             LogLine line = Log.Begin(LogLevel.Error, "loader"u8);
             line.Text("service "u8);
             line.Text(name);
             line.Text(" refused: "u8);
             line.Text(reason.IsEmpty ? ElfStatusText.Describe(status) : reason);
             line.End();
-            return false;
+            return SystemCallResult.Fail(status == ElfStatus.Ok ? Abi.Errno.ENOMEM : Abi.Errno.ENOEXEC);
         }
     }
 }

@@ -3,6 +3,7 @@ using Microkernel.Channels;
 using Microkernel.Memory;
 using Microkernel.Memory.Virtual;
 using Microkernel.Scheduling;
+using Microkernel.Syscall;
 
 namespace Microkernel.Process
 {
@@ -28,7 +29,8 @@ namespace Microkernel.Process
     /// </remarks>
     internal sealed unsafe class ServiceProcess
     {
-        /// <summary>Handles per process (the start page holds at most this many channel entries).</summary>
+        /// <summary>Handles per process (channel ends and child processes; the start page lists
+        /// at most <see cref="StartInfoLayout.MaxEntries"/> channel entries).</summary>
         internal const int MaxHandles = 32;
         /// <summary>Address distance between consecutive channel mappings.</summary>
         internal const ulong ChannelStride = 64 * 1024;
@@ -56,7 +58,19 @@ namespace Microkernel.Process
         internal readonly int Pid;
         internal AddressSpace Space;
         internal LoadedService Image;
-        internal ThreadId Thread;
+        /// <summary>Its thread (<see cref="ThreadId.None"/> before start and after it ends),
+        /// kept in its wait set so a peer's notify_wait can hand the CPU to it.</summary>
+        internal ThreadId Thread
+        {
+            get => AnyChannel.Thread;
+            set => AnyChannel.Thread = value;
+        }
+
+        /// <summary>wait(0)'s wait object: pending when any channel end it holds was notified.</summary>
+        internal readonly WaitSet AnyChannel = new WaitSet();
+
+        /// <summary>What process_wait blocks on: its children wake it when they end.</summary>
+        internal readonly WaitObject ChildExit = new WaitObject();
         internal long ExitStatus;
         internal bool Started, Exited, Reaped;
         /// <summary>Who may wait for and restart this process (null for kernel-started ones).</summary>
@@ -72,22 +86,15 @@ namespace Microkernel.Process
         internal void RequestStop(bool kill)
         {
             StopRequested = true;
-            if (kill)
-            {
-                KillRequested = true;
-                ProcessCalls.KillRequested = true;
-            }
-            if (!Thread.IsNone) Threads.Interrupt(Thread);
+            if (Thread.IsNone) return;
+            if (kill) Threads.Kill(Thread);
+            else Threads.Interrupt(Thread);
         }
 
         /// <summary>True when the process holds every right in <paramref name="needed"/>.</summary>
         internal bool Has(Abi.ProcessRights needed) => IsSupervisor || (Rights & needed) == needed;
-        /// <summary>A notification arrived on some end since the last wait(0).</summary>
-        internal bool AnyPending;
         /// <summary>Asked to stop (process_stop): its waits and sleeps return ESHUTDOWN.</summary>
         internal bool StopRequested;
-        /// <summary>To be ended at its next kernel entry or timer tick (process_kill).</summary>
-        internal bool KillRequested;
 
         internal ServiceProcess(int pid, System.ReadOnlySpan<byte> name, in LoadedService image)
         {
@@ -100,12 +107,6 @@ namespace Microkernel.Process
 
         /// <summary>The service's name (its image's).</summary>
         internal System.ReadOnlySpan<byte> Name => _name;
-
-        /// <summary>The key wait(0) blocks on.</summary>
-        internal ulong WaitAnyKey => 0xA11_0000_0000UL | (uint)Pid;
-
-        /// <summary>The key process_wait blocks on (children wake it when they end).</summary>
-        internal ulong ChildKey => 0xC41D_0000_0000UL | (uint)Pid;
 
         /// <summary>Allocates and maps the read-only start page; false when memory is short.</summary>
         internal bool MapStartPage(uint restarts)
@@ -158,21 +159,22 @@ namespace Microkernel.Process
             int h = FreeSlot();
             if (h == 0) return 0;
             _handles[h] = new Handle { Kind = HandleKind.Channel, Channel = channel, Side = side, StartEntry = -1 };
-            channel.SetOwner(side, this);
+            channel.End(side).Holder = AnyChannel;
             return h;
         }
 
         /// <summary>Maps a channel end into this process and lists it in the start page
         /// under <paramref name="peerName"/>. With <paramref name="replace"/> non-zero, the
         /// end takes over that existing channel handle and its address (the old end is
-        /// closed and unmapped). Returns the handle, or a negated errno.</summary>
-        internal long GrantChannel(Channel channel, ChannelSide side, System.ReadOnlySpan<byte> peerName, int replace)
+        /// closed and unmapped). Returns the handle (EBADF for a bad <paramref name="replace"/>,
+        /// EMFILE when the table or start page is full, ENOMEM when mapping fails).</summary>
+        internal SystemCallResult GrantChannel(Channel channel, ChannelSide side, System.ReadOnlySpan<byte> peerName, int replace)
         {
             int h, entry;
             if (replace != 0)
             {
                 if ((uint)replace >= MaxHandles || _handles[replace].Kind != HandleKind.Channel || _handles[replace].StartEntry < 0)
-                    return -Errno.EBADF;
+                    return SystemCallResult.Fail(Errno.EBADF);
                 h = replace;
                 entry = _handles[h].StartEntry;
                 // Unmap before closing: closing may free the old rings' frames.
@@ -182,23 +184,21 @@ namespace Microkernel.Process
             else
             {
                 h = FreeSlot();
-                if (h == 0 || _channelEntries == StartInfoLayout.MaxEntries) return -Errno.EMFILE;
+                if (h == 0 || _channelEntries == StartInfoLayout.MaxEntries) return SystemCallResult.Fail(Errno.EMFILE);
                 entry = _channelEntries;
             }
             if (Space.MapShared(EntryAddress(entry), channel.Region, channel.RegionPages, writable: true) != VmError.None)
             {
                 if (replace != 0) _handles[h] = default;
-                return -Errno.ENOMEM;
+                return SystemCallResult.Fail(Errno.ENOMEM);
             }
             if (replace == 0) _channelEntries++;
             _handles[h] = new Handle { Kind = HandleKind.Channel, Channel = channel, Side = side, StartEntry = entry };
-            channel.SetOwner(side, this);
+            channel.End(side).Holder = AnyChannel;
             WriteEntry(entry, h, side, peerName);
             // A replaced end may have a sleeper: give it a notification to look again.
             channel.Notify(Channel.Peer(side));
-            AnyPending = true;
-            Threads.WakeOne(WaitAnyKey);
-            return h;
+            return SystemCallResult.Ok(h);
         }
 
         /// <summary>Where start entry <paramref name="entry"/>'s rings are mapped.</summary>
@@ -260,10 +260,9 @@ namespace Microkernel.Process
         /// <summary>Consumes every pending notification on every end; true if there was one.</summary>
         internal bool TakeNotifications()
         {
-            bool any = AnyPending;
-            AnyPending = false;
+            bool any = AnyChannel.TryTake();
             for (int h = 1; h < _handleLimit; h++)
-                if (_handles[h].Kind == HandleKind.Channel && _handles[h].Channel!.TryConsumeNotification(_handles[h].Side)) any = true;
+                if (_handles[h].Kind == HandleKind.Channel && _handles[h].Channel!.End(_handles[h].Side).TryTake()) any = true;
             return any;
         }
 
@@ -314,11 +313,7 @@ namespace Microkernel.Process
         {
             Channel channel = _handles[h].Channel!;
             ChannelSide side = _handles[h].Side;
-            channel.SetOwner(side, null);
-            ulong peerKey = channel.Close(side);
-            Threads.WakeAllClosed(peerKey);
-            ServiceProcess? peer = channel.OwnerOf(Channel.Peer(side));
-            if (peer != null) Threads.WakeAllClosed(peer.WaitAnyKey);
+            channel.Close(side);
             channel.ReleaseIfUnused();
         }
 

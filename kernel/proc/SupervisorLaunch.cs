@@ -1,6 +1,7 @@
 using Microkernel.Console;
 using Microkernel.Memory;
 using Microkernel.Memory.Virtual;
+using Microkernel.Scheduling;
 
 namespace Microkernel.Process
 {
@@ -22,7 +23,7 @@ namespace Microkernel.Process
         {
             System.ReadOnlySpan<byte> manifest = ServiceImages.Manifest;
             if (manifest.IsEmpty || manifest.Length > MaxManifestBytes) return Fail("the image carries no usable manifest"u8);
-            ServiceProcess? supervisor = Processes.Create("supervisor"u8, null, out _, supervisor: true);
+            Processes.Create("supervisor"u8, null, out ServiceProcess? supervisor, supervisor: true);
             if (supervisor == null) return Fail("the supervisor image could not be loaded"u8);
             if (!CopyManifest(supervisor.Space, manifest))
             {
@@ -46,7 +47,7 @@ namespace Microkernel.Process
         {
             ServiceProcess? supervisor = Process;
             if (supervisor == null || supervisor.Reaped) return 0;
-            ProcessCalls.ShutdownPending = true;
+            ProcessWaitCalls.ShutdownPending = true;
             supervisor.RequestStop(kill: false); // its own sleeps end too (idle after every service ended)
             ulong deadline = Arch.LocalApic.Ticks + StopDeadlineTicks;
             while (!supervisor.Reaped && Arch.LocalApic.Ticks < deadline) Threads.Sleep(1);

@@ -1,5 +1,6 @@
 using Microkernel.Arch;
 using Microkernel.Process;
+using Microkernel.Scheduling;
 
 namespace Microkernel.Tests
 {

@@ -47,7 +47,7 @@ namespace Microkernel.Tests
             int distinct = 0;
             for (int i = 0; i < 4; i++)
             {
-                True(ref t, ServiceLoader.TryLoad(name, elf, out LoadedService loaded), "loaded"u8);
+                True(ref t, ServiceLoader.Load(name, elf, out LoadedService loaded).IsOk, "loaded"u8);
                 Equal(ref t, 0UL, loaded.Base % 4096, "page aligned"u8);
                 True(ref t, loaded.Base >= Memory.AddressSpace.UserLowest, "in user space"u8);
                 if (i == 0) first = loaded.Base; else if (loaded.Base != first) distinct++;
@@ -64,7 +64,7 @@ namespace Microkernel.Tests
             ulong freeBefore = Memory.PhysicalMemory.Frames.FreeFrames;
 
             copy[0] = 0x7E; // bad magic
-            False(ref t, ServiceLoader.TryLoad("bad-magic"u8, copy, out _), "bad magic refused"u8);
+            Equal(ref t, Abi.Errno.ENOEXEC, ServiceLoader.Load("bad-magic"u8, copy, out _).Errno, "bad magic refused as ENOEXEC"u8);
             Equal(ref t, (long)ElfStatus.BadMagic, (long)ElfImage.TryParse(copy, out _), "with the reason"u8);
             elf.CopyTo(copy);
 
@@ -78,12 +78,12 @@ namespace Microkernel.Tests
                 uint flags = System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(new System.ReadOnlySpan<byte>(copy, at + 4, 4));
                 if (type == 1 && (flags & 1) != 0) { copy[at + 4] = (byte)(flags | 2); break; }
             }
-            False(ref t, ServiceLoader.TryLoad("wx"u8, copy, out _), "a writable+executable segment is refused"u8);
+            Equal(ref t, Abi.Errno.ENOEXEC, ServiceLoader.Load("wx"u8, copy, out _).Errno, "a writable+executable segment is refused"u8);
             Equal(ref t, (long)ElfStatus.WritableAndExecutableSegment, (long)ElfImage.TryParse(copy, out _), "with the reason"u8);
 
-            False(ref t, ServiceLoader.TryLoad("truncated"u8, new System.ReadOnlySpan<byte>(copy, 0, 100), out _), "a truncated file is refused"u8);
+            Equal(ref t, Abi.Errno.ENOEXEC, ServiceLoader.Load("truncated"u8, new System.ReadOnlySpan<byte>(copy, 0, 100), out _).Errno, "a truncated file is refused"u8);
             Equal(ref t, freeBefore, Memory.PhysicalMemory.Frames.FreeFrames, "refusals leave nothing behind"u8);
-            True(ref t, ServiceLoader.TryLoad(name, elf, out LoadedService good), "and the good image still loads"u8);
+            True(ref t, ServiceLoader.Load(name, elf, out LoadedService good).IsOk, "and the good image still loads"u8);
             good.Space?.Destroy();
         }
     }

@@ -1,6 +1,7 @@
 using Microkernel.Arch;
 using Microkernel.Process;
 using static Microkernel.Tests.Expect;
+using Microkernel.Scheduling;
 
 namespace Microkernel.Tests
 {

@@ -17,6 +17,7 @@ namespace Microkernel.Tests
             UserModeTests.Register();
             ProcessTests.Register();
             ThreadTests.Register();
+            WaitTests.Register();
             ChannelTests.Register();
             SupervisorTests.Register();
             StoreTests.Register();

@@ -77,9 +77,9 @@ namespace Microkernel.Tests
 
         private static void Hello(ref TestResult t)
         {
-            ulong calls = SystemCalls.Calls;
+            ulong calls = Syscall.SystemCallDispatcher.Calls;
             Equal(ref t, 42, Run(ref t, Program.Hello), "exit status"u8);
-            Equal(ref t, calls + 2, SystemCalls.Calls, "two system calls: log and exit"u8);
+            Equal(ref t, calls + 2, Syscall.SystemCallDispatcher.Calls, "two system calls: log and exit"u8);
             True(ref t, Cpu.InterruptsEnabled, "interrupts are back on in the kernel"u8);
         }
 
@@ -102,7 +102,7 @@ namespace Microkernel.Tests
         {
             // kernel pointer -EFAULT, unmapped user pointer -EFAULT, too long -EINVAL,
             // non-canonical -EFAULT, unknown number -ENOSYS.
-            long expected = -SystemCalls.EFAULT - SystemCalls.EFAULT - SystemCalls.EINVAL - SystemCalls.EFAULT - SystemCalls.ENOSYS;
+            long expected = -Abi.Errno.EFAULT - Abi.Errno.EFAULT - Abi.Errno.EINVAL - Abi.Errno.EFAULT - Abi.Errno.ENOSYS;
             Equal(ref t, expected, Run(ref t, Program.BadPointers), "each bad argument returned its errno"u8);
         }
 
@@ -116,7 +116,7 @@ namespace Microkernel.Tests
         private static void BadHandles(ref TestResult t)
         {
             // A program that is not a service has no handles at all: every one is bad.
-            Equal(ref t, -3 * SystemCalls.EBADF, Run(ref t, Program.BadHandles), "wait/notify on unknown handles return EBADF"u8);
+            Equal(ref t, -3 * Abi.Errno.EBADF, Run(ref t, Program.BadHandles), "wait/notify on unknown handles return EBADF"u8);
         }
 
         private static void TimerInRing3(ref TestResult t)

@@ -1,5 +1,3 @@
-using Microkernel.Console;
-
 namespace Microkernel.Arch
 {
     /// <summary>What the boot CPU can do, read once from CPUID (the roadmap's ukcpuid).</summary>
@@ -66,29 +64,6 @@ namespace Microkernel.Arch
                 Cpu.CpuidResult hv = Cpu.Cpuid(0x40000000);
                 Store(ref HypervisorName, hv.Ebx, hv.Ecx, hv.Edx);
             }
-        }
-
-        /// <summary>Logs the record in one line.</summary>
-        internal static void LogSummary()
-        {
-            LogLine line = Log.Begin(LogLevel.Info, "cpu"u8);
-            line.Text(Trimmed(ref VendorName));
-            line.Text(" family "u8); line.Decimal((ulong)Family);
-            line.Text(" model "u8); line.Decimal((ulong)Model);
-            if (Sse42) line.Text(" sse4.2"u8);
-            if (Avx2) line.Text(" avx2"u8);
-            if (RdRand) line.Text(" rdrand"u8);
-            if (RdSeed) line.Text(" rdseed"u8);
-            if (NoExecute) line.Text(" nx"u8);
-            if (Pages1G) line.Text(" 1g-pages"u8);
-            if (X2Apic) line.Text(" x2apic"u8);
-            if (InvariantTsc) line.Text(" invariant-tsc"u8);
-            if (Hypervisor)
-            {
-                line.Text(" hypervisor="u8);
-                line.Text(Trimmed(ref HypervisorName));
-            }
-            line.End();
         }
 
         /// <summary>The name without trailing NULs.</summary>

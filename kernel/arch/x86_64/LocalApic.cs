@@ -2,6 +2,9 @@ namespace Microkernel.Arch
 {
     /// <summary>The local APIC of the executing CPU (xAPIC, memory-mapped at the address
     /// in IA32_APIC_BASE): its timer drives scheduling ticks; EOI acknowledges interrupts.</summary>
+    /// <remarks>The timer only counts and raises a tick; what a tick means (preemption, a
+    /// killed program ending) is decided by whoever registered with <see cref="SetTickHandler"/>
+    /// (the scheduler), so arch never reaches up into the rooms above it.</remarks>
     internal static unsafe class LocalApic
     {
         private const uint ApicBaseMsr = 0x1B;
@@ -16,6 +19,7 @@ namespace Microkernel.Arch
         private const uint Masked = 1 << 16;
 
         private static byte* s_base;
+        private static delegate*<bool, void> s_tickHandler;
 
         /// <summary>Ticks counted by the timer handler since it started.</summary>
         internal static ulong Ticks;
@@ -61,6 +65,10 @@ namespace Microkernel.Arch
             Write(RegisterTimerInitial, initial);
         }
 
+        /// <summary>Registers what runs on every timer tick, after it is counted and
+        /// acknowledged; its argument says whether the tick interrupted ring 3.</summary>
+        internal static void SetTickHandler(delegate*<bool, void> handler) => s_tickHandler = handler;
+
         /// <summary>Acknowledges the interrupt being serviced.</summary>
         internal static void EndOfInterrupt()
         {
@@ -73,9 +81,8 @@ namespace Microkernel.Arch
             // Acknowledge before a possible switch: the next thread may run a long time
             // before this interrupt's frame unwinds.
             EndOfInterrupt();
-            Process.Threads.OnTimerTick();
-            // A killed process spinning in ring 3 ends here.
-            if ((frame->Cs & 3) != 0) Process.ProcessCalls.EndIfKilled();
+            delegate*<bool, void> handler = s_tickHandler;
+            if (handler != null) handler((frame->Cs & 3) != 0);
         }
 
         // Volatile: MMIO must be touched exactly once per access, in program order.

@@ -1,11 +1,9 @@
-using Microkernel.Console;
-
 namespace Microkernel.Arch
 {
     /// <summary>The TSC as the kernel's clock: its rate, and microseconds since boot.</summary>
     /// <remarks>Rate sources, best first: the hypervisor's TSC leaf (0x40000010, in kHz),
-    /// CPUID 0x15 (crystal ratio), then a 5 ms measurement against the PIT. The source
-    /// used is logged; with none the rate is assumed to be 1 GHz and that is logged.</remarks>
+    /// CPUID 0x15 (crystal ratio), then a 5 ms measurement against the PIT; with none the
+    /// rate is assumed to be 1 GHz. <see cref="Source"/> says which; init logs it.</remarks>
     internal static class TimeStampCounter
     {
         /// <summary>Ticks per second.</summary>
@@ -16,24 +14,13 @@ namespace Microkernel.Arch
 
         internal enum TscSource : byte { None, HypervisorLeaf, CpuidCrystal, Pit, Assumed }
 
+        /// <summary>Finds the rate (<see cref="Hz"/>) and records where it came from (<see cref="Source"/>).</summary>
         internal static void Calibrate()
         {
             if (TryHypervisorLeaf(out Hz)) Source = TscSource.HypervisorLeaf;
             else if (TryCrystal(out Hz)) Source = TscSource.CpuidCrystal;
             else if (Pit.TryMeasureTsc(5, out Hz)) Source = TscSource.Pit;
             else { Hz = 1_000_000_000; Source = TscSource.Assumed; }
-
-            LogLine line = Log.Begin(Source == TscSource.Assumed ? LogLevel.Warning : LogLevel.Info, "tsc"u8);
-            line.Decimal(Hz / 1000);
-            line.Text(" kHz from "u8);
-            line.Text(Source switch
-            {
-                TscSource.HypervisorLeaf => "the hypervisor leaf"u8,
-                TscSource.CpuidCrystal => "CPUID 0x15"u8,
-                TscSource.Pit => "the PIT"u8,
-                _ => "nowhere (assumed)"u8,
-            });
-            line.End();
         }
 
         /// <summary>Converts a tick count to microseconds without overflowing.</summary>

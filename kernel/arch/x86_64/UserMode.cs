@@ -1,12 +1,11 @@
-using Microkernel.Console;
 using System.Runtime.InteropServices;
 
 namespace Microkernel.Arch
 {
     /// <summary>Runs user code in ring 3 until it ends, on the current address space.</summary>
     /// <remarks>The seed of processes: <see cref="Run"/> enters ring 3 and returns when the
-    /// program calls exit or faults; a fault ends only the program (a report line is
-    /// logged, the kernel carries on). The scheduler will keep many of these runnable.</remarks>
+    /// program calls exit or faults; a fault ends only the program (the registered reporter
+    /// logs it, the kernel carries on). Each process's thread runs one of these.</remarks>
     internal static unsafe class UserMode
     {
         [DllImport("*", EntryPoint = "mk_run_user"), SuppressGCTransition]
@@ -18,6 +17,8 @@ namespace Microkernel.Arch
         /// <summary>Statuses of programs ended by a fault: FaultBase - vector.</summary>
         internal const long FaultBase = -0x10000;
 
+        private static delegate*<ulong, ulong, ulong, void> s_faultReporter;
+
         /// <summary>The last fault that ended a program.</summary>
         internal static ulong LastFaultVector, LastFaultRip, LastFaultAddress, LastFaultError;
 
@@ -28,38 +29,27 @@ namespace Microkernel.Arch
             return RunUser(rip, rsp, a0, a1, a2);
         }
 
-        /// <summary>Ends the running program with <paramref name="status"/> (exit call).</summary>
+        /// <summary>Ends the running program with <paramref name="status"/> (exit, or a kill):
+        /// <see cref="Run"/> returns it. Whoever started the program (a process's thread)
+        /// does the rest: closing its handles, waking its parent.</summary>
         internal static void Return(long status)
         {
-            EndProcess(status);
             ReturnToKernel(status);
         }
 
-        /// <summary>The running service's process (if any) ends: its handles close, so
-        /// peers blocked on its channels wake with EPIPE instead of hanging.</summary>
-        private static void EndProcess(long status)
-        {
-            Process.ServiceProcess? process = Process.Threads.IsReady ? Process.Threads.CurrentProcess : null;
-            if (process == null || process.Exited) return;
-            process.Exited = true;
-            process.ExitStatus = status;
-            process.CloseAll();
-        }
+        /// <summary>Registers who hears of a fault that ends a program (vector, rip, and the
+        /// faulting address for a page fault): init logs it. Arch only records the fault.</summary>
+        internal static void SetFaultReporter(delegate*<ulong, ulong, ulong, void> reporter) => s_faultReporter = reporter;
 
-        /// <summary>A fault in ring 3 that nothing resolved: report it and end the program.</summary>
+        /// <summary>A fault in ring 3 that nothing resolved: record and report it, end the program.</summary>
         internal static void EndOnFault(InterruptFrame* frame)
         {
             LastFaultVector = frame->Vector;
             LastFaultRip = frame->Rip;
             LastFaultError = frame->ErrorCode;
             LastFaultAddress = frame->Vector == InterruptVectors.PageFault ? Cpu.ReadCr2() : 0;
-            LogLine line = Log.Begin(LogLevel.Warning, "user"u8);
-            line.Text("program ended by "u8);
-            line.Text(InterruptVectors.Name(frame->Vector));
-            line.Text(" at rip="u8); line.Address(frame->Rip);
-            if (frame->Vector == InterruptVectors.PageFault) { line.Text(" address="u8); line.Address(LastFaultAddress); }
-            line.End();
-            EndProcess(FaultBase - (long)frame->Vector);
+            delegate*<ulong, ulong, ulong, void> reporter = s_faultReporter;
+            if (reporter != null) reporter(LastFaultVector, LastFaultRip, LastFaultAddress);
             ReturnToKernel(FaultBase - (long)frame->Vector);
         }
     }

@@ -1,11 +1,11 @@
+using Microkernel.Abi;
 using Microkernel.Arch;
 using Microkernel.Memory;
-using Microkernel.Scheduling;
 using System.Runtime.InteropServices;
 
-namespace Microkernel.Process
+namespace Microkernel.Scheduling
 {
-    /// <summary>Kernel threads: the mechanism under the scheduler's policy (kernel/sched).</summary>
+    /// <summary>Kernel threads: the mechanism under the scheduler's policy (<see cref="Scheduler"/>).</summary>
     /// <remarks>
     /// A thread is a guarded kernel stack, a saved stack pointer, and optionally an
     /// address space; the scheduler decides who runs. The boot context is CPU 0's idle
@@ -14,7 +14,9 @@ namespace Microkernel.Process
     /// inside the interrupt when the scheduler says so; the interrupted thread's registers
     /// and SSE state stay on its own stack until it resumes. Interrupts are masked while
     /// the scheduler's state changes (that is its lock on one CPU; SMP adds a spin lock
-    /// in <see cref="Enter"/>/<see cref="Leave"/>).
+    /// in <see cref="Enter"/>/<see cref="Leave"/>). The local APIC's timer raises
+    /// <see cref="OnTimerTick"/> through the hook registered in <see cref="Initialize"/>;
+    /// this class decides whether to switch and whether an interrupted, killed program ends.
     /// </remarks>
     internal static unsafe class Threads
     {
@@ -36,7 +38,9 @@ namespace Microkernel.Process
             internal ulong KernelEntryRsp;
             internal ulong UserReturnRsp;
             internal AddressSpace? Space;
-            internal ServiceProcess? Process;
+            /// <summary>Asked to end (a killed process): the thread's program ends on its
+            /// next way back to ring 3.</summary>
+            internal bool Killed;
         }
 
         private static Scheduler s_scheduler;
@@ -48,6 +52,14 @@ namespace Microkernel.Process
 
         /// <summary>Context switches performed.</summary>
         internal static ulong Switches;
+
+        /// <summary>Hand-offs performed (the call/reply fast path taken).</summary>
+        internal static ulong HandOffs;
+
+        /// <summary>Some thread was killed (process_kill or the shutdown's last resort): from
+        /// then on every return to ring 3 checks whether it is the one. One load on the system
+        /// call path until the first kill ever.</summary>
+        internal static bool KillPending;
 
         internal static bool IsReady => s_ready;
 
@@ -66,6 +78,7 @@ namespace Microkernel.Process
             idle.StackTop = PerCpu.KernelStackTop;
             idle.KernelEntryRsp = PerCpu.KernelStackTop;
             s_ready = true;
+            LocalApic.SetTickHandler(&OnTimerTick);
             return true;
         }
 
@@ -99,7 +112,7 @@ namespace Microkernel.Process
             context.KernelEntryRsp = top; // until it runs user code, which sets its own
             context.UserReturnRsp = 0;
             context.Space = space;
-            context.Process = null;
+            context.Killed = false;
             return id;
         }
 
@@ -171,9 +184,6 @@ namespace Microkernel.Process
             return woken;
         }
 
-        /// <summary>The process the running thread belongs to, or null for kernel threads.</summary>
-        internal static ServiceProcess? CurrentProcess => s_contexts[Current.Index].Process;
-
         /// <summary>Moves the running thread to <paramref name="space"/> (a restarted
         /// service's fresh address space) and loads it.</summary>
         internal static void SwitchSpace(AddressSpace space)
@@ -201,13 +211,31 @@ namespace Microkernel.Process
         {
             bool interrupts = Enter();
             s_contexts[Current.Index].Space = null;
-            s_contexts[Current.Index].Process = null;
             AddressSpace.ActivateKernel();
             Leave(interrupts);
         }
 
-        /// <summary>Ties a thread to its process (for system calls and fault handling).</summary>
-        internal static void SetProcess(ThreadId id, ServiceProcess process) => s_contexts[id.Index].Process = process;
+        /// <summary>Marks <paramref name="thread"/> killed and takes it out of any wait: its
+        /// program ends at its next system call return or ring-3 timer tick.</summary>
+        internal static void Kill(ThreadId thread)
+        {
+            bool interrupts = Enter();
+            if (s_scheduler.Query(thread, out _) == SchedStatus.Ok)
+            {
+                s_contexts[thread.Index].Killed = true;
+                KillPending = true;
+            }
+            Leave(interrupts);
+            Interrupt(thread);
+        }
+
+        /// <summary>Ends the running thread's program if the thread was killed (on the way back
+        /// to ring 3 from a system call or from a timer tick that interrupted ring 3).</summary>
+        internal static void EndIfKilled()
+        {
+            if (!KillPending || !s_ready) return;
+            if (s_contexts[Current.Index].Killed) UserMode.Return(ExitStatus.Killed);
+        }
 
         /// <summary>Sleeps the running thread for <paramref name="ticks"/> timer ticks.</summary>
         internal static void Sleep(ulong ticks)
@@ -226,11 +254,14 @@ namespace Microkernel.Process
             Leave(interrupts);
         }
 
-        /// <summary>The timer interrupt's hook: charge a tick, preempt if due.</summary>
-        internal static void OnTimerTick()
+        /// <summary>The timer's scheduler tick (registered with <see cref="LocalApic"/>):
+        /// charge a tick, preempt if due; a killed program that was interrupted in ring 3
+        /// ends here (it may never make a system call).</summary>
+        private static void OnTimerTick(bool interruptedUser)
         {
             if (!s_ready) return;
             if (s_scheduler.Tick(0, LocalApic.Ticks)) Reschedule();
+            if (interruptedUser) EndIfKilled();
         }
 
         /// <summary>Where a thread's entry function returns to: it exits for good.</summary>
@@ -261,9 +292,6 @@ namespace Microkernel.Process
             Leave(interrupts);
             return ok;
         }
-
-        /// <summary>Hand-offs performed (the call/reply fast path taken).</summary>
-        internal static ulong HandOffs;
 
         private static void Reschedule()
         {
