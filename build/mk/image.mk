@@ -13,6 +13,8 @@ ILC_FLAGS := --systemmodule:Microkernel.Runtime --targetos:linux --targetarch:x6
 
 RUNTIME_SOURCES := $(shell find $(ROOT)/runtime -name '*.cs' -not -path '*/obj/*') $(ROOT)/runtime/Runtime.csproj
 KERNEL_SOURCES := $(shell find $(ROOT)/kernel $(ROOT)/ipc $(ROOT)/abi -name '*.cs' -not -path '*/obj/*' -not -path '*/generator/*') $(ROOT)/kernel/Kernel.csproj
+# The ABI generator writes the kernel's dispatch switch: a change to it rebuilds the kernel.
+KERNEL_SOURCES += $(wildcard $(ROOT)/abi/generator/*.cs) $(ROOT)/abi/generator/Abi.Generator.csproj
 ASM_SOURCES := $(ROOT)/boot/entry.asm $(ROOT)/runtime/native/runtime.asm $(wildcard $(ROOT)/kernel/arch/x86_64/*.asm)
 ASM_OBJECTS := $(patsubst $(ROOT)/%.asm,$(OUT)/asm/%.o,$(ASM_SOURCES))
 # Every service, from its one declaration in Services.props (folders such as

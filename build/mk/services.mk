@@ -6,7 +6,7 @@
 # out/default.elf stays one file that `qemu -kernel` boots.
 
 SERVICE_ELFS := $(patsubst %,$(OUT)/services/%.elf,$(SERVICE_NAMES))
-USERLIB_SOURCES := $(wildcard $(ROOT)/sdk/userlib/*.cs) $(wildcard $(ROOT)/abi/*.cs) $(ROOT)/sdk/Service.props $(ROOT)/Services.props
+USERLIB_SOURCES := $(wildcard $(ROOT)/sdk/userlib/*.cs) $(wildcard $(ROOT)/abi/*.cs) $(wildcard $(ROOT)/abi/generator/*.cs) $(ROOT)/sdk/Service.props $(ROOT)/Services.props
 CONTRACT_SOURCES := $(wildcard $(ROOT)/sdk/contracts/*.cs) $(wildcard $(ROOT)/ipc/*.cs) $(wildcard $(ROOT)/ipc/generator/*.cs)
 USER_ASM_OBJECT := $(OUT)/asm/sdk/userlib/user.o
 RUNTIME_ASM_OBJECT := $(OUT)/asm/runtime/native/runtime.o

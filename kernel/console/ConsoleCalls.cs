@@ -43,15 +43,10 @@ internal static unsafe class ConsoleCalls
     }
 
     /// <summary>console_write(text, length): the line on COM1 as given (control bytes as
-    /// '?', so a service cannot forge a second line or move the cursor), not recorded.</summary>
+    /// '?', so a service cannot forge a second line or move the cursor), not recorded. The
+    /// console right is checked by the dispatch (declared in abi/SystemCallTable.cs).</summary>
     internal static SystemCallResult ConsoleWrite(ulong text, ulong length)
     {
-        ServiceProcess? caller = RunningProcess.Current;
-        if (caller == null || !caller.Has(ProcessRights.Console))
-        {
-            return SystemCallResult.Fail(Errno.EPERM);
-        }
-
         if (length > MaxConsoleLine)
         {
             return SystemCallResult.Fail(Errno.EINVAL);

@@ -15,11 +15,10 @@ namespace Microkernel.Console
         private const byte DataReady = 0x01;
         private const int MaxRead = 512;
 
-        /// <summary>host_read(buffer, capacity): bytes waiting in the UART, up to the capacity.</summary>
+        /// <summary>host_read(buffer, capacity): bytes waiting in the UART, up to the capacity.
+        /// The host-link right is checked by the dispatch (declared in abi/SystemCallTable.cs).</summary>
         internal static SystemCallResult Read(ulong buffer, ulong capacity)
         {
-            Process.ServiceProcess? caller = Process.RunningProcess.Current;
-            if (caller == null || !caller.Has(ProcessRights.HostLink)) return SystemCallResult.Fail(Errno.EPERM);
             if (capacity == 0 || capacity > MaxRead) return SystemCallResult.Fail(Errno.EINVAL);
             if (!UserMemory.IsUserRange(buffer, capacity)) return SystemCallResult.Fail(Errno.EFAULT);
             if (!LogCalls.EnsureExportPort()) return SystemCallResult.Success;

@@ -31,11 +31,10 @@ namespace Microkernel.Console
         internal static ulong ExportedBytes;
 
         /// <summary>log_read(after sequence, buffer, capacity): the header, then every record
-        /// newer than <paramref name="afterSequence"/> that fits, whole; the bytes written.</summary>
+        /// newer than <paramref name="afterSequence"/> that fits, whole; the bytes written. The
+        /// log-read right is checked by the dispatch (declared in abi/SystemCallTable.cs).</summary>
         internal static SystemCallResult Read(ulong afterSequence, ulong buffer, ulong capacity)
         {
-            ServiceProcess? caller = RunningProcess.Current;
-            if (caller == null || !caller.Has(ProcessRights.LogRead)) return SystemCallResult.Fail(Errno.EPERM);
             if (capacity < KernelLogLayout.HeaderBytes) return SystemCallResult.Fail(Errno.EINVAL);
             if (capacity > MaxReadBytes) capacity = MaxReadBytes;
             if (!UserMemory.IsUserRange(buffer, capacity)) return SystemCallResult.Fail(Errno.EFAULT);
@@ -61,11 +60,10 @@ namespace Microkernel.Console
 
         /// <summary>log_export(bytes, length): writes them to COM2 (0x2F8); the length, or 0
         /// bytes written when the machine has no second UART (the bytes are discarded then,
-        /// which is what an unplugged cable does too).</summary>
+        /// which is what an unplugged cable does too). The log-export right is checked by the
+        /// dispatch (declared in abi/SystemCallTable.cs).</summary>
         internal static SystemCallResult Export(ulong bytes, ulong length)
         {
-            ServiceProcess? caller = RunningProcess.Current;
-            if (caller == null || !caller.Has(ProcessRights.LogExport)) return SystemCallResult.Fail(Errno.EPERM);
             if (length > MaxExportBytes) return SystemCallResult.Fail(Errno.EINVAL);
             if (length == 0) return SystemCallResult.Success;
             if (!UserMemory.IsUserRange(bytes, length)) return SystemCallResult.Fail(Errno.EFAULT);

@@ -8,15 +8,10 @@ namespace Microkernel.Power;
 internal static class PowerCalls
 {
     /// <summary>system_power(0 power off | 1 reboot): through <see cref="Shutdown"/>, so
-    /// services stop in order first.</summary>
+    /// services stop in order first. The power right is checked by the dispatch (declared in
+    /// abi/SystemCallTable.cs).</summary>
     internal static SystemCallResult SystemPower(ulong operation)
     {
-        ServiceProcess? caller = RunningProcess.Current;
-        if (caller == null || !caller.Has(ProcessRights.Power))
-        {
-            return SystemCallResult.Fail(Errno.EPERM);
-        }
-
         if (operation > 1)
         {
             return SystemCallResult.Fail(Errno.EINVAL);

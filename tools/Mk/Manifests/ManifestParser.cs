@@ -25,7 +25,7 @@ public static partial class ManifestParser
     private static readonly string[] KernelKeys = { "flavour", "cmdline" };
     private static readonly string[] ServiceKeys = { "restart", "max_restarts", "after", "channels", "rights" };
 
-    /// <summary>Privileges a service may be granted (abi/SystemCallNumber.cs, ProcessRights).</summary>
+    /// <summary>Privileges a service may be granted (abi/ProcessRights.cs).</summary>
     public static readonly string[] RightNames = { "log-read", "log-export", "power", "host-link", "console" };
     private static readonly string[] ChannelKeys = { "to" };
     private static readonly string[] Flavours = { "default", "test" };
