@@ -1,6 +1,7 @@
 # Microkernel build.
 #   make run    boot the default image in QEMU (serial console on this terminal; Ctrl-A X quits)
-#   make test   every test: host unit/property tests, in-image suite, boot and crash tests
+#   make test   the style check (make lint), then every test: host unit/property tests,
+#               in-image suite, boot and crash tests
 #   make image  out/default.elf        make test-image  out/test.elf
 #   make bench  every benchmark (bench/results/*.json)
 # Component fragments live in build/mk/*.mk; each adds its own targets.
@@ -38,9 +39,10 @@ run: deps image
 	   -kernel $(OUT)/default.elf $(if $(APPEND),-append "$(APPEND)") \
 	   -display none -serial mon:stdio -no-reboot
 
-# The host test projects include the boot tests, which need both images and the
-# symbolizer, so those are built first.
-test: test-host
+# The style check comes first (build/mk/lint.mk): it is the quickest to fail. The host
+# test projects include the boot tests, which need both images and the symbolizer, so
+# those are built first.
+test: lint test-host
 
 test-host: deps image test-image image-stop-test symbolizer
 	@$(ROOT)/build/run-host-tests.sh
