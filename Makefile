@@ -49,10 +49,11 @@ run: deps image
 	   -kernel $(OUT)/default.elf $(if $(APPEND),-append "$(APPEND)") \
 	   -display none -serial mon:stdio -no-reboot
 
-# The host test projects include the boot tests, which need both images and the
-# symbolizer, so those are built first.
-## test: every test: host unit/property tests, in-image suite, boot and crash tests
-test: test-host
+# The style check comes first (build/mk/lint.mk): it is the quickest to fail. The host
+# test projects include the boot tests, which need both images and the symbolizer, so
+# those are built first.
+## test: the style check (make lint), then every test: host unit/property tests, in-image suite, boot and crash tests
+test: lint test-host
 
 ## test-host: the host test projects (tests/*.Tests) one after another, with a summary line
 test-host: deps image test-image image-stop-test symbolizer

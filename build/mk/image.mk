@@ -51,7 +51,7 @@ $(OUT)/il/default/Microkernel.Kernel.dll: $(KERNEL_SOURCES) $(RUNTIME_SOURCES) $
 $(OUT)/il/test/Microkernel.Kernel.dll: $(KERNEL_SOURCES) $(RUNTIME_SOURCES) $(OUT)/.ilc-restored
 	@echo "  IL      kernel (tests)"
 	@$(DOTNET) build $(ROOT)/kernel/Kernel.csproj -c Release -v q --nologo -clp:NoSummary \
-		-p:OutDir=$(OUT)/il/test/ -p:KernelTests=true -p:IntermediateOutputPath=$(OUT)/obj/Kernel-tests/ \
+		-p:OutDir=$(OUT)/il/test/ -p:KernelTests=true \
 		>$(OUT)/il-test.log 2>&1 || { cat $(OUT)/il-test.log; exit 1; }
 
 $(OUT)/native/%.o: $(OUT)/il/%/Microkernel.Kernel.dll

@@ -7,6 +7,11 @@ namespace Microkernel.BootTests;
 /// <summary>Where the repository, the built images and the symbolizer are.</summary>
 public static class RepoPaths
 {
+    /// <summary>What a missing image or symbolizer tells the reader to do: one line naming
+    /// every make target the boot tests need, so a bare <c>dotnet test</c> on a fresh clone
+    /// fails with the fix rather than a skip.</summary>
+    public const string BuildFirst = "run `make image test-image image-stop-test symbolizer` first";
+
     private static readonly Lazy<string> s_root = new(FindRoot);
 
     private static readonly ConcurrentDictionary<string, Lazy<(string Copy, string Source, DateTime Written)>> s_snapshots = new();
@@ -34,7 +39,7 @@ public static class RepoPaths
 
     /// <summary>A private copy of <c>out/&lt;name&gt;.elf</c>, taken the first time this process
     /// asks for it. Other builds rewrite out/ while tests run; QEMU and the symbolizer must see
-    /// the same bytes. Fails with the make target to run when the image is missing.</summary>
+    /// the same bytes. Fails with <see cref="BuildFirst"/> when the image is missing.</summary>
     public static string Image(string name) => SnapshotOf(name).Copy;
 
     /// <summary>Where the copy returned by <see cref="Image"/> came from, and when that file
@@ -48,7 +53,7 @@ public static class RepoPaths
     private static (string Copy, string Source, DateTime Written) SnapshotOf(string name) =>
         s_snapshots.GetOrAdd(name, n => new Lazy<(string, string, DateTime)>(() => Snapshot(n))).Value;
 
-    /// <summary>The built CrashSymbolizer.dll; fails with the make target to run when it is missing.</summary>
+    /// <summary>The built CrashSymbolizer.dll; fails with <see cref="BuildFirst"/> when it is missing.</summary>
     public static string Symbolizer
     {
         get
@@ -56,7 +61,7 @@ public static class RepoPaths
             string path = Path.Combine(Out, "tools", "CrashSymbolizer", "CrashSymbolizer.dll");
             if (!File.Exists(path))
             {
-                throw new FileNotFoundException($"{path} does not exist; build it with `make symbolizer`.", path);
+                throw new FileNotFoundException($"{path} does not exist: {BuildFirst}", path);
             }
 
             return path;
@@ -68,8 +73,7 @@ public static class RepoPaths
         string path = Path.Combine(Out, name + ".elf");
         if (!File.Exists(path))
         {
-            string target = name == "default" ? "image" : name + "-image";
-            throw new FileNotFoundException($"{path} does not exist; build it with `make {target}`.", path);
+            throw new FileNotFoundException($"{path} does not exist: {BuildFirst}", path);
         }
 
         string copy = Path.Combine(s_snapshotDirectory.Value, name + ".elf");
