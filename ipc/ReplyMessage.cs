@@ -41,7 +41,7 @@ public readonly ref struct ReplyMessage
             return false;
         }
 
-        MessagePackReader reader = new MessagePackReader(Body);
+        var reader = new MessagePackReader(Body);
         if (!ErrorReply.TryDecode(ref reader, out ErrorReply error) || !reader.End)
         {
             return false;

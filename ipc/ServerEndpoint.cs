@@ -195,7 +195,7 @@ public sealed class ServerEndpoint
     private static int EncodeError(Span<byte> replyBody, IpcErrorCode error)
     {
         // Overwrites whatever a failed dispatch left behind.
-        MessagePackWriter writer = new MessagePackWriter(replyBody);
+        var writer = new MessagePackWriter(replyBody);
         ErrorReply body = default;
         body.Code = error;
         body.Encode(ref writer);

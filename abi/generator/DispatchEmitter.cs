@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using Microsoft.CodeAnalysis;
@@ -18,11 +19,11 @@ namespace Microkernel.Abi.Generator;
 /// with one conversion to rax after it.</remarks>
 internal static class DispatchEmitter
 {
-    private static readonly SymbolDisplayFormat Qualified = SymbolDisplayFormat.FullyQualifiedFormat;
+    private static readonly SymbolDisplayFormat s_qualified = SymbolDisplayFormat.FullyQualifiedFormat;
 
     public static GeneratedFile Emit(SystemCallTable table, INamedTypeSymbol dispatcher, Compilation compilation)
     {
-        List<Diagnostic> diagnostics = new List<Diagnostic>();
+        var diagnostics = new List<Diagnostic>();
         Location where = dispatcher.Locations.FirstOrDefault() ?? Location.None;
         if (!PartialClass.CanExtend(dispatcher))
         {
@@ -50,7 +51,7 @@ internal static class DispatchEmitter
         string Failure(string errno) => returnsLong ? "-global::" + Names.Errno + "." + errno : fail + "(global::" + Names.Errno + "." + errno + ")";
         string abi = "global::" + table.Namespace + ".";
         string frame = dispatch.Parameters[0].Name;
-        List<string[]> cases = new List<string[]>();
+        var cases = new List<string[]>();
         foreach (SystemCallDeclaration call in table.Calls)
         {
             IMethodSymbol? handler = FindHandler(call, dispatcher, compilation);
@@ -67,7 +68,7 @@ internal static class DispatchEmitter
                 continue;
             }
 
-            List<string> body = new List<string>();
+            var body = new List<string>();
             if (call.RightsValue != 0)
             {
                 if (!hasCallerHas)
@@ -89,14 +90,14 @@ internal static class DispatchEmitter
             return GeneratedFile.Failed(diagnostics);
         }
 
-        SourceWriter writer = SourceWriter.Generated("The system call dispatch");
+        var writer = SourceWriter.Generated("The system call dispatch");
         PartialClass.Open(writer, dispatcher);
         if (Names.Find(dispatch, "System.Runtime.CompilerServices.MethodImplAttribute") == null)
         {
             writer.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]");
         }
 
-        writer.Open(Accessibility(dispatch) + " static partial " + result.ToDisplayString(Qualified) + " " + dispatch.Name + "(" + dispatch.Parameters[0].Type.ToDisplayString(Qualified) + " " + frame + ")");
+        writer.Open(Accessibility(dispatch) + " static partial " + result.ToDisplayString(s_qualified) + " " + dispatch.Name + "(" + dispatch.Parameters[0].Type.ToDisplayString(s_qualified) + " " + frame + ")");
         writer.Open("switch ((" + abi + Names.NumberEnum + ")" + frame + "->" + Names.NumberRegister + ")");
         foreach (string[] lines in cases)
         {
@@ -135,7 +136,7 @@ internal static class DispatchEmitter
             return null;
         }
 
-        HashSet<string> fields = new HashSet<string>(frame.GetMembers().OfType<IFieldSymbol>().Select(f => f.Name));
+        var fields = new HashSet<string>(frame.GetMembers().OfType<IFieldSymbol>().Select(f => f.Name));
         return fields.Contains(Names.NumberRegister) && Names.ArgumentRegisters.All(fields.Contains) ? method : null;
     }
 
@@ -151,7 +152,7 @@ internal static class DispatchEmitter
 
         INamedTypeSymbol? type = compilation.GetTypeByMetadataName(handler.Substring(0, dot));
         IMethodSymbol[] methods = type?.GetMembers(handler.Substring(dot + 1)).OfType<IMethodSymbol>()
-            .Where(m => m.IsStatic && compilation.IsSymbolAccessibleWithin(m, dispatcher)).ToArray() ?? new IMethodSymbol[0];
+            .Where(m => m.IsStatic && compilation.IsSymbolAccessibleWithin(m, dispatcher)).ToArray() ?? Array.Empty<IMethodSymbol>();
         return methods.FirstOrDefault(m => m.Parameters.Length == call.RegisterCount) ?? methods.FirstOrDefault();
     }
 
@@ -163,7 +164,7 @@ internal static class DispatchEmitter
             return null;
         }
 
-        List<string> arguments = new List<string>();
+        var arguments = new List<string>();
         for (int i = 0; i < handler.Parameters.Length; i++)
         {
             ITypeSymbol type = handler.Parameters[i].Type;
@@ -173,10 +174,10 @@ internal static class DispatchEmitter
             }
 
             string register = frame + "->" + Names.ArgumentRegisters[i];
-            arguments.Add(type.SpecialType == SpecialType.System_UInt64 ? register : "(" + type.ToDisplayString(Qualified) + ")" + register);
+            arguments.Add(type.SpecialType == SpecialType.System_UInt64 ? register : "(" + type.ToDisplayString(s_qualified) + ")" + register);
         }
 
-        return handler.ContainingType.ToDisplayString(Qualified) + "." + handler.Name + "(" + string.Join(", ", arguments) + ")";
+        return handler.ContainingType.ToDisplayString(s_qualified) + "." + handler.Name + "(" + string.Join(", ", arguments) + ")";
     }
 
     /// <summary>For a dispatch returning the result type: the handler's result as is (void: default); null when the handler returns another type.</summary>
@@ -202,7 +203,7 @@ internal static class DispatchEmitter
         bool found = result.GetMembers(Names.FailFactory).OfType<IMethodSymbol>().Any(m =>
             m.IsStatic && m.Parameters.Length == 1 && m.Parameters[0].Type.SpecialType == SpecialType.System_Int64
             && SymbolEqualityComparer.Default.Equals(m.ReturnType, result) && compilation.IsSymbolAccessibleWithin(m, dispatcher));
-        return found ? result.ToDisplayString(Qualified) + "." + Names.FailFactory : null;
+        return found ? result.ToDisplayString(s_qualified) + "." + Names.FailFactory : null;
     }
 
     /// <summary>For a dispatch returning long: the case's statements, the handler's result converted to long; null when the handler's shape does not fit.</summary>

@@ -13,6 +13,9 @@ namespace Microkernel.Abi.Generator;
 /// turned into markdown for the reference.</summary>
 internal sealed class DocComment
 {
+    /// <summary>What separates words when a comment is folded onto one line.</summary>
+    private static readonly char[] s_whiteSpace = { ' ', '\n', '\r', '\t' };
+
     private readonly XElement _root;
 
     private DocComment(XElement root)
@@ -23,7 +26,7 @@ internal sealed class DocComment
     /// <summary>The doc comment above <paramref name="symbol"/>'s first declaration (empty when none or malformed).</summary>
     public static DocComment Of(ISymbol symbol)
     {
-        StringBuilder text = new StringBuilder();
+        var text = new StringBuilder();
         foreach (SyntaxReference reference in symbol.DeclaringSyntaxReferences)
         {
             string trivia = reference.GetSyntax().GetLeadingTrivia().ToFullString();
@@ -83,9 +86,9 @@ internal sealed class DocComment
             return string.Empty;
         }
 
-        StringBuilder text = new StringBuilder();
+        var text = new StringBuilder();
         AppendMarkdown(element, text);
-        return string.Join(" ", text.ToString().Split(new[] { ' ', '\n', '\r', '\t' }, StringSplitOptions.RemoveEmptyEntries))
+        return string.Join(" ", text.ToString().Split(s_whiteSpace, StringSplitOptions.RemoveEmptyEntries))
             .Replace("` .", "`.").Replace("` ,", "`,").Replace("( `", "(`").Replace("` )", "`)");
     }
 

@@ -8,7 +8,7 @@ internal static class NumberEnumEmitter
 {
     public static string Emit(SystemCallTable table)
     {
-        SourceWriter writer = SourceWriter.Generated("The system call numbers");
+        var writer = SourceWriter.Generated("The system call numbers");
         writer.Open("namespace " + table.Namespace);
         writer.Line("/// <summary>The system call numbers (rax), one definition for both sides: the kernel's");
         writer.Line("/// dispatch and the services' stubs are generated from the same declaration,");

@@ -11,7 +11,7 @@ internal static class ReferenceEmitter
 {
     public static string Emit(SystemCallTable table)
     {
-        StringBuilder md = new StringBuilder();
+        var md = new StringBuilder();
         md.Append("# System calls\n\n");
         md.Append("<!-- Generated from abi/SystemCallTable.cs by abi/generator; do not edit. tests/Abi.Tests fails when this\n");
         md.Append("     file differs from the declaration; UPDATE_SYSCALL_REFERENCE=1 dotnet test tests/Abi.Tests rewrites it. -->\n\n");

@@ -12,7 +12,7 @@ internal static class StubEmitter
     public static string Emit(SystemCallTable table, INamedTypeSymbol stubs)
     {
         string number = "global::" + table.Namespace + "." + Names.NumberEnum + ".";
-        SourceWriter writer = SourceWriter.Generated("The typed system call stubs");
+        var writer = SourceWriter.Generated("The typed system call stubs");
         writer.Line("using " + table.Namespace + ";"); // the doc comments' crefs name ABI types
         PartialClass.Open(writer, stubs);
         bool first = true;
@@ -47,7 +47,7 @@ internal static class StubEmitter
 
     private static void EmitBody(SourceWriter writer, SystemCallDeclaration call, string number)
     {
-        List<string> registers = new List<string>();
+        var registers = new List<string>();
         foreach (SystemCallArgument argument in call.Arguments)
         {
             switch (argument.Kind)

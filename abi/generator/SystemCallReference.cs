@@ -29,7 +29,7 @@ public static class SystemCallReference
 
     internal static List<INamedTypeSymbol> FindTables(Compilation compilation)
     {
-        List<INamedTypeSymbol> tables = new List<INamedTypeSymbol>();
+        var tables = new List<INamedTypeSymbol>();
         foreach (SyntaxTree tree in compilation.SyntaxTrees)
         {
             SemanticModel model = compilation.GetSemanticModel(tree);

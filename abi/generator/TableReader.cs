@@ -10,13 +10,13 @@ namespace Microkernel.Abi.Generator;
 /// than four argument registers, argument types with no register encoding).</summary>
 internal static class TableReader
 {
-    private static readonly SymbolDisplayFormat Qualified = SymbolDisplayFormat.FullyQualifiedFormat;
+    private static readonly SymbolDisplayFormat s_qualified = SymbolDisplayFormat.FullyQualifiedFormat;
 
     /// <summary>Reads <paramref name="table"/>; Errno and ProcessRights names are looked up in <paramref name="compilation"/>.</summary>
     public static SystemCallTable Read(INamedTypeSymbol table, Compilation compilation)
     {
-        List<Diagnostic> diagnostics = new List<Diagnostic>();
-        List<SystemCallDeclaration> calls = new List<SystemCallDeclaration>();
+        var diagnostics = new List<Diagnostic>();
+        var calls = new List<SystemCallDeclaration>();
         foreach (ISymbol member in table.GetMembers())
         {
             if (member is not IMethodSymbol method || method.MethodKind != MethodKind.Ordinary)
@@ -68,7 +68,7 @@ internal static class TableReader
         string? handler = null, stub = null;
         bool supervisorOnly = false, noReturn = false;
         ulong rightsValue = 0;
-        List<string> errors = new List<string>();
+        var errors = new List<string>();
         foreach (KeyValuePair<string, TypedConstant> named in attribute.NamedArguments)
         {
             switch (named.Key)
@@ -103,7 +103,7 @@ internal static class TableReader
             diagnostics.Add(Diagnostic.Create(Diagnostics.BadReturn, location, abiName));
         }
 
-        List<SystemCallArgument> arguments = new List<SystemCallArgument>();
+        var arguments = new List<SystemCallArgument>();
         foreach (IParameterSymbol parameter in method.Parameters)
         {
             SystemCallArgument? argument = ReadArgument(parameter);
@@ -116,7 +116,7 @@ internal static class TableReader
             arguments.Add(argument);
         }
 
-        SystemCallDeclaration call = new SystemCallDeclaration(number, abiName, method.Name, stub ?? method.Name, handler, RightNames(compilation, rightsValue), rightsValue,
+        var call = new SystemCallDeclaration(number, abiName, method.Name, stub ?? method.Name, handler, RightNames(compilation, rightsValue), rightsValue,
             supervisorOnly, errors, noReturn, arguments, DocComment.Of(method), location);
         if (call.RegisterCount > Names.ArgumentRegisters.Length)
         {
@@ -148,12 +148,12 @@ internal static class TableReader
         {
             if (generic.Name == "ReadOnlySpan")
             {
-                return new SystemCallArgument(parameter.Name, type.ToDisplayString(Qualified), "ReadOnlySpan<byte>", ArgumentKind.InBuffer, packed, null);
+                return new SystemCallArgument(parameter.Name, type.ToDisplayString(s_qualified), "ReadOnlySpan<byte>", ArgumentKind.InBuffer, packed, null);
             }
 
             if (generic.Name == "Span")
             {
-                return new SystemCallArgument(parameter.Name, type.ToDisplayString(Qualified), "Span<byte>", ArgumentKind.OutBuffer, packed, null);
+                return new SystemCallArgument(parameter.Name, type.ToDisplayString(s_qualified), "Span<byte>", ArgumentKind.OutBuffer, packed, null);
             }
 
             return null;
@@ -161,7 +161,7 @@ internal static class TableReader
 
         if (!packed && IsIntegerOrEnum(type))
         {
-            return new SystemCallArgument(parameter.Name, type.ToDisplayString(Qualified), type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat), ArgumentKind.Scalar, false, defaultLiteral);
+            return new SystemCallArgument(parameter.Name, type.ToDisplayString(s_qualified), type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat), ArgumentKind.Scalar, false, defaultLiteral);
         }
 
         return null;
@@ -175,7 +175,7 @@ internal static class TableReader
     private static string Literal(object? value, ITypeSymbol type)
     {
         string digits = System.Convert.ToString(value, CultureInfo.InvariantCulture) ?? "0";
-        return type.TypeKind == TypeKind.Enum ? "(" + type.ToDisplayString(Qualified) + ")" + digits : digits;
+        return type.TypeKind == TypeKind.Enum ? "(" + type.ToDisplayString(s_qualified) + ")" + digits : digits;
     }
 
     private static string ErrnoName(Compilation compilation, long value)
@@ -185,9 +185,9 @@ internal static class TableReader
         return field?.Name ?? value.ToString(CultureInfo.InvariantCulture);
     }
 
-    private static IReadOnlyList<string> RightNames(Compilation compilation, ulong value)
+    private static List<string> RightNames(Compilation compilation, ulong value)
     {
-        List<string> names = new List<string>();
+        var names = new List<string>();
         if (value == 0)
         {
             return names;

@@ -74,7 +74,7 @@ public static class ChannelsBench
 
             return expected;
         });
-        Task writer = Task.Run(async () =>
+        var writer = Task.Run(async () =>
         {
             ChannelWriter<T> w = channel.Writer;
             for (long i = 0; i < messages; i++)
@@ -103,7 +103,7 @@ public static class ChannelsBench
     {
         Channel<T> ping = Create<T>();
         Channel<T> pong = Create<T>();
-        Task echo = Task.Run(async () =>
+        var echo = Task.Run(async () =>
         {
             ChannelReader<T> r = ping.Reader;
             ChannelWriter<T> w = pong.Writer;

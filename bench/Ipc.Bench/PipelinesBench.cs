@@ -44,7 +44,7 @@ public static class PipelinesBench
             await pipe.Reader.CompleteAsync().ConfigureAwait(false);
             return expected;
         });
-        Task writer = Task.Run(async () =>
+        var writer = Task.Run(async () =>
         {
             for (long i = 0; i < messages; i++)
             {
@@ -93,7 +93,7 @@ public static class PipelinesBench
     {
         Pipe ping = new();
         Pipe pong = new();
-        Task echo = Task.Run(async () =>
+        var echo = Task.Run(async () =>
         {
             while (true)
             {

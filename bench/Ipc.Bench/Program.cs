@@ -15,7 +15,7 @@ namespace Microkernel.Ipc.Bench;
 /// </summary>
 public static class Program
 {
-    private static int[] Sizes = { 8, 64, 512 };
+    private static int[] s_sizes = { 8, 64, 512 };
 
     /// <summary>
     /// <c>--out FILE</c> (default bench/results/ipc.json). For profiling only: <c>--only ring,floor</c> (impls: ring, channels, pipelines, floor, bare, ring-cpu)
@@ -46,7 +46,7 @@ public static class Program
             {
                 case "--out": output = args[a + 1]; break;
                 case "--only": only = args[a + 1].Split(','); break;
-                case "--sizes": Sizes = args[a + 1].Split(',').Select(v => int.Parse(v, CultureInfo.InvariantCulture)).ToArray(); break;
+                case "--sizes": s_sizes = args[a + 1].Split(',').Select(v => int.Parse(v, CultureInfo.InvariantCulture)).ToArray(); break;
                 default: Console.Error.WriteLine($"unknown option {args[a]}"); return 2;
             }
         }
@@ -56,7 +56,7 @@ public static class Program
         if (breakdown)
         {
             // Per-stage CPU cost of one message on one thread; prints only.
-            foreach (int size in Sizes)
+            foreach (int size in s_sizes)
             {
                 Breakdown.Run(size);
             }
@@ -67,7 +67,7 @@ public static class Program
         List<Measurement> results = new();
         Dictionary<int, double> bare = new();
         using RingBench ring = new();
-        foreach (int size in Sizes)
+        foreach (int size in s_sizes)
         {
             if (only is not null && only.Contains("ring-cpu"))
             {
@@ -79,16 +79,34 @@ public static class Program
             // switches between a fast and a slow placement for seconds at a time, and interleaving
             // gives each impl the same chance of a fast one, so the ratios compare like with like.
             List<Contender> contenders = new();
-            if (Wanted("ring")) contenders.Add(new("ring", () => ring.Throughput(size), () => ring.RoundTrips(size)));
-            if (Wanted("channels")) contenders.Add(new("channels", () => ChannelsBench.Throughput(size), () => ChannelsBench.RoundTrips(size)));
-            if (Wanted("pipelines")) contenders.Add(new("pipelines", () => PipelinesBench.Throughput(size), () => PipelinesBench.RoundTrips(size)));
+            if (Wanted("ring"))
+            {
+                contenders.Add(new("ring", () => ring.Throughput(size), () => ring.RoundTrips(size)));
+            }
+
+            if (Wanted("channels"))
+            {
+                contenders.Add(new("channels", () => ChannelsBench.Throughput(size), () => ChannelsBench.RoundTrips(size)));
+            }
+
+            if (Wanted("pipelines"))
+            {
+                contenders.Add(new("pipelines", () => PipelinesBench.Throughput(size), () => PipelinesBench.RoundTrips(size)));
+            }
             // The floor carries one value whatever the size; it is measured again in each size's
             // block so every ratio compares runs made under the same machine conditions.
-            if (Wanted("floor")) contenders.Add(new("floor", null, FloorBench.RoundTrips));
+            if (Wanted("floor"))
+            {
+                contenders.Add(new("floor", null, FloorBench.RoundTrips));
+            }
             // The issue's own reference, "a bare ring of longs" (here of size-byte slots): not an
             // ipc.json impl (the file's schema is fixed); printed beside the table and written to
             // ipc-bare.json. Throughput only: its round trip is the floor's.
-            if (Wanted("bare")) contenders.Add(new("bare", () => BareRingBench.Throughput(size), null));
+            if (Wanted("bare"))
+            {
+                contenders.Add(new("bare", () => BareRingBench.Throughput(size), null));
+            }
+
             for (int run = 0; run < Runs; run++)
             {
                 foreach (Contender c in contenders)
@@ -130,7 +148,7 @@ public static class Program
     /// </summary>
     private static void WriteBare(string path, List<Measurement> results, Dictionary<int, double> bare)
     {
-        var rows = Sizes.Select(size =>
+        IEnumerable<Dictionary<string, object?>> rows = s_sizes.Select(size =>
         {
             double ring = results.Single(r => r.Impl == "ring" && r.Size == size).ThroughputMsgsPerS!.Value;
             double channels = results.Single(r => r.Impl == "channels" && r.Size == size).ThroughputMsgsPerS!.Value;
@@ -202,7 +220,7 @@ public static class Program
 
     private static void Write(string path, List<Measurement> results)
     {
-        var rows = results.Select(r => new Dictionary<string, object?>
+        IEnumerable<Dictionary<string, object?>> rows = results.Select(r => new Dictionary<string, object?>
         {
             ["impl"] = r.Impl,
             ["size"] = r.Size,
@@ -226,7 +244,7 @@ public static class Program
         Console.WriteLine();
         Console.WriteLine("| size | impl | msgs/s | p50 ns | p99 ns | ring tput / impl | impl p50 / ring p50 | ring p50 / impl p50 |");
         Console.WriteLine("|---:|---|---:|---:|---:|---:|---:|---:|");
-        foreach (int size in Sizes)
+        foreach (int size in s_sizes)
         {
             Measurement ring = results.Single(r => r.Impl == "ring" && r.Size == size);
             foreach (Measurement m in results.Where(r => r.Size == size))

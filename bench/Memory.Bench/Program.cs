@@ -20,16 +20,16 @@ namespace Microkernel.Memory.Bench;
 /// </summary>
 public static unsafe class Program
 {
-    private static readonly int[] Sizes = { 16, 64, 256, 1024 };
-    private static readonly int[] ThreadCounts = { 1, 2 };
+    private static readonly int[] s_sizes = { 16, 64, 256, 1024 };
+    private static readonly int[] s_threadCounts = { 1, 2 };
 
     /// <summary>Blocks allocated before they are freed: a burst of 64 then 64 frees, so the slab
     /// heap's magazines refill and flush through the locked pools instead of ping-ponging one
     /// cached object.</summary>
     private const int Burst = 64;
 
-    private static readonly TimeSpan Warmup = TimeSpan.FromMilliseconds(150);
-    private static readonly TimeSpan Window = TimeSpan.FromMilliseconds(700);
+    private static readonly TimeSpan s_warmup = TimeSpan.FromMilliseconds(150);
+    private static readonly TimeSpan s_window = TimeSpan.FromMilliseconds(700);
     private const int Runs = 2;
 
     private sealed record Row(string Impl, int Size, int Threads, double PairsPerS);
@@ -38,20 +38,20 @@ public static unsafe class Program
     {
         string output = args.Length == 2 && args[0] == "--out" ? args[1] : Path.Combine("bench", "results", "memory.json");
         Console.WriteLine($"cpu: {CpuModel()}, {Environment.ProcessorCount} logical cores, {RuntimeInformation.FrameworkDescription}");
-        Console.WriteLine($"loop: {Burst} allocations then {Burst} frees per thread, best of {Runs} x {Window.TotalMilliseconds} ms");
+        Console.WriteLine($"loop: {Burst} allocations then {Burst} frees per thread, best of {Runs} x {s_window.TotalMilliseconds} ms");
 
         using var heap = new TestHeap(cpus: 2, quarantine: false, fillGarbage: false);
         // Let the JIT reach its optimized tier for both loops before anything is timed.
-        foreach (int size in Sizes)
+        foreach (int size in s_sizes)
         {
-            Run("slab", size, 1, heap, Warmup);
-            Run("native", size, 1, heap, Warmup);
+            Run("slab", size, 1, heap, s_warmup);
+            Run("native", size, 1, heap, s_warmup);
         }
 
         var rows = new List<Row>();
-        foreach (int threads in ThreadCounts)
+        foreach (int threads in s_threadCounts)
         {
-            foreach (int size in Sizes)
+            foreach (int size in s_sizes)
             {
                 rows.Add(Measure("slab", size, threads, heap));
                 rows.Add(Measure("native", size, threads, heap));
@@ -71,11 +71,11 @@ public static unsafe class Program
 
     private static Row Measure(string impl, int size, int threads, TestHeap heap)
     {
-        Run(impl, size, threads, heap, Warmup);
+        Run(impl, size, threads, heap, s_warmup);
         double best = 0;
         for (int r = 0; r < Runs; r++)
         {
-            best = Math.Max(best, Run(impl, size, threads, heap, Window));
+            best = Math.Max(best, Run(impl, size, threads, heap, s_window));
         }
 
         Console.WriteLine($"  measured {impl,-6} {size,5} B x{threads}: {best.ToString("N0", CultureInfo.InvariantCulture),14} pairs/s");
@@ -117,7 +117,7 @@ public static unsafe class Program
 
     private static long SlabLoop(TestHeap box, nuint size, ref int stop)
     {
-        ref var heap = ref box.Heap;
+        ref SlabHeap<HostPages, FakeCpu, HostSpinLock> heap = ref box.Heap;
         void** blocks = stackalloc void*[Burst];
         long pairs = 0;
         while (Volatile.Read(ref stop) == 0)

@@ -54,7 +54,7 @@ public static class MemoryMapBuilder
         out int count)
     {
         count = 0;
-        MemoryRegion low = new MemoryRegion(0, Math.Max(reserveBelow, AlwaysReservedLimit), MemoryKind.Reserved);
+        var low = new MemoryRegion(0, Math.Max(reserveBelow, AlwaysReservedLimit), MemoryKind.Reserved);
         int total = raw.Length + reservations.Length + 1;
 
         // Lowest start of any non-empty region.

@@ -4,8 +4,8 @@ using Microkernel.Channels;
 using Microkernel.Console;
 using Microkernel.Memory;
 using Microkernel.Process;
-using Microkernel.Syscall;
 using Microkernel.Scheduling;
+using Microkernel.Syscall;
 
 namespace Microkernel.Diagnostics;
 

@@ -17,14 +17,46 @@ internal static class ArchReports
         line.Decimal((ulong)CpuFeatures.Family);
         line.Text(" model "u8);
         line.Decimal((ulong)CpuFeatures.Model);
-        if (CpuFeatures.Sse42) line.Text(" sse4.2"u8);
-        if (CpuFeatures.Avx2) line.Text(" avx2"u8);
-        if (CpuFeatures.RdRand) line.Text(" rdrand"u8);
-        if (CpuFeatures.RdSeed) line.Text(" rdseed"u8);
-        if (CpuFeatures.NoExecute) line.Text(" nx"u8);
-        if (CpuFeatures.Pages1G) line.Text(" 1g-pages"u8);
-        if (CpuFeatures.X2Apic) line.Text(" x2apic"u8);
-        if (CpuFeatures.InvariantTsc) line.Text(" invariant-tsc"u8);
+        if (CpuFeatures.Sse42)
+        {
+            line.Text(" sse4.2"u8);
+        }
+
+        if (CpuFeatures.Avx2)
+        {
+            line.Text(" avx2"u8);
+        }
+
+        if (CpuFeatures.RdRand)
+        {
+            line.Text(" rdrand"u8);
+        }
+
+        if (CpuFeatures.RdSeed)
+        {
+            line.Text(" rdseed"u8);
+        }
+
+        if (CpuFeatures.NoExecute)
+        {
+            line.Text(" nx"u8);
+        }
+
+        if (CpuFeatures.Pages1G)
+        {
+            line.Text(" 1g-pages"u8);
+        }
+
+        if (CpuFeatures.X2Apic)
+        {
+            line.Text(" x2apic"u8);
+        }
+
+        if (CpuFeatures.InvariantTsc)
+        {
+            line.Text(" invariant-tsc"u8);
+        }
+
         if (CpuFeatures.Hypervisor)
         {
             line.Text(" hypervisor="u8);

@@ -23,7 +23,7 @@ internal static unsafe class SupervisorCalls
             return allowed;
         }
 
-        Channel? channel = Channel.Create();
+        var channel = Channel.Create();
         if (channel == null)
         {
             return SystemCallResult.Fail(Errno.ENOMEM);

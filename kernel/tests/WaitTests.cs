@@ -47,8 +47,8 @@ internal static unsafe class WaitTests
 
     private static void EndWakesOneWaiter(ref TestResult t)
     {
-        WaitSet holder = new WaitSet();
-        ChannelEnd end = new ChannelEnd { Holder = holder };
+        var holder = new WaitSet();
+        var end = new ChannelEnd { Holder = holder };
         s_resumed = 0;
         ThreadId onEnd = StartWaiter(end);
         ThreadId onSet = StartWaiter(holder);

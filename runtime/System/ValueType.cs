@@ -1,11 +1,10 @@
-namespace System
-{
-    /// <summary>Base class of value types.</summary>
-    public abstract class ValueType { }
+namespace System;
 
-    /// <summary>Base class of enums.</summary>
-    public abstract class Enum : ValueType { }
+/// <summary>Base class of value types.</summary>
+public abstract class ValueType { }
 
-    /// <summary>The type of no value.</summary>
-    public struct Void { }
-}
+/// <summary>Base class of enums.</summary>
+public abstract class Enum : ValueType { }
+
+/// <summary>The type of no value.</summary>
+public struct Void { }

@@ -11,7 +11,7 @@ public sealed class GeneratorDiagnosticsTests
     [Fact]
     public void ValidDeclarationGeneratesCodeThatCompiles()
     {
-        GeneratorRun run = GeneratorRun.Of(GeneratorRun.AbiSupport().Append(ProbeSources.With()));
+        var run = GeneratorRun.Of(GeneratorRun.AbiSupport().Append(ProbeSources.With()));
         Assert.Empty(run.GeneratorDiagnostics);
         Assert.Empty(run.CompileErrors);
         Assert.Equal(new[] { "Kernel.Dispatch.g.cs", "SystemCallNumber.g.cs", "User.Stubs.g.cs" },
@@ -83,7 +83,7 @@ public sealed class GeneratorDiagnosticsTests
     [InlineData(WrongHandler, "ABI009")]
     public void BadDeclarationsAreCompileErrors(string table, string expectedId)
     {
-        GeneratorRun run = GeneratorRun.Of(GeneratorRun.AbiSupport().Append(ProbeSources.With(table)));
+        var run = GeneratorRun.Of(GeneratorRun.AbiSupport().Append(ProbeSources.With(table)));
         Assert.Contains(run.GeneratorDiagnostics, d => d.Id == expectedId && d.Severity == DiagnosticSeverity.Error);
     }
 

@@ -43,8 +43,8 @@ internal sealed class GeneratorRun
             .Where(a => !a.IsDynamic && !string.IsNullOrEmpty(a.Location) && a.GetName().Name != "Microkernel.Abi.Tests")
             .Select(a => (MetadataReference)MetadataReference.CreateFromFile(a.Location))
             .ToArray();
-        CSharpParseOptions options = new CSharpParseOptions(LanguageVersion.Preview, DocumentationMode.Parse);
-        CSharpCompilation compilation = CSharpCompilation.Create(
+        var options = new CSharpParseOptions(LanguageVersion.Preview, DocumentationMode.Parse);
+        var compilation = CSharpCompilation.Create(
             "Probe",
             sources.Select(s => CSharpSyntaxTree.ParseText(s, options)),
             references,
@@ -57,7 +57,7 @@ internal sealed class GeneratorRun
     /// <summary>The output compiled and loaded, for tests that run the generated code.</summary>
     public Assembly Load()
     {
-        using MemoryStream image = new MemoryStream();
+        using var image = new MemoryStream();
         Microsoft.CodeAnalysis.Emit.EmitResult result = Output.Emit(image);
         if (!result.Success)
         {

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using System.IO;
 using System.Linq;
 using Microkernel.Abi.Generator;
@@ -14,7 +15,7 @@ public sealed class SystemCallTableTests
 {
     /// <summary>Every name and number services and the kernel agree on (../shared/INTERFACES.md:
     /// numbers are ABI, never renumbered).</summary>
-    private static readonly (string Name, ulong Number)[] Abi =
+    private static readonly (string Name, ulong Number)[] s_abi =
     {
         ("Exit", 0), ("Log", 1), ("Clock", 2), ("Map", 3), ("Unmap", 4), ("Protect", 5), ("Yield", 6),
         ("Wait", 7), ("Notify", 8), ("Null", 9), ("Close", 10), ("ChannelCreate", 11), ("ProcessCreate", 12),
@@ -28,12 +29,12 @@ public sealed class SystemCallTableTests
     public void GeneratedNumbersAreTheAbi()
     {
         (string, ulong)[] generated = Enum.GetValues<SystemCallNumber>().Select(v => (v.ToString(), (ulong)v)).OrderBy(p => p.Item2).ToArray();
-        Assert.Equal(Abi, generated);
+        Assert.Equal(s_abi, generated);
     }
 
     /// <summary>userlib's public methods before the stubs were generated (sdk/userlib/SystemCall.cs
     /// at commit eac2d0d): generated plus hand-written, they must stay exactly these.</summary>
-    private static readonly string[] UserlibSurface =
+    private static readonly string[] s_userlibSurface =
     {
         "Microkernel.UserRuntime.SystemCall.Call(Microkernel.Abi.SystemCallNumber number, ulong a0 = 0, ulong a1 = 0, ulong a2 = 0, ulong a3 = 0) : long",
         "Microkernel.UserRuntime.SystemCall.ChannelCreate() : long",
@@ -74,17 +75,17 @@ public sealed class SystemCallTableTests
     [Fact]
     public void UserlibKeepsItsPublicSurface()
     {
-        GeneratorRun run = GeneratorRun.Of(AbiSources().Append(File.ReadAllText(Repository.File("sdk/userlib/SystemCall.cs"))));
+        var run = GeneratorRun.Of(AbiSources().Append(File.ReadAllText(Repository.File("sdk/userlib/SystemCall.cs"))));
         Assert.Empty(run.GeneratorDiagnostics);
         Assert.Empty(run.CompileErrors);
-        Assert.Equal(UserlibSurface, PublicSignatures(run.Output));
+        Assert.Equal(s_userlibSurface, PublicSignatures(run.Output));
     }
 
     [Fact]
     public void ReferenceMatchesTheDeclaration()
     {
-        GeneratorRun run = GeneratorRun.Of(AbiSources());
-        string expected = SystemCallReference.Render(run.Output, out var diagnostics);
+        var run = GeneratorRun.Of(AbiSources());
+        string expected = SystemCallReference.Render(run.Output, out ImmutableArray<Diagnostic> diagnostics);
         Assert.Empty(diagnostics);
         string path = Repository.File("abi/SYSCALLS.md");
         if (Environment.GetEnvironmentVariable("UPDATE_SYSCALL_REFERENCE") == "1")
@@ -92,15 +93,15 @@ public sealed class SystemCallTableTests
             File.WriteAllText(path, expected);
         }
 
-        Assert.True(File.Exists(path), "abi/SYSCALLS.md is missing: UPDATE_SYSCALL_REFERENCE=1 dotnet test tests/Abi.Tests writes it");
-        Assert.True(expected == File.ReadAllText(path), "abi/SYSCALLS.md differs from abi/SystemCallTable.cs: UPDATE_SYSCALL_REFERENCE=1 dotnet test tests/Abi.Tests rewrites it");
+        Assert.True(File.Exists(path), "abi/SYSCALLS.md is missing: UPDATE_SYSCALL_REFERENCE=1 dotnet test tests/s_abi.Tests writes it");
+        Assert.True(expected == File.ReadAllText(path), "abi/SYSCALLS.md differs from abi/SystemCallTable.cs: UPDATE_SYSCALL_REFERENCE=1 dotnet test tests/s_abi.Tests rewrites it");
     }
 
     [Fact]
     public void EveryCallIsDocumentedWithItsHandler()
     {
         string reference = File.ReadAllText(Repository.File("abi/SYSCALLS.md"));
-        foreach ((string name, ulong number) in Abi.Where(p => p.Name != "Count"))
+        foreach ((string name, ulong number) in s_abi.Where(p => p.Name != "Count"))
         {
             Assert.Contains("| " + number + " | ", reference, StringComparison.Ordinal);
         }

@@ -20,7 +20,7 @@ public static class AcpiImages
     /// QEMU's build_header writes) + body, checksum set.</summary>
     public static byte[] Table(string signature, byte revision, byte[] body)
     {
-        var t = new byte[36 + body.Length];
+        byte[] t = new byte[36 + body.Length];
         Encoding.ASCII.GetBytes(signature).CopyTo(t, 0);
         BinaryPrimitives.WriteUInt32LittleEndian(t.AsSpan(4), (uint)t.Length);
         t[8] = revision;
@@ -38,7 +38,11 @@ public static class AcpiImages
     {
         bytes[checksumOffset] = 0;
         int sum = 0;
-        for (int i = 0; i < length; i++) sum += bytes[i];
+        for (int i = 0; i < length; i++)
+        {
+            sum += bytes[i];
+        }
+
         bytes[checksumOffset] = (byte)(256 - (sum & 0xFF));
     }
 
@@ -46,7 +50,7 @@ public static class AcpiImages
     /// revision 2 adds length, XSDT and the extended checksum.</summary>
     public static byte[] Rsdp(byte revision, uint rsdt, ulong xsdt)
     {
-        var r = new byte[revision >= 2 ? 36 : 20];
+        byte[] r = new byte[revision >= 2 ? 36 : 20];
         Encoding.ASCII.GetBytes("RSD PTR ").CopyTo(r, 0);
         Encoding.ASCII.GetBytes("BOCHS ").CopyTo(r, 9);
         r[15] = revision;
@@ -68,7 +72,7 @@ public static class AcpiImages
 
     public static byte[] Gas(byte space, byte width, ulong address, byte accessSize = 0)
     {
-        var g = new byte[12];
+        byte[] g = new byte[12];
         g[0] = space;
         g[1] = width;
         g[3] = accessSize;
@@ -98,12 +102,12 @@ public static class AcpiImages
 
     public static byte[] Fadt(FadtSpec f)
     {
-        var t = new byte[f.Length];
-        void U8(int o, byte v) { if (o < t.Length) t[o] = v; }
-        void U16(int o, ushort v) { if (o + 2 <= t.Length) BinaryPrimitives.WriteUInt16LittleEndian(t.AsSpan(o), v); }
-        void U32(int o, uint v) { if (o + 4 <= t.Length) BinaryPrimitives.WriteUInt32LittleEndian(t.AsSpan(o), v); }
-        void U64(int o, ulong v) { if (o + 8 <= t.Length) BinaryPrimitives.WriteUInt64LittleEndian(t.AsSpan(o), v); }
-        void Bytes(int o, byte[]? v) { if (v != null && o + v.Length <= t.Length) v.CopyTo(t, o); }
+        byte[] t = new byte[f.Length];
+        void U8(int o, byte v) { if (o < t.Length) { t[o] = v; } }
+        void U16(int o, ushort v) { if (o + 2 <= t.Length) { BinaryPrimitives.WriteUInt16LittleEndian(t.AsSpan(o), v); } }
+        void U32(int o, uint v) { if (o + 4 <= t.Length) { BinaryPrimitives.WriteUInt32LittleEndian(t.AsSpan(o), v); } }
+        void U64(int o, ulong v) { if (o + 8 <= t.Length) { BinaryPrimitives.WriteUInt64LittleEndian(t.AsSpan(o), v); } }
+        void Bytes(int o, byte[]? v) { if (v != null && o + v.Length <= t.Length) { v.CopyTo(t, o); } }
         U32(36, f.Facs);
         U32(40, f.Dsdt);
         U16(46, f.SciInt);
@@ -145,7 +149,11 @@ public static class AcpiImages
         var body = new List<byte>();
         body.AddRange(BitConverter.GetBytes(localApic));
         body.AddRange(BitConverter.GetBytes(flags));
-        foreach (var e in entries) body.AddRange(e);
+        foreach (byte[] e in entries)
+        {
+            body.AddRange(e);
+        }
+
         return Table("APIC", 3, body.ToArray());
     }
 
@@ -154,7 +162,7 @@ public static class AcpiImages
 
     public static byte[] X2Apic(uint apicId, uint flags, uint uid)
     {
-        var e = new byte[16];
+        byte[] e = new byte[16];
         e[0] = 9; e[1] = 16;
         BinaryPrimitives.WriteUInt32LittleEndian(e.AsSpan(4), apicId);
         BinaryPrimitives.WriteUInt32LittleEndian(e.AsSpan(8), flags);
@@ -164,7 +172,7 @@ public static class AcpiImages
 
     public static byte[] IoApic(byte id, uint address, uint gsiBase)
     {
-        var e = new byte[12];
+        byte[] e = new byte[12];
         e[0] = 1; e[1] = 12; e[2] = id;
         BinaryPrimitives.WriteUInt32LittleEndian(e.AsSpan(4), address);
         BinaryPrimitives.WriteUInt32LittleEndian(e.AsSpan(8), gsiBase);
@@ -173,7 +181,7 @@ public static class AcpiImages
 
     public static byte[] Override(byte source, uint gsi, ushort flags)
     {
-        var e = new byte[10];
+        byte[] e = new byte[10];
         e[0] = 2; e[1] = 10; e[2] = 0; e[3] = source;
         BinaryPrimitives.WriteUInt32LittleEndian(e.AsSpan(4), gsi);
         BinaryPrimitives.WriteUInt16LittleEndian(e.AsSpan(8), flags);
@@ -187,7 +195,11 @@ public static class AcpiImages
     public static byte[] ScopeRoot(params byte[][] content)
     {
         var inner = new List<byte> { 0x5C };
-        foreach (var c in content) inner.AddRange(c);
+        foreach (byte[] c in content)
+        {
+            inner.AddRange(c);
+        }
+
         var result = new List<byte> { 0x10 };
         result.AddRange(PkgLength(inner.Count));
         result.AddRange(inner);
@@ -197,7 +209,11 @@ public static class AcpiImages
     public static byte[] NamePackage(string name, params byte[][] elements)
     {
         var body = new List<byte> { (byte)elements.Length };
-        foreach (var e in elements) body.AddRange(e);
+        foreach (byte[] e in elements)
+        {
+            body.AddRange(e);
+        }
+
         var result = new List<byte> { 0x08 };
         result.AddRange(Encoding.ASCII.GetBytes(name));
         result.Add(0x12);
@@ -210,9 +226,17 @@ public static class AcpiImages
     /// (the encoded length counts its own bytes too).</summary>
     public static byte[] PkgLength(int payload)
     {
-        if (payload + 1 <= 0x3F) return new[] { (byte)(payload + 1) };
+        if (payload + 1 <= 0x3F)
+        {
+            return new[] { (byte)(payload + 1) };
+        }
+
         int total = payload + 2;
-        if (total < 1 << 12) return new[] { (byte)(0x40 | (total & 0xF)), (byte)(total >> 4) };
+        if (total < 1 << 12)
+        {
+            return new[] { (byte)(0x40 | (total & 0xF)), (byte)(total >> 4) };
+        }
+
         total = payload + 3;
         return new[] { (byte)(0x80 | (total & 0xF)), (byte)(total >> 4), (byte)(total >> 12) };
     }
@@ -254,7 +278,11 @@ public static class AcpiImages
     public static byte[] Concat(params byte[][] parts)
     {
         var all = new List<byte>();
-        foreach (var p in parts) all.AddRange(p);
+        foreach (byte[] p in parts)
+        {
+            all.AddRange(p);
+        }
+
         return all.ToArray();
     }
 
@@ -266,25 +294,41 @@ public static class AcpiImages
     public static byte[] QemuMadt(int presentCpus, int possibleCpus)
     {
         var entries = new List<byte[]>();
-        for (int i = 0; i < possibleCpus; i++) entries.Add(LocalApic((byte)i, (byte)i, i < presentCpus ? 1u : 0u));
+        for (int i = 0; i < possibleCpus; i++)
+        {
+            entries.Add(LocalApic((byte)i, (byte)i, i < presentCpus ? 1u : 0u));
+        }
+
         entries.Add(IoApic(0, 0xFEC00000, 0));
         entries.Add(Override(0, 2, 0));
-        foreach (byte irq in new byte[] { 5, 9, 10, 11 }) entries.Add(Override(irq, irq, 0xD));
+        foreach (byte irq in new byte[] { 5, 9, 10, 11 })
+        {
+            entries.Add(Override(irq, irq, 0xD));
+        }
+
         entries.Add(LocalNmi());
         return Madt(0xFEE00000, 1, entries.ToArray());
     }
 
     public static byte[] Rsdt(params ulong[] tables)
     {
-        var body = new byte[tables.Length * 4];
-        for (int i = 0; i < tables.Length; i++) BinaryPrimitives.WriteUInt32LittleEndian(body.AsSpan(i * 4), (uint)tables[i]);
+        byte[] body = new byte[tables.Length * 4];
+        for (int i = 0; i < tables.Length; i++)
+        {
+            BinaryPrimitives.WriteUInt32LittleEndian(body.AsSpan(i * 4), (uint)tables[i]);
+        }
+
         return Table("RSDT", 1, body);
     }
 
     public static byte[] Xsdt(params ulong[] tables)
     {
-        var body = new byte[tables.Length * 8];
-        for (int i = 0; i < tables.Length; i++) BinaryPrimitives.WriteUInt64LittleEndian(body.AsSpan(i * 8), tables[i]);
+        byte[] body = new byte[tables.Length * 8];
+        for (int i = 0; i < tables.Length; i++)
+        {
+            BinaryPrimitives.WriteUInt64LittleEndian(body.AsSpan(i * 8), tables[i]);
+        }
+
         return Table("XSDT", 1, body);
     }
 }

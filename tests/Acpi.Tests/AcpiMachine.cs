@@ -19,14 +19,22 @@ public sealed class AcpiMachine
     public FakePhysicalMemory Memory()
     {
         var memory = new FakePhysicalMemory();
-        foreach (var (address, bytes) in Regions) memory.Add(address, bytes);
+        foreach ((ulong address, byte[]? bytes) in Regions)
+        {
+            memory.Add(address, bytes);
+        }
+
         return memory;
     }
 
     public AcpiMachine Clone()
     {
         var copy = new AcpiMachine { Rsdp = Rsdp };
-        foreach (var (a, b) in Regions) copy.Regions.Add((a, (byte[])b.Clone()));
+        foreach ((ulong a, byte[]? b) in Regions)
+        {
+            copy.Regions.Add((a, (byte[])b.Clone()));
+        }
+
         return copy;
     }
 
@@ -79,7 +87,7 @@ public sealed class AcpiMachine
         byte[] rsdt = Rsdt(fadtAt, madtAt);
 
         // FACS: signature and length only (nothing here reads it).
-        var facs = new byte[64];
+        byte[] facs = new byte[64];
         "FACS"u8.CopyTo(facs);
         facs[4] = 64;
         machine.Regions.Add((facsAt, facs));
@@ -90,11 +98,14 @@ public sealed class AcpiMachine
 
         // BIOS area: SeaBIOS code and data with the RSDP in the F-segment, plus a decoy
         // "RSD PTR " with a wrong checksum lower down that the search must pass over.
-        var bios = new byte[0x20000];
+        byte[] bios = new byte[0x20000];
         new Random(7).NextBytes(bios);
         for (int i = 0; i + 8 <= bios.Length; i++)
         {
-            if (bios.AsSpan(i, 8).SequenceEqual("RSD PTR "u8)) bios[i] = 0;
+            if (bios.AsSpan(i, 8).SequenceEqual("RSD PTR "u8))
+            {
+                bios[i] = 0;
+            }
         }
 
         byte[] decoy = Rsdp(0, (uint)rsdtAt, 0);
@@ -104,7 +115,7 @@ public sealed class AcpiMachine
         machine.Regions.Add((0xE0000, bios));
 
         // BDA word at 0x40E: EBDA at 0x9FC00 (1 KiB below 640 KiB, as SeaBIOS sets up), no RSDP there.
-        var bda = new byte[0x100];
+        byte[] bda = new byte[0x100];
         bda[0x0E] = 0xC0;
         bda[0x0F] = 0x9F;
         machine.Regions.Add((0x400, bda));

@@ -15,8 +15,8 @@ public class MalformedTableTests
 {
     private static AcpiStatus ReadAll(AcpiMachine machine, out AcpiPlatform platform, ulong rsdp = 0)
     {
-        var memory = machine.Memory();
-        var status = AcpiPlatformReader.Read(ref memory, rsdp, out platform);
+        FakePhysicalMemory memory = machine.Memory();
+        AcpiStatus status = AcpiPlatformReader.Read(ref memory, rsdp, out platform);
         memory.AssertNoOutOfBoundsSuccess();
         return status;
     }
@@ -28,12 +28,12 @@ public class MalformedTableTests
     public void Rsdp_problems_at_a_given_address()
     {
         var m = AcpiMachine.HardwareReduced();
-        var rsdp = m.RegionAt(m.Rsdp);
-        var memory = m.Memory();
+        byte[] rsdp = m.RegionAt(m.Rsdp);
+        FakePhysicalMemory memory = m.Memory();
         Assert.Equal(AcpiStatus.UnreadableRsdp, AcpiTableReader.ReadRsdp(ref memory, 0x1234, out _));
         Assert.Equal(AcpiStatus.UnreadableRsdp, AcpiTableReader.ReadRsdp(ref memory, 0, out _));
 
-        var bad = (byte[])rsdp.Clone(); bad[0] = (byte)'X';
+        byte[] bad = (byte[])rsdp.Clone(); bad[0] = (byte)'X';
         Check(m, bad, AcpiStatus.BadRsdpSignature);
         bad = (byte[])rsdp.Clone(); bad[8]++;
         Check(m, bad, AcpiStatus.BadRsdpChecksum);
@@ -49,9 +49,9 @@ public class MalformedTableTests
 
         static void Check(AcpiMachine m, byte[] rsdp, AcpiStatus expected)
         {
-            var copy = m.Clone();
+            AcpiMachine copy = m.Clone();
             copy.Replace(m.Rsdp, rsdp);
-            Assert.Equal(expected, ReadAll(copy, out var p, copy.Rsdp));
+            Assert.Equal(expected, ReadAll(copy, out AcpiPlatform p, copy.Rsdp));
             Assert.Equal(expected, p.RootStatus);
         }
     }
@@ -60,15 +60,15 @@ public class MalformedTableTests
     public void No_rsdp_anywhere_and_an_rsdp_in_the_ebda_first()
     {
         var m = AcpiMachine.QemuPc();
-        var bios = m.RegionAt(0xE0000);
+        byte[] bios = m.RegionAt(0xE0000);
         bios.AsSpan((int)(RsdpAddress - 0xE0000), 20).Clear();
         Assert.Equal(AcpiStatus.NoRsdp, ReadAll(m, out _));
 
         // An RSDP in the EBDA's first KiB wins over the BIOS area.
         var pc = AcpiMachine.QemuPc();
-        var rsdt = BinaryPrimitives.ReadUInt32LittleEndian(pc.RegionAt(0xE0000).AsSpan((int)(RsdpAddress - 0xE0000) + 16));
+        uint rsdt = BinaryPrimitives.ReadUInt32LittleEndian(pc.RegionAt(0xE0000).AsSpan((int)(RsdpAddress - 0xE0000) + 16));
         Rsdp(0, rsdt, 0).CopyTo(pc.RegionAt(0x9FC00), 0x30);
-        Assert.Equal(AcpiStatus.Ok, ReadAll(pc, out var p));
+        Assert.Equal(AcpiStatus.Ok, ReadAll(pc, out AcpiPlatform p));
         Assert.Equal(0x9FC30UL, p.Rsdp.Address);
     }
 
@@ -77,14 +77,14 @@ public class MalformedTableTests
     {
         var m = AcpiMachine.HardwareReduced();
         ulong xsdtAt = TableAddress(m, "XSDT");
-        var xsdt = m.RegionAt(xsdtAt);
+        byte[] xsdt = m.RegionAt(xsdtAt);
         // Give the RSDP an RSDT too, listing the same tables.
         ulong rsdtAt = 0x100000;
-        var entries = Enumerable.Range(0, (xsdt.Length - 36) / 8).Select(i => BinaryPrimitives.ReadUInt64LittleEndian(xsdt.AsSpan(36 + i * 8))).ToArray();
+        ulong[] entries = Enumerable.Range(0, (xsdt.Length - 36) / 8).Select(i => BinaryPrimitives.ReadUInt64LittleEndian(xsdt.AsSpan(36 + i * 8))).ToArray();
         m.Regions.Add((rsdtAt, Rsdt(entries)));
         m.Replace(m.Rsdp, Rsdp(2, (uint)rsdtAt, xsdtAt));
         xsdt[40] ^= 1; // checksum now wrong
-        Assert.Equal(AcpiStatus.Ok, ReadAll(m, out var p, m.Rsdp));
+        Assert.Equal(AcpiStatus.Ok, ReadAll(m, out AcpiPlatform p, m.Rsdp));
         Assert.False(p.Root.IsXsdt);
         Assert.Equal(rsdtAt, p.Root.Address);
 
@@ -98,7 +98,7 @@ public class MalformedTableTests
     {
         var m = AcpiMachine.QemuPc();
         m.RegionAt(TableAddress(m, "FACP"))[100] ^= 0xFF;
-        Assert.Equal(AcpiStatus.BadChecksum, ReadAll(m, out var p));
+        Assert.Equal(AcpiStatus.BadChecksum, ReadAll(m, out AcpiPlatform p));
         Assert.Equal(AcpiStatus.BadChecksum, p.FadtStatus);
         Assert.Equal(AcpiStatus.NoDsdt, p.S5Status);
         Assert.Equal(AcpiStatus.Ok, p.MadtStatus);
@@ -110,18 +110,22 @@ public class MalformedTableTests
     {
         var m = AcpiMachine.QemuPc();
         ulong at = TableAddress(m, "FACP");
-        var old = m.RegionAt(at);
+        byte[] old = m.RegionAt(at);
         spec.Dsdt = BinaryPrimitives.ReadUInt32LittleEndian(old.AsSpan(40));
-        if (spec.XDsdt == 1) spec.XDsdt = spec.Dsdt; // 1 = "same as DSDT"
+        if (spec.XDsdt == 1)
+        {
+            spec.XDsdt = spec.Dsdt; // 1 = "same as DSDT"
+        }
+
         m.Replace(at, Fadt(spec));
-        Assert.Equal(expected, ReadAll(m, out var p));
+        Assert.Equal(expected, ReadAll(m, out AcpiPlatform p));
         return p;
     }
 
     [Fact]
     public void Fadt_x_fields_are_preferred_when_present_and_nonzero()
     {
-        var p = WithFadt(new FadtSpec { XPm1aEvt = Gas(1, 32, 0x1000), XPm1aCnt = Gas(1, 16, 0x1004), XDsdt = 1 });
+        AcpiPlatform p = WithFadt(new FadtSpec { XPm1aEvt = Gas(1, 32, 0x1000), XPm1aCnt = Gas(1, 16, 0x1004), XDsdt = 1 });
         Assert.Equal(0x1000UL, p.Fadt.Pm1aEvent.Address);
         Assert.Equal(0x1004UL, p.Fadt.Pm1aControl.Address);
 
@@ -159,9 +163,9 @@ public class MalformedTableTests
     private static (AcpiStatus, SleepType) S5Of(params byte[][] aml)
     {
         var memory = new FakePhysicalMemory();
-        var dsdt = Table("DSDT", 2, Concat(aml));
+        byte[] dsdt = Table("DSDT", 2, Concat(aml));
         memory.Add(0x200000, dsdt);
-        var status = SleepPackage.ReadS5(ref memory, 0x200000, out var s5);
+        AcpiStatus status = SleepPackage.ReadS5(ref memory, 0x200000, out SleepType s5);
         memory.AssertNoOutOfBoundsSuccess();
         return (status, s5);
     }
@@ -175,13 +179,13 @@ public class MalformedTableTests
         Assert.Equal((AcpiStatus.Ok, 0xFF, 0xFF), Short(S5Of(NamePackage("_S5_", new byte[] { 0xFF }, new byte[] { 0x0C, 0xFF, 0xFF, 0xFF, 0xFF }))));
         Assert.Equal((AcpiStatus.Ok, 6, 6), Short(S5Of(NamePackage("_S5_", new byte[] { 0x0E, 6, 0, 0, 0, 0, 0, 0, 0 }, ByteConst(6)))));
         // Root-prefixed name: Name(\_S5_, ...).
-        var rooted = NamePackage("_S5_", ByteConst(4), ByteConst(4));
+        byte[] rooted = NamePackage("_S5_", ByteConst(4), ByteConst(4));
         Assert.Equal((AcpiStatus.Ok, 4, 4), Short(S5Of(Concat(new byte[] { 0x08, 0x5C }, rooted.AsSpan(1).ToArray()))));
         // A two-byte PkgLength (a package with padding elements past 63 bytes).
-        var many = Enumerable.Repeat(WordConst(0x1111), 30).Prepend(ByteConst(2)).ToArray();
+        byte[][] many = Enumerable.Repeat(WordConst(0x1111), 30).Prepend(ByteConst(2)).ToArray();
         Assert.Equal((AcpiStatus.Ok, 2, 0x11), Short(S5Of(NamePackage("_S5_", many))));
         // The name straddling the scanner's 512-byte chunk boundary (offset 36 + 509 - 2).
-        var filler = new byte[509 - 2 - 1];
+        byte[] filler = new byte[509 - 2 - 1];
         Assert.Equal((AcpiStatus.Ok, 3, 3), Short(S5Of(filler, NamePackage("_S5_", ByteConst(3), ByteConst(3)))));
         // A reference to _S5_ first, then the declaration.
         Assert.Equal((AcpiStatus.Ok, 1, 1), Short(S5Of(FillerAml(), NamePackage("_S5_", One, One))));
@@ -198,21 +202,21 @@ public class MalformedTableTests
     [Fact]
     public void Malformed_s5_packages()
     {
-        var good = NamePackage("_S5_", ByteConst(5), ByteConst(5));
+        byte[] good = NamePackage("_S5_", ByteConst(5), ByteConst(5));
         // Cut off by the table's end (the last element's data byte missing).
         Assert.Equal(AcpiStatus.MalformedS5, S5Of(good.AsSpan(0, good.Length - 1).ToArray()).Item1);
         // PkgLength larger than the table.
-        var big = (byte[])good.Clone(); big[6] = 0x30;
+        byte[] big = (byte[])good.Clone(); big[6] = 0x30;
         Assert.Equal(AcpiStatus.MalformedS5, S5Of(big).Item1);
         // PkgLength smaller than its own header.
-        var tiny = (byte[])good.Clone(); tiny[6] = 0x01;
+        byte[] tiny = (byte[])good.Clone(); tiny[6] = 0x01;
         Assert.Equal(AcpiStatus.MalformedS5, S5Of(tiny).Item1);
         // Elements that are not integer constants (a name reference).
         Assert.Equal(AcpiStatus.MalformedS5, S5Of(NamePackage("_S5_", new byte[] { (byte)'S', (byte)'L', (byte)'P', (byte)'A' }, Zero)).Item1);
         // No elements.
         Assert.Equal(AcpiStatus.MalformedS5, S5Of(NamePackage("_S5_")).Item1);
         // A WordConst whose data runs past the package end.
-        var cut = NamePackage("_S5_", One, WordConst(3)); cut[6] -= 1;
+        byte[] cut = NamePackage("_S5_", One, WordConst(3)); cut[6] -= 1;
         Assert.Equal(AcpiStatus.MalformedS5, S5Of(cut, new byte[] { 0, 0 }).Item1);
     }
 
@@ -220,7 +224,7 @@ public class MalformedTableTests
     {
         var memory = new FakePhysicalMemory();
         memory.Add(0x300000, Madt(0xFEE00000, 1, entries));
-        var status = MadtParser.Read(ref memory, 0x300000, out var madt);
+        AcpiStatus status = MadtParser.Read(ref memory, 0x300000, out MadtInfo madt);
         memory.AssertNoOutOfBoundsSuccess();
         return (status, madt);
     }
@@ -228,7 +232,7 @@ public class MalformedTableTests
     [Fact]
     public void Madt_entries_and_their_problems()
     {
-        var (status, madt) = MadtOf(LocalApic(0, 0, 1), X2Apic(300, 1, 1), X2Apic(301, 0, 2), new byte[] { 5, 12, 0, 0, 0, 0, 0xFE, 0xFF, 0, 0, 0, 0 }, new byte[] { 0x7F, 3, 0 });
+        (AcpiStatus status, MadtInfo madt) = MadtOf(LocalApic(0, 0, 1), X2Apic(300, 1, 1), X2Apic(301, 0, 2), new byte[] { 5, 12, 0, 0, 0, 0, 0xFE, 0xFF, 0, 0, 0, 0 }, new byte[] { 0x7F, 3, 0 });
         Assert.Equal(AcpiStatus.Ok, status);
         Assert.Equal(2, madt.ProcessorCount);
         Assert.Equal(300u, madt.ProcessorApicIds[1]);
@@ -237,19 +241,19 @@ public class MalformedTableTests
 
         Assert.Equal(AcpiStatus.MalformedMadt, MadtOf(LocalApic(0, 0, 1), new byte[] { 0, 0 }).Item1);     // length 0
         Assert.Equal(AcpiStatus.MalformedMadt, MadtOf(new byte[] { 1, 6, 0, 0, 0, 0 }).Item1);           // I/O APIC too short
-        var (s, partial) = MadtOf(LocalApic(0, 0, 1), new byte[] { 2, 40, 0, 9 });                        // runs past the end
+        (AcpiStatus s, MadtInfo partial) = MadtOf(LocalApic(0, 0, 1), new byte[] { 2, 40, 0, 9 });                        // runs past the end
         Assert.Equal(AcpiStatus.MalformedMadt, s);
         Assert.Equal(1, partial.ProcessorCount);
         Assert.Equal(AcpiStatus.MalformedMadt, MadtOf(new byte[] { 0 }).Item1);                          // one stray byte
 
-        var overrides = Enumerable.Range(0, MadtInfo.MaxOverrides + 3).Select(i => Override((byte)i, (uint)i, 0)).ToArray();
+        byte[][] overrides = Enumerable.Range(0, MadtInfo.MaxOverrides + 3).Select(i => Override((byte)i, (uint)i, 0)).ToArray();
         (s, madt) = MadtOf(overrides);
         Assert.Equal(AcpiStatus.TooManyMadtEntries, s);
         Assert.Equal(MadtInfo.MaxOverrides, madt.OverrideCount);
         Assert.Equal(3, madt.Dropped);
 
         // SCI without an override: level, active low (ACPI's definition of the SCI).
-        var route = madt.RouteIsaIrq(40, isSci: true);
+        InterruptRoute route = madt.RouteIsaIrq(40, isSci: true);
         Assert.True(route.LevelTriggered && route.ActiveLow && !route.Overridden);
         // An override saying active low, edge.
         (_, madt) = MadtOf(Override(9, 20, 0b0111), IoApic(0, 0xFEC00000, 0), IoApic(1, 0xFEC10000, 24));
@@ -265,7 +269,7 @@ public class MalformedTableTests
 
     private enum Damage { Flip, FlipAndFixChecksum, Truncate, ShrinkLengthField, GrowLengthField }
 
-    private static readonly Gen<(int Machine, int Region, Damage Kind, int[] Offsets, byte[] Values, int Cut)> DamageGen =
+    private static readonly Gen<(int Machine, int Region, Damage Kind, int[] Offsets, byte[] Values, int Cut)> s_damageGen =
         from machine in Gen.Choose(0, 2)
         from region in Gen.Choose(0, 16)
         from kind in Gen.Elements(Enum.GetValues<Damage>())
@@ -278,20 +282,28 @@ public class MalformedTableTests
     [Fact]
     public void Random_damage_always_gives_a_status_and_never_an_out_of_bounds_read()
     {
-        PropertyCheck.ForAll(DamageGen, d =>
+        PropertyCheck.ForAll(s_damageGen, d =>
         {
-            var m = d.Machine switch { 0 => AcpiMachine.QemuPc(2, 4), 1 => AcpiMachine.QemuQ35(), _ => AcpiMachine.HardwareReduced() };
+            AcpiMachine m = d.Machine switch { 0 => AcpiMachine.QemuPc(2, 4), 1 => AcpiMachine.QemuQ35(), _ => AcpiMachine.HardwareReduced() };
             // Damage one of the tables or the RSDP (not the random BIOS filler).
             var targets = m.Regions.Where(r => r.Address >= TablesBase || r.Address == m.Rsdp).ToList();
-            var (address, bytes) = targets[d.Region % targets.Count];
+            (ulong address, byte[]? bytes) = targets[d.Region % targets.Count];
             bool isTable = bytes.Length >= 36 && !bytes.AsSpan(0, 8).SequenceEqual("RSD PTR "u8) && !bytes.AsSpan(0, 4).SequenceEqual("FACS"u8);
-            var damaged = (byte[])bytes.Clone();
+            byte[] damaged = (byte[])bytes.Clone();
             switch (d.Kind)
             {
                 case Damage.Flip:
                 case Damage.FlipAndFixChecksum:
-                    for (int i = 0; i < d.Offsets.Length; i++) damaged[d.Offsets[i] % damaged.Length] = d.Values[i];
-                    if (d.Kind == Damage.FlipAndFixChecksum && isTable) FixChecksum(damaged, 9, Math.Min(damaged.Length, (int)Math.Min(BinaryPrimitives.ReadUInt32LittleEndian(damaged.AsSpan(4)), (uint)damaged.Length)));
+                    for (int i = 0; i < d.Offsets.Length; i++)
+                    {
+                        damaged[d.Offsets[i] % damaged.Length] = d.Values[i];
+                    }
+
+                    if (d.Kind == Damage.FlipAndFixChecksum && isTable)
+                    {
+                        FixChecksum(damaged, 9, Math.Min(damaged.Length, (int)Math.Min(BinaryPrimitives.ReadUInt32LittleEndian(damaged.AsSpan(4)), (uint)damaged.Length)));
+                    }
+
                     break;
                 case Damage.Truncate:
                     damaged = damaged.AsSpan(0, Math.Max(1, damaged.Length - 1 - (d.Cut % damaged.Length))).ToArray();
@@ -306,8 +318,8 @@ public class MalformedTableTests
             }
 
             m.Replace(address, damaged);
-            var memory = m.Memory();
-            var status = AcpiPlatformReader.Read(ref memory, d.Machine == 2 ? m.Rsdp : 0, out var platform);
+            FakePhysicalMemory memory = m.Memory();
+            AcpiStatus status = AcpiPlatformReader.Read(ref memory, d.Machine == 2 ? m.Rsdp : 0, out AcpiPlatform platform);
             Assert.True(Enum.IsDefined(status), status.ToString());
             Assert.Equal(platform.FirstProblem, status);
             memory.AssertNoOutOfBoundsSuccess();
@@ -324,17 +336,17 @@ public class MalformedTableTests
     [Fact]
     public void Random_bytes_as_a_dsdt_or_madt_never_throw()
     {
-        var gen = from length in Gen.Choose(0, 700)
-                  from body in Gen.ArrayOf(Gen.Frequency((3, Gen.Choose(0, 255).Select(v => (byte)v)), (1, Gen.Elements<byte>(0x08, 0x12, 0x5F, 0x53, 0x35, 0x0A, 0x0B, 0x00, 0x01, 0x02, 0x40, 0x80, 0xC0))), length)
-                  select body;
+        Gen<byte[]> gen = from length in Gen.Choose(0, 700)
+                          from body in Gen.ArrayOf(Gen.Frequency((3, Gen.Choose(0, 255).Select(v => (byte)v)), (1, Gen.Elements<byte>(0x08, 0x12, 0x5F, 0x53, 0x35, 0x0A, 0x0B, 0x00, 0x01, 0x02, 0x40, 0x80, 0xC0))), length)
+                          select body;
         PropertyCheck.ForAll(gen, body =>
         {
             var memory = new FakePhysicalMemory();
             memory.Add(0x200000, Table("DSDT", 2, body));
             memory.Add(0x300000, Table("APIC", 3, body));
-            var s5 = SleepPackage.ReadS5(ref memory, 0x200000, out _);
+            AcpiStatus s5 = SleepPackage.ReadS5(ref memory, 0x200000, out _);
             Assert.Contains(s5, new[] { AcpiStatus.Ok, AcpiStatus.NoS5, AcpiStatus.MalformedS5 });
-            var madt = MadtParser.Read(ref memory, 0x300000, out _);
+            AcpiStatus madt = MadtParser.Read(ref memory, 0x300000, out _);
             Assert.Contains(madt, new[] { AcpiStatus.Ok, AcpiStatus.MalformedMadt, AcpiStatus.TooManyMadtEntries, AcpiStatus.BadLength });
             memory.AssertNoOutOfBoundsSuccess();
             Assert.Equal(0, memory.Refused);

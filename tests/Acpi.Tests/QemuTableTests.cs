@@ -10,8 +10,8 @@ public class QemuTableTests
 {
     private static AcpiPlatform Read(AcpiMachine machine, ulong rsdp, AcpiStatus expected = AcpiStatus.Ok)
     {
-        var memory = machine.Memory();
-        Assert.Equal(expected, AcpiPlatformReader.Read(ref memory, rsdp, out var platform));
+        FakePhysicalMemory memory = machine.Memory();
+        Assert.Equal(expected, AcpiPlatformReader.Read(ref memory, rsdp, out AcpiPlatform platform));
         memory.AssertNoOutOfBoundsSuccess();
         return platform;
     }
@@ -20,8 +20,8 @@ public class QemuTableTests
     public void Pc_tables_found_by_the_bios_area_search_give_piix4_values()
     {
         var machine = AcpiMachine.QemuPc(presentCpus: 2, possibleCpus: 4);
-        var memory = machine.Memory();
-        var p = Read(machine, 0);
+        FakePhysicalMemory memory = machine.Memory();
+        AcpiPlatform p = Read(machine, 0);
         Assert.Equal(RsdpAddress, p.Rsdp.Address);   // past the decoy with a bad checksum
         Assert.Equal(0, p.Rsdp.Revision);
         Assert.False(p.Root.IsXsdt);
@@ -68,19 +68,19 @@ public class QemuTableTests
         Assert.Equal(5, m.OverrideCount);
 
         // The SCI: IRQ 9 → GSI 9, level triggered, active high (override flags 0xD).
-        var sci = m.RouteIsaIrq(f.SciInterrupt, isSci: true);
+        InterruptRoute sci = m.RouteIsaIrq(f.SciInterrupt, isSci: true);
         Assert.Equal(9u, sci.Gsi);
         Assert.True(sci.Overridden);
         Assert.True(sci.LevelTriggered);
         Assert.False(sci.ActiveLow);
         Assert.Equal(0, m.IoApicFor(sci.Gsi));
         // The PIT: IRQ 0 → GSI 2, conforming = edge/high for ISA.
-        var timer = m.RouteIsaIrq(0, isSci: false);
+        InterruptRoute timer = m.RouteIsaIrq(0, isSci: false);
         Assert.Equal(2u, timer.Gsi);
         Assert.False(timer.LevelTriggered);
         Assert.False(timer.ActiveLow);
         // COM1: no override, identity.
-        var com1 = m.RouteIsaIrq(4, isSci: false);
+        InterruptRoute com1 = m.RouteIsaIrq(4, isSci: false);
         Assert.Equal(4u, com1.Gsi);
         Assert.False(com1.Overridden);
     }
@@ -90,9 +90,9 @@ public class QemuTableTests
     {
         // Every table sits in a region of exactly its length: a single refused read would
         // mean the reader looked past a table's end.
-        foreach (var machine in new[] { AcpiMachine.QemuPc(), AcpiMachine.QemuQ35(4, 8), AcpiMachine.HardwareReduced() })
+        foreach (AcpiMachine? machine in new[] { AcpiMachine.QemuPc(), AcpiMachine.QemuQ35(4, 8), AcpiMachine.HardwareReduced() })
         {
-            var memory = machine.Memory();
+            FakePhysicalMemory memory = machine.Memory();
             AcpiPlatformReader.Read(ref memory, machine.Rsdp, out _);
             Assert.Equal(0, memory.Refused);
         }
@@ -101,7 +101,7 @@ public class QemuTableTests
     [Fact]
     public void Q35_tables_give_ich9_values_and_the_reset_register()
     {
-        var p = Read(AcpiMachine.QemuQ35(), AcpiMachine.QemuQ35().Rsdp);
+        AcpiPlatform p = Read(AcpiMachine.QemuQ35(), AcpiMachine.QemuQ35().Rsdp);
         Assert.Equal(0x02, p.Fadt.AcpiEnable);
         Assert.Equal(0x03, p.Fadt.AcpiDisable);
         Assert.Equal(9, p.Fadt.SciInterrupt);
@@ -117,7 +117,7 @@ public class QemuTableTests
     public void A_hardware_reduced_machine_read_from_a_given_rsdp_uses_the_xsdt_and_sleep_control()
     {
         var machine = AcpiMachine.HardwareReduced();
-        var p = Read(machine, machine.Rsdp);
+        AcpiPlatform p = Read(machine, machine.Rsdp);
         Assert.Equal(2, p.Rsdp.Revision);
         Assert.True(p.Root.IsXsdt);
         Assert.True(p.Fadt.IsHardwareReduced);

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Concurrent;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.Threading.Tasks;
 
@@ -30,7 +31,7 @@ public static class BootRuns
 
     private static async Task<BootRun> RunAsync(BootConfig config, Func<QemuInstance, Task> waitFor)
     {
-        var arguments = config.Arguments;
+        IReadOnlyList<string> arguments = config.Arguments;
         QemuInstance instance = await QemuInstance.StartAsync(arguments).ConfigureAwait(false);
         var clock = Stopwatch.StartNew();
         string? error = null;

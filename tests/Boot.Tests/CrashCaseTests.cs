@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using System.Text.RegularExpressions;
 using System.Threading.Tasks;
@@ -63,7 +64,7 @@ public sealed class CrashCaseTests
         _output.CheckWithTranscript(run, () =>
         {
             Assert.Equal(0, symbolized.ExitStatus);
-            var block = Assert.Single(symbolized.Blocks);
+            IReadOnlyList<string> block = Assert.Single(symbolized.Blocks);
             var rows = block.Where(line => onRip ? Regex.IsMatch(line, @"^  rip\s") : Regex.IsMatch(line, @"^  #\d+\s")).ToList();
             Assert.NotEmpty(rows);
             Assert.Contains(rows, row => row.Contains(method, StringComparison.Ordinal));

@@ -48,7 +48,9 @@ public sealed class DefaultImageBootTests
             // keep running; the echo pair talks over a channel and ends, as does hello.
             Assert.Equal(6, summary.Services);
             foreach (string service in new[] { "supervisor", "store", "klog", "echo-client", "echo-server", "hello", "hostlink" })
+            {
                 Assert.Single(run.Lines, line => System.Text.RegularExpressions.Regex.IsMatch(line, @"^\[info\] proc: service " + service + @" pid=\d+ base=0x[0-9a-f]{16}$"));
+            }
             // Every line names its service as the source: hello, echo-* and hostlink log
             // through klog, which shows them; store and klog through the kernel.
             Assert.Single(run.Lines, line => line == "[info] hello: hello from a C# service in ring 3");

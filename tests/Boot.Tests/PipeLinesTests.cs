@@ -26,7 +26,7 @@ public sealed class PipeLinesTests
     [Fact]
     public async Task Carriage_returns_are_dropped_and_a_final_unterminated_line_is_kept()
     {
-        var lines = await SplitAsync("ok 1 - a/b\r\n\r\n1..2\rx\npartial"u8.ToArray());
+        List<string> lines = await SplitAsync("ok 1 - a/b\r\n\r\n1..2\rx\npartial"u8.ToArray());
 
         Assert.Equal(new[] { "ok 1 - a/b", "", "1..2x", "partial" }, lines);
     }
@@ -34,7 +34,7 @@ public sealed class PipeLinesTests
     [Fact]
     public async Task A_line_split_across_writes_comes_out_whole()
     {
-        var lines = await SplitAsync("rea"u8.ToArray(), "dy: services=0\n*** PA"u8.ToArray(), "NIC: x\n"u8.ToArray());
+        List<string> lines = await SplitAsync("rea"u8.ToArray(), "dy: services=0\n*** PA"u8.ToArray(), "NIC: x\n"u8.ToArray());
 
         Assert.Equal(new[] { "ready: services=0", "*** PANIC: x" }, lines);
     }
@@ -42,7 +42,7 @@ public sealed class PipeLinesTests
     [Fact]
     public async Task Non_ascii_bytes_survive_as_latin1()
     {
-        var lines = await SplitAsync(new byte[] { 0x41, 0xff, 0x00, 0xe9, 0x0a });
+        List<string> lines = await SplitAsync(new byte[] { 0x41, 0xff, 0x00, 0xe9, 0x0a });
 
         Assert.Equal(new[] { "A\u00ff\u0000\u00e9" }, lines);
     }

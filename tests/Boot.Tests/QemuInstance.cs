@@ -109,7 +109,7 @@ public sealed class QemuInstance : IAsyncDisposable
                 start.ArgumentList.Add(argument);
             }
 
-            var process = Process.Start(start)
+            Process process = Process.Start(start)
                 ?? throw new InvalidOperationException("qemu-system-x86_64 did not start");
             return new QemuInstance(process, "qemu-system-x86_64 " + string.Join(' ', arguments));
         }

@@ -46,7 +46,7 @@ public static class RepoPaths
     /// had last been written at the time of copying.</summary>
     public static string ImageSource(string name)
     {
-        var (_, source, written) = SnapshotOf(name);
+        (string _, string? source, DateTime written) = SnapshotOf(name);
         return $"{source} (written {written:HH:mm:ss.fff} UTC)";
     }
 

@@ -19,7 +19,7 @@ public sealed class ShutdownTests
 {
     /// <summary>From the press to QEMU's exit, generously (TCG on a shared machine; the
     /// stubborn service alone costs its 2 s deadline).</summary>
-    private static readonly TimeSpan ExitDeadline = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan s_exitDeadline = TimeSpan.FromSeconds(30);
 
     private readonly ITestOutputHelper _output;
 
@@ -122,7 +122,7 @@ public sealed class ShutdownTests
             await monitor.ConnectAsync(new UnixDomainSocketEndPoint(socket));
             await monitor.SendAsync(Encoding.ASCII.GetBytes("system_powerdown\n"));
             var pressed = Stopwatch.StartNew();
-            await qemu.WaitForExitAsync(ExitDeadline);
+            await qemu.WaitForExitAsync(s_exitDeadline);
             File.Delete(socket);
             return (qemu, pressed.Elapsed);
         }

@@ -68,7 +68,7 @@ public static class Symbolizer
         start.ArgumentList.Add("--elf");
         start.ArgumentList.Add(elfPath);
 
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
+        using Process process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
         try
         {
             Task<string> stdout = process.StandardOutput.ReadToEndAsync();

@@ -44,7 +44,7 @@ public sealed partial class TestImageSuiteTests
     public async Task Tap_plan_is_printed_once_and_counts_the_results()
     {
         BootRun run = await BootRuns.UntilExitAsync(s_onPc);
-        TapReport tap = TapReport.Parse(run.Lines);
+        var tap = TapReport.Parse(run.Lines);
 
         _output.CheckWithTranscript(run, () =>
         {
@@ -58,7 +58,7 @@ public sealed partial class TestImageSuiteTests
     public async Task Every_in_image_case_passes()
     {
         BootRun run = await BootRuns.UntilExitAsync(s_onPc);
-        TapReport tap = TapReport.Parse(run.Lines);
+        var tap = TapReport.Parse(run.Lines);
 
         _output.CheckWithTranscript(run, () =>
         {
@@ -78,7 +78,7 @@ public sealed partial class TestImageSuiteTests
     {
         string[] registered = RegisteredCases();
         BootRun run = await BootRuns.UntilExitAsync(s_onPc);
-        TapReport tap = TapReport.Parse(run.Lines);
+        var tap = TapReport.Parse(run.Lines);
 
         _output.CheckWithTranscript(run, () =>
         {
@@ -100,7 +100,7 @@ public sealed partial class TestImageSuiteTests
     public async Task Case_names_are_unique_and_read_room_slash_case()
     {
         BootRun run = await BootRuns.UntilExitAsync(s_onPc);
-        TapReport tap = TapReport.Parse(run.Lines);
+        var tap = TapReport.Parse(run.Lines);
 
         _output.CheckWithTranscript(run, () =>
         {
@@ -128,7 +128,7 @@ public sealed partial class TestImageSuiteTests
     public async Task Test_image_passes_every_case_on_other_machines(string machine, string memory)
     {
         BootRun run = await BootRuns.UntilExitAsync(new BootConfig("test", machine, memory));
-        TapReport tap = TapReport.Parse(run.Lines);
+        var tap = TapReport.Parse(run.Lines);
 
         _output.CheckWithTranscript(run, () =>
         {

@@ -41,7 +41,7 @@ public static class ElfSamples
     public static IEnumerable<object[]> Names() =>
         new[] { "exec-bfd", "pie-bfd", "exec-lld", "pie-lld" }.Select(n => new object[] { n });
 
-    private static IReadOnlyList<Sample> Build()
+    private static List<Sample> Build()
     {
         string dir = Path.Combine(Path.GetTempPath(), "elf-tests-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
         Directory.CreateDirectory(dir);
@@ -63,7 +63,7 @@ public static class ElfSamples
         return samples;
     }
 
-/// <summary>The checkout: the first directory above the test binary with kernel/ and a Makefile.</summary>
+    /// <summary>The checkout: the first directory above the test binary with kernel/ and a Makefile.</summary>
     public static string RepositoryRoot()
     {
         for (DirectoryInfo? d = new(AppContext.BaseDirectory); d != null; d = d.Parent)

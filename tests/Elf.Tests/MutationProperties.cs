@@ -145,41 +145,56 @@ public class MutationProperties
             switch (step)
             {
                 case Kind.Bytes:
-                {
-                    int at = rng.Next(4) == 0 ? rng.Next(f.Length) : Hot(b, rng);
-                    if (at >= f.Length) break;
-                    if (rng.Next(2) == 0) f[at] ^= (byte)(1 << rng.Next(8));
-                    else f[at] = (byte)rng.Next(256);
-                    break;
-                }
+                    {
+                        int at = rng.Next(4) == 0 ? rng.Next(f.Length) : Hot(b, rng);
+                        if (at >= f.Length)
+                        {
+                            break;
+                        }
 
-                case Kind.Field:
-                {
-                    (int offset, int size) = b.Fields[rng.Next(b.Fields.Length)];
-                    if (offset + size > f.Length) break;
-                    ulong original = size switch
-                    {
-                        1 => f[offset],
-                        2 => BitConverter.ToUInt16(f, offset),
-                        4 => BitConverter.ToUInt32(f, offset),
-                        _ => BitConverter.ToUInt64(f, offset),
-                    };
-                    ulong value = rng.Next(6) switch
-                    {
-                        0 => s_awkward[rng.Next(s_awkward.Length)],
-                        1 => original + (ulong)rng.Next(1, 0x2000),
-                        2 => original - (ulong)rng.Next(1, 0x2000),
-                        3 => original ^ (1UL << rng.Next(size * 8)),
-                        4 => (ulong)rng.NextInt64(),
-                        _ => original + ((ulong)rng.Next(1, 8) * 0x1000),
-                    };
-                    for (int i = 0; i < size; i++)
-                    {
-                        f[offset + i] = (byte)(value >> (8 * i));
+                        if (rng.Next(2) == 0)
+                        {
+                            f[at] ^= (byte)(1 << rng.Next(8));
+                        }
+                        else
+                        {
+                            f[at] = (byte)rng.Next(256);
+                        }
+
+                        break;
                     }
 
-                    break;
-                }
+                case Kind.Field:
+                    {
+                        (int offset, int size) = b.Fields[rng.Next(b.Fields.Length)];
+                        if (offset + size > f.Length)
+                        {
+                            break;
+                        }
+
+                        ulong original = size switch
+                        {
+                            1 => f[offset],
+                            2 => BitConverter.ToUInt16(f, offset),
+                            4 => BitConverter.ToUInt32(f, offset),
+                            _ => BitConverter.ToUInt64(f, offset),
+                        };
+                        ulong value = rng.Next(6) switch
+                        {
+                            0 => s_awkward[rng.Next(s_awkward.Length)],
+                            1 => original + (ulong)rng.Next(1, 0x2000),
+                            2 => original - (ulong)rng.Next(1, 0x2000),
+                            3 => original ^ (1UL << rng.Next(size * 8)),
+                            4 => (ulong)rng.NextInt64(),
+                            _ => original + ((ulong)rng.Next(1, 8) * 0x1000),
+                        };
+                        for (int i = 0; i < size; i++)
+                        {
+                            f[offset + i] = (byte)(value >> (8 * i));
+                        }
+
+                        break;
+                    }
 
                 case Kind.Truncate:
                     f = f[..rng.Next(f.Length + 1)];

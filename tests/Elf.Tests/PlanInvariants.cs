@@ -37,9 +37,9 @@ public static class PlanInvariants
     public static void Check(byte[] file, ElfImage image, ElfLoadPlan plan)
     {
         ulong b = plan.Base;
-        UInt128 length = (UInt128)file.Length;
+        var length = (UInt128)file.Length;
         List<RawHeader> raw = ReadProgramHeaders(file);
-        List<RawHeader> loads = raw.Where(h => h.Type == 1 && h.Memsz != 0).ToList();
+        var loads = raw.Where(h => h.Type == 1 && h.Memsz != 0).ToList();
 
         // Facts about the file that acceptance implies.
         Assert.DoesNotContain(raw, h => h.Type == 3); // PT_INTERP

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Text;
@@ -24,7 +25,7 @@ public class RealElfTests
         // build/mk/services.mk links each service declared in Services.props (ilc output) with
         // ld.lld as a static PIE: the files the kernel really loads. Without a build there is
         // nothing to compare, which is a failure, not a pass.
-        var services = ElfSamples.Services();
+        IReadOnlyList<(string Name, byte[] Bytes, ReadElfView View)> services = ElfSamples.Services();
         string[] declared = ElfSamples.DeclaredServices();
         string[] missing = declared.Where(name => !services.Any(s => s.Name == name + ".elf")).ToArray();
         Assert.True(missing.Length == 0,
@@ -65,7 +66,7 @@ public class RealElfTests
             Assert.Equal(loads[i].Flags.Contains('E'), (s.Protection & ElfProtection.Execute) != 0);
         }
 
-        var tls = view.Headers.SingleOrDefault(h => h.Type == "TLS");
+        ReadElfView.ProgramHeader? tls = view.Headers.SingleOrDefault(h => h.Type == "TLS");
         Assert.Equal(tls != null, plan.HasTls);
         if (tls != null)
         {
@@ -99,20 +100,20 @@ public class RealElfTests
     {
         ElfSamples.Sample sample = ElfSamples.Get(name);
         Assert.Equal(ElfStatus.Ok, ElfImage.TryParse(sample.Bytes, out ElfImage image));
-        const ulong windowStart = 0x4000_0000, windowEnd = 0x4100_0000;
+        const ulong WindowStart = 0x4000_0000, WindowEnd = 0x4100_0000;
         if (!sample.Pie)
         {
             Assert.Equal(ElfStatus.BadLoadBase, image.TryCreatePlan(0x1000_0000, out _));
-            Assert.Equal(ElfStatus.AddressOutOfRange, image.TryChooseBase(5, windowStart, windowEnd, out _));
+            Assert.Equal(ElfStatus.AddressOutOfRange, image.TryChooseBase(5, WindowStart, WindowEnd, out _));
             return;
         }
 
         var rng = new Random(7);
         for (int i = 0; i < 200; i++)
         {
-            Assert.Equal(ElfStatus.Ok, image.TryChooseBase((ulong)rng.NextInt64(), windowStart, windowEnd, out ulong b));
-            Assert.Equal(ElfStatus.Ok, image.TryCreatePlan(b, windowStart, windowEnd, out ElfLoadPlan plan));
-            Assert.True(plan.ImageStart >= windowStart && plan.ImageEnd <= windowEnd);
+            Assert.Equal(ElfStatus.Ok, image.TryChooseBase((ulong)rng.NextInt64(), WindowStart, WindowEnd, out ulong b));
+            Assert.Equal(ElfStatus.Ok, image.TryCreatePlan(b, WindowStart, WindowEnd, out ElfLoadPlan plan));
+            Assert.True(plan.ImageStart >= WindowStart && plan.ImageEnd <= WindowEnd);
             PlanInvariants.Check(sample.Bytes, image, plan);
         }
 
@@ -120,7 +121,7 @@ public class RealElfTests
         Assert.Equal(ElfStatus.AddressOutOfRange, image.TryCreatePlan(0, out _)); // page 0 is the null guard
         Assert.Equal(ElfStatus.AddressOutOfRange, image.TryCreatePlan(ElfImage.UserAddressLimit - 0x1000, out _));
         Assert.Equal(ElfStatus.AddressOutOfRange, image.TryCreatePlan(0xFFFF_F000_0000_0000, out _));
-        Assert.Equal(ElfStatus.AddressOutOfRange, image.TryChooseBase(1, windowStart, windowStart + 0x1000, out _));
+        Assert.Equal(ElfStatus.AddressOutOfRange, image.TryChooseBase(1, WindowStart, WindowStart + 0x1000, out _));
     }
 
     [Fact]

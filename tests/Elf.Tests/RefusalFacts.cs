@@ -56,10 +56,14 @@ public class RefusalFacts
         ["extended section numbering"] = (ElfStatus.BadSectionHeaderTable, () => Pie(f => { U16(f, EShentsize, 64); U64(f, EShoff, 0x900); })),
         ["shstrndx out of range"] = (ElfStatus.BadSectionHeaderTable, () => Pie(f => { U16(f, EShnum, 2); U16(f, EShentsize, 64); U64(f, EShoff, 0x900); U16(f, EShstrndx, 2); })),
         ["phnum 0"] = (ElfStatus.NoLoadSegments, () => Pie(f => Phnum(f, 0))),
-        ["only empty loads"] = (ElfStatus.NoLoadSegments, () => Pie(f => { for (int i = 0; i < 3; i++) U64(f, Ph(i) + PMemsz, 0); for (int i = 0; i < 3; i++) U64(f, Ph(i) + PFilesz, 0); })),
+        ["only empty loads"] = (ElfStatus.NoLoadSegments, () => Pie(f => { for (int i = 0; i < 3; i++) { U64(f, Ph(i) + PMemsz, 0); } for (int i = 0; i < 3; i++) { U64(f, Ph(i) + PFilesz, 0); } })),
         ["17 loads"] = (ElfStatus.TooManyLoadSegments, () => Pie(f =>
         {
-            for (int i = 0; i < 14; i++) SetPh(f, 7 + i, PtLoad, PfR, 0, 0x10_0000 + ((ulong)i * 0x1000), 0, 0x1000, 0x1000);
+            for (int i = 0; i < 14; i++)
+            {
+                SetPh(f, 7 + i, PtLoad, PfR, 0, 0x10_0000 + ((ulong)i * 0x1000), 0, 0x1000, 0x1000);
+            }
+
             Phnum(f, 21);
         })),
         ["segment past end of file"] = (ElfStatus.SegmentOutsideFile, () => Pie(f => { U64(f, Ph(LoadRW) + PFilesz, 0x1001); })),
@@ -232,7 +236,11 @@ public class RefusalFacts
                 // The data moved: move everything that points into it.
                 U64(f, Ph(Dynamic) + PVaddr, 0x20_2000); U64(f, Ph(Tls) + PVaddr, 0x20_2800);
                 U64(f, Ph(Relro) + PVaddr, 0x20_2000);
-                for (int i = 0; i < RelaCount; i++) U64(f, Rela(i), R64(f, Rela(i)) + 0x20_0000);
+                for (int i = 0; i < RelaCount; i++)
+                {
+                    U64(f, Rela(i), R64(f, Rela(i)) + 0x20_0000);
+                }
+
                 break;
             case "no dynamic section": U32(f, Ph(Dynamic) + PType, PtNote); extraRelocations = -RelaCount; break;
             case "no TLS, no stack, no RELRO": Phnum(f, 4); break;

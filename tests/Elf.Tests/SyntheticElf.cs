@@ -43,7 +43,7 @@ public static class SyntheticElf
 
     public static byte[] Build(ulong link, ushort type)
     {
-        var f = new byte[FileLength];
+        byte[] f = new byte[FileLength];
         f[0] = 0x7F; f[1] = (byte)'E'; f[2] = (byte)'L'; f[3] = (byte)'F';
         f[4] = 2; f[5] = 1; f[6] = 1;
         U16(f, EType, type);
@@ -73,7 +73,11 @@ public static class SyntheticElf
 
         f[0x1000] = 0xF4; // hlt
         f[0x1001] = 0xEB; f[0x1002] = 0xFD; // jmp back
-        for (int i = 0; i < 0x10; i++) f[0x2800 + i] = (byte)(i + 1);
+        for (int i = 0; i < 0x10; i++)
+        {
+            f[0x2800 + i] = (byte)(i + 1);
+        }
+
         return f;
     }
 

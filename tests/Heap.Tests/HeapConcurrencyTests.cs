@@ -23,7 +23,7 @@ public unsafe class HeapConcurrencyTests
     public void Threads_allocate_and_free_across_cpus_without_overlap(int threads, int seed)
     {
         using var t = new TestHeap(cpus: (uint)threads, fillGarbage: true);
-        var mailbox = new nuint[MailboxSlots];
+        nuint[] mailbox = new nuint[MailboxSlots];
         long corrupt = 0, notZeroed = 0, badStatus = 0, allocations = 0;
         var budget = Stopwatch.StartNew();
         var workers = new Thread[threads];
@@ -38,7 +38,7 @@ public unsafe class HeapConcurrencyTests
                 var mine = new List<nuint>();
                 ulong serial = 0;
                 start.SignalAndWait();
-                ref var heap = ref t.Heap;
+                ref SlabHeap<HostPages, FakeCpu, HostSpinLock> heap = ref t.Heap;
                 for (int op = 0; op < 150_000 && budget.ElapsedMilliseconds < 6_000; op++)
                 {
                     int r = rng.Next(100);
@@ -97,7 +97,7 @@ public unsafe class HeapConcurrencyTests
             w.Join();
         }
 
-        ref var h = ref t.Heap;
+        ref SlabHeap<HostPages, FakeCpu, HostSpinLock> h = ref t.Heap;
         Assert.Equal(0, Interlocked.Read(ref corrupt));
         Assert.Equal(0, Interlocked.Read(ref notZeroed));
         Assert.Equal(0, Interlocked.Read(ref badStatus));
@@ -106,7 +106,7 @@ public unsafe class HeapConcurrencyTests
         Assert.Equal(0, h.Anomalies);
 
         // What is left live is exactly what sits in the mailbox.
-        var objects = new long[HeapLayout.ClassCount];
+        long[] objects = new long[HeapLayout.ClassCount];
         long largeObjects = 0, largeBytes = 0, live = 0;
         foreach (nuint p in mailbox)
         {
@@ -167,15 +167,15 @@ public unsafe class HeapConcurrencyTests
     {
         using var t = new TestHeap(cpus: 2);
         const int Count = 20_000;
-        var blocks = new nuint[Count];
+        nuint[] blocks = new nuint[Count];
         FakeCpu.Become(0);
         for (int i = 0; i < Count; i++)
         {
             blocks[i] = (nuint)t.Heap.Allocate((nuint)(i % 3 == 0 ? 48 : i % 101 == 0 ? 5000 : 200));
         }
 
-        var ok = new int[2];
-        var twice = new int[2];
+        int[] ok = new int[2];
+        int[] twice = new int[2];
         using var start = new Barrier(2);
         var workers = new Thread[2];
         for (int w = 0; w < 2; w++)
@@ -185,7 +185,7 @@ public unsafe class HeapConcurrencyTests
             {
                 FakeCpu.Become((uint)id);
                 start.SignalAndWait();
-                ref var heap = ref t.Heap;
+                ref SlabHeap<HostPages, FakeCpu, HostSpinLock> heap = ref t.Heap;
                 for (int i = 0; i < Count; i++)
                 {
                     HeapFreeStatus s = heap.Free((void*)blocks[i]);

@@ -22,14 +22,14 @@ public unsafe class HeapModelProperties
 
     private sealed record Live(nuint Address, nuint Requested, nuint Usable, byte Pattern);
 
-    private static readonly Gen<int> Sizes = Gen.Frequency(
+    private static readonly Gen<int> s_sizes = Gen.Frequency(
         (6, Gen.Choose(0, 64)),
         (10, Gen.Choose(65, 512)),
         (6, Gen.Choose(513, HeapLayout.MaxSmallSize)),
         (3, Gen.Choose(HeapLayout.MaxSmallSize + 1, 40_000)),
         (1, Gen.Elements(1, 16, 17, 2048, 2049, 4032, 4033, 16320, 16321)));
 
-    private static readonly Gen<Op> OpGen =
+    private static readonly Gen<Op> s_opGen =
         from kind in Gen.Frequency(
             (40, Gen.Constant(OpKind.Allocate)),
             (30, Gen.Constant(OpKind.Free)),
@@ -39,18 +39,18 @@ public unsafe class HeapModelProperties
             (2, Gen.Constant(OpKind.FreeForgedHeader)),
             (3, Gen.Constant(OpKind.Trim)),
             (2, Gen.Constant(OpKind.Flush)))
-        from size in Sizes
+        from size in s_sizes
         from pick in Gen.Choose(0, int.MaxValue)
         from cpu in Gen.Frequency((10, Gen.Constant(0u)), (8, Gen.Constant(1u)), (2, Gen.Constant(2u)))
         select new Op(kind, size, pick, cpu);
 
-    private static readonly Gen<Op[]> Sequences =
+    private static readonly Gen<Op[]> s_sequences =
         from n in Gen.Choose(1, 160)
-        from ops in Gen.ArrayOf(OpGen, n)
+        from ops in Gen.ArrayOf(s_opGen, n)
         select ops;
 
     [Fact]
-    public void Random_sequences_match_the_model() => PropertyCheck.ForAll(Sequences, Run);
+    public void Random_sequences_match_the_model() => PropertyCheck.ForAll(s_sequences, Run);
 
     /// <summary>Long allocation bursts push classes over several slabs and through magazine
     /// refills and flushes; then everything is freed and trimmed.</summary>
@@ -66,7 +66,7 @@ public unsafe class HeapModelProperties
     private static void RunBurst(int n, int size, int seed)
     {
         using var t = new TestHeap(cpus: 2);
-        ref var heap = ref t.Heap;
+        ref SlabHeap<HostPages, FakeCpu, HostSpinLock> heap = ref t.Heap;
         var rng = new Random(seed);
         var blocks = new List<nuint>();
         for (int i = 0; i < n; i++)
@@ -101,7 +101,7 @@ public unsafe class HeapModelProperties
     private static void Run(Op[] ops)
     {
         using var t = new TestHeap(cpus: 2);
-        ref var heap = ref t.Heap;
+        ref SlabHeap<HostPages, FakeCpu, HostSpinLock> heap = ref t.Heap;
         var live = new List<Live>();
         var freed = new List<nuint>();
         byte* foreign = (byte*)NativeMemory.AlignedAlloc(2 * HeapLayout.SlabBytes, HeapLayout.SlabBytes);
@@ -263,7 +263,7 @@ public unsafe class HeapModelProperties
     private static void CheckAccounting(ref SlabHeap<HostPages, FakeCpu, HostSpinLock> heap, HostPageArena arena, List<Live> live)
     {
         long largeObjects = 0, largeBytes = 0;
-        var objects = new long[HeapLayout.ClassCount];
+        long[] objects = new long[HeapLayout.ClassCount];
         foreach (Live b in live)
         {
             int c = HeapLayout.ClassOf(b.Requested == 0 ? 1 : b.Requested);

@@ -83,7 +83,7 @@ public unsafe class HeapUnitTests
     public void Exhaustion_returns_null_and_everything_comes_back()
     {
         using var t = new TestHeap(cpus: 1, pageLimit: 64);
-        ref var heap = ref t.Heap;
+        ref SlabHeap<HostPages, FakeCpu, HostSpinLock> heap = ref t.Heap;
         var blocks = new List<nuint>();
         int[] sizes = { 24, 300, 1000, 5000, 2048, 16 };
         int failures = 0;
@@ -126,7 +126,7 @@ public unsafe class HeapUnitTests
     public void A_misaligned_page_source_is_refused_not_trusted()
     {
         using var t = new TestHeap();
-        ref var heap = ref t.Heap;
+        ref SlabHeap<HostPages, FakeCpu, HostSpinLock> heap = ref t.Heap;
         long before = t.Arena.PagesOut;
         t.Arena.Misalign = true;
         Assert.True(heap.Allocate(64) == null);
@@ -142,7 +142,7 @@ public unsafe class HeapUnitTests
     public void Large_double_free_and_interior_pointers_are_reported()
     {
         using var t = new TestHeap();
-        ref var heap = ref t.Heap;
+        ref SlabHeap<HostPages, FakeCpu, HostSpinLock> heap = ref t.Heap;
         byte* p = (byte*)heap.Allocate(100_000);
         Assert.True(p != null);
         Assert.Equal((nuint)(25 * 4096 - 64), heap.UsableSize(p));
@@ -175,7 +175,7 @@ public unsafe class HeapUnitTests
     public void Reused_memory_is_zeroed_again()
     {
         using var t = new TestHeap();
-        ref var heap = ref t.Heap;
+        ref SlabHeap<HostPages, FakeCpu, HostSpinLock> heap = ref t.Heap;
         for (int round = 0; round < 3; round++)
         {
             var blocks = new List<nuint>();

@@ -39,7 +39,7 @@ public class SizeClassTests
     public void Slab_layout_fits_and_wastes_little()
     {
         using var t = new TestHeap();
-        ref var heap = ref t.Heap;
+        ref SlabHeap<HostPages, FakeCpu, HostSpinLock> heap = ref t.Heap;
         for (int c = 0; c < HeapLayout.ClassCount; c++)
         {
             int size = HeapLayout.ClassSize(c);

@@ -32,7 +32,7 @@ public unsafe class InitTabFacts
         Assert.Equal(InitTabStatus.DuplicateName, Add(table, "c3"));
 
         var observer = new SilentInitTabObserver();
-        Assert.Equal(InitTabStatus.Ok, table.RunInit(ref observer, out var summary));
+        Assert.Equal(InitTabStatus.Ok, table.RunInit(ref observer, out InitSummary summary));
         Assert.Equal(64, summary.Succeeded);
         Assert.Equal(64, table.RunTerm(ref observer));
     }
@@ -45,7 +45,7 @@ public unsafe class InitTabFacts
         Assert.Equal(InitTabStatus.Ok, Add(table, "acpi", InitLevel.Platform, 1, slot: 1));
         Assert.Equal(InitTabStatus.DuplicateName, Add(table, "acpi", InitLevel.Late, 9, slot: 2));
         Assert.Equal(1, table.Count);
-        Assert.True(table.TryGetOutcome("acpi"u8, out var outcome));
+        Assert.True(table.TryGetOutcome("acpi"u8, out InitOutcome outcome));
         Assert.Equal(InitLevel.Platform, outcome.Level);
         Assert.Equal(1, outcome.Priority);
     }
@@ -93,10 +93,10 @@ public unsafe class InitTabFacts
     [Fact]
     public void An_empty_table_runs_and_terms_nothing()
     {
-        var log = Slots.Reset();
+        List<string> log = Slots.Reset();
         var table = new InitTab();
         var observer = new RecordingObserver(log);
-        Assert.Equal(InitTabStatus.Ok, table.RunInit(ref observer, out var summary));
+        Assert.Equal(InitTabStatus.Ok, table.RunInit(ref observer, out InitSummary summary));
         Assert.Equal(default, summary);
         Assert.Equal(0, table.RunTerm(ref observer));
         Assert.Empty(log);
@@ -105,14 +105,14 @@ public unsafe class InitTabFacts
     [Fact]
     public void Registration_and_a_second_RunInit_are_refused_once_init_has_run()
     {
-        var log = Slots.Reset();
+        List<string> log = Slots.Reset();
         var table = new InitTab(4);
         Add(table, "a");
         var observer = new RecordingObserver(log);
         Assert.Equal(InitTabStatus.Ok, table.RunInit(ref observer, out _));
         Assert.Equal(InitTabStatus.Closed, Add(table, "b", slot: 1));
         log.Clear();
-        Assert.Equal(InitTabStatus.Closed, table.RunInit(ref observer, out var summary));
+        Assert.Equal(InitTabStatus.Closed, table.RunInit(ref observer, out InitSummary summary));
         Assert.Equal(default, summary);
         Assert.Empty(log);
     }
@@ -120,7 +120,7 @@ public unsafe class InitTabFacts
     [Fact]
     public void RunTerm_before_RunInit_runs_nothing_and_closes_the_table()
     {
-        var log = Slots.Reset();
+        List<string> log = Slots.Reset();
         var table = new InitTab(4);
         Add(table, "a");
         var observer = new RecordingObserver(log);
@@ -132,7 +132,7 @@ public unsafe class InitTabFacts
     [Fact]
     public void The_log_lines_name_level_and_entry_with_the_reason_and_cause()
     {
-        var log = Slots.Reset();
+        List<string> log = Slots.Reset();
         var table = new InitTab(8);
         Slots.InitCodes[1] = 7;
         Slots.TermCodes[0] = 3;
@@ -143,7 +143,7 @@ public unsafe class InitTabFacts
         Assert.Equal(InitTabStatus.Ok, Add(table, "early", InitLevel.Early, 0, slot: 4, deps: "acpi"));
         Assert.Equal(InitTabStatus.Ok, Add(table, "shell", InitLevel.Late, 0, slot: 5, deps: "supervisor"));
         var observer = new RecordingObserver(log);
-        table.RunInit(ref observer, out var summary);
+        table.RunInit(ref observer, out InitSummary summary);
         table.RunTerm(ref observer);
         Assert.Equal(new List<string>
         {
@@ -159,14 +159,14 @@ public unsafe class InitTabFacts
         Assert.Equal(1, summary.Failed);
         Assert.Equal(4, summary.Skipped);
         Assert.Equal("ioapic"u8.ToArray(), table.SkipCause("supervisor"u8).ToArray());
-        Assert.True(table.TryGetOutcome("acpi"u8, out var acpi));
+        Assert.True(table.TryGetOutcome("acpi"u8, out InitOutcome acpi));
         Assert.Equal(InitEntryState.Terminated, acpi.State);
         Assert.Equal(3, acpi.Code);
         Assert.Equal(0, acpi.RunIndex);
-        Assert.True(table.TryGetOutcome("ioapic"u8, out var ioapic));
+        Assert.True(table.TryGetOutcome("ioapic"u8, out InitOutcome ioapic));
         Assert.Equal(InitSkipReason.None, ioapic.SkipReason);
         Assert.Equal(7, ioapic.Code);
-        Assert.True(table.TryGetOutcome("klog"u8, out var klog));
+        Assert.True(table.TryGetOutcome("klog"u8, out InitOutcome klog));
         Assert.Equal(-1, klog.RunIndex);
         Assert.Equal(InitSkipReason.DependencyUnknown, klog.SkipReason);
     }
@@ -174,13 +174,13 @@ public unsafe class InitTabFacts
     [Fact]
     public void A_self_dependency_and_a_cycle_are_order_skips()
     {
-        var log = Slots.Reset();
+        List<string> log = Slots.Reset();
         var table = new InitTab(8);
         Add(table, "self", InitLevel.Early, 0, slot: 0, deps: "self");
         Add(table, "a", InitLevel.Platform, 0, slot: 1, deps: "b");
         Add(table, "b", InitLevel.Platform, 0, slot: 2, deps: "a");
         var observer = new RecordingObserver(log);
-        table.RunInit(ref observer, out var summary);
+        table.RunInit(ref observer, out InitSummary summary);
         Assert.Equal(new List<string>
         {
             "skipped early/self DependencyOrder self",
@@ -194,7 +194,7 @@ public unsafe class InitTabFacts
     public void Shutdown_started_by_an_init_function_terms_what_is_up_and_stops_init()
     {
         // As a panic inside an init function whose panic path runs RunTerm would.
-        var log = Slots.Reset();
+        List<string> log = Slots.Reset();
         var table = new InitTab(8);
         Add(table, "a", InitLevel.Early, 0, slot: 0);
         Add(table, "b", InitLevel.Early, 1, slot: 1);
@@ -208,7 +208,7 @@ public unsafe class InitTabFacts
             }
         };
         var observer = new SilentInitTabObserver();
-        table.RunInit(ref observer, out var summary);
+        table.RunInit(ref observer, out InitSummary summary);
         // a was termed by the nested call; b succeeded after shutdown began, so it is
         // still owed; c never ran.
         Assert.Equal(new List<string> { "init 0", "init 1", "term 0" }, log);
@@ -216,14 +216,14 @@ public unsafe class InitTabFacts
         Slots.Hook = null;
         Assert.Equal(1, table.RunTerm(ref observer));
         Assert.Equal("term 1", log[^1]);
-        Assert.True(table.TryGetOutcome("c"u8, out var c));
+        Assert.True(table.TryGetOutcome("c"u8, out InitOutcome c));
         Assert.Equal(InitEntryState.Registered, c.State);
     }
 
     [Fact]
     public void Entries_without_a_term_function_are_passed_over_silently()
     {
-        var log = Slots.Reset();
+        List<string> log = Slots.Reset();
         var table = new InitTab(4);
         Add(table, "a", slot: 0, term: false);
         Add(table, "b", slot: 1);
@@ -232,7 +232,7 @@ public unsafe class InitTabFacts
         log.Clear();
         Assert.Equal(1, table.RunTerm(ref observer));
         Assert.Equal(new List<string> { "term-start system/b", "term 1", "term system/b 0" }, log);
-        Assert.True(table.TryGetOutcome("a"u8, out var a));
+        Assert.True(table.TryGetOutcome("a"u8, out InitOutcome a));
         Assert.Equal(InitEntryState.Terminated, a.State);
     }
 

@@ -36,14 +36,18 @@ public static class InitTabModel
     {
         var result = new Result();
         var byName = entries.ToDictionary(e => e.Name);
-        foreach (var e in InitOrder(entries))
+        foreach (EntrySpec e in InitOrder(entries))
         {
             string? skip = null;
-            foreach (var d in e.Dependencies)
+            foreach (string d in e.Dependencies)
             {
                 if (!byName.ContainsKey(d)) { skip = "DependencyUnknown " + d; break; }
-                var state = result.States.GetValueOrDefault(d, InitEntryState.Registered);
-                if (state == InitEntryState.Succeeded) continue;
+                InitEntryState state = result.States.GetValueOrDefault(d, InitEntryState.Registered);
+                if (state == InitEntryState.Succeeded)
+                {
+                    continue;
+                }
+
                 skip = state switch
                 {
                     InitEntryState.Failed => "DependencyFailed ",
@@ -75,9 +79,13 @@ public static class InitTabModel
             }
         }
 
-        foreach (var e in Enumerable.Reverse(result.Succeeded))
+        foreach (EntrySpec? e in Enumerable.Reverse(result.Succeeded))
         {
-            if (!e.HasTerm) continue;
+            if (!e.HasTerm)
+            {
+                continue;
+            }
+
             result.TermLog.Add("term-start " + e.Id);
             result.TermLog.Add("term " + e.Slot);
             result.TermLog.Add("term " + e.Id + " " + e.TermCode);

@@ -27,7 +27,7 @@ public unsafe class InitTabProperties
         from hasTerm in Gen.Choose(0, 4)
         from termCode in Gen.Choose(0, 3)
         from depCount in Gen.Choose(0, 3)
-        // -1 .. -3 stand for names never registered.
+            // -1 .. -3 stand for names never registered.
         from deps in Gen.ArrayOf(Gen.Choose(-3, Math.Max(0, count - 1)), depCount)
         select (level, priority, fails == 0 ? code : 0, hasTerm != 0, termCode, deps);
 
@@ -36,7 +36,7 @@ public unsafe class InitTabProperties
         var specs = new EntrySpec[raw.Length];
         for (int i = 0; i < raw.Length; i++)
         {
-            var r = raw[i];
+            (int Level, int Priority, int InitCode, bool HasTerm, int TermCode, int[] Deps) r = raw[i];
             specs[i] = new EntrySpec(i, (InitLevel)r.Level, r.Priority, r.InitCode, r.HasTerm, r.TermCode, Array.Empty<string>());
         }
 
@@ -49,8 +49,11 @@ public unsafe class InitTabProperties
                 if (onlyEarlier)
                 {
                     // Keep only dependencies that sort strictly before this entry.
-                    var order = InitTabModel.InitOrder(specs);
-                    if (order.IndexOf(specs[d]) >= order.IndexOf(specs[i])) continue;
+                    List<EntrySpec> order = InitTabModel.InitOrder(specs);
+                    if (order.IndexOf(specs[d]) >= order.IndexOf(specs[i]))
+                    {
+                        continue;
+                    }
                 }
 
                 deps.Add("e" + d);
@@ -65,18 +68,18 @@ public unsafe class InitTabProperties
     /// <summary>Registers the specs (slot i i-th), runs init then term, returns the log.</summary>
     private static (InitTab Table, List<string> InitLog, List<string> TermLog, InitSummary Summary) Run(EntrySpec[] specs)
     {
-        var log = Slots.Reset();
+        List<string> log = Slots.Reset();
         var table = new InitTab();
-        foreach (var s in specs)
+        foreach (EntrySpec s in specs)
         {
             Slots.InitCodes[s.Slot] = s.InitCode;
             Slots.TermCodes[s.Slot] = s.TermCode;
-            var status = table.Register(Encoding.ASCII.GetBytes(s.Name), s.Level, s.Priority, Slots.Init(s.Slot), s.HasTerm ? Slots.Term(s.Slot) : null, Encoding.ASCII.GetBytes(string.Join(" ", s.Dependencies)));
+            InitTabStatus status = table.Register(Encoding.ASCII.GetBytes(s.Name), s.Level, s.Priority, Slots.Init(s.Slot), s.HasTerm ? Slots.Term(s.Slot) : null, Encoding.ASCII.GetBytes(string.Join(" ", s.Dependencies)));
             Assert.Equal(InitTabStatus.Ok, status);
         }
 
         var observer = new RecordingObserver(log);
-        Assert.Equal(InitTabStatus.Ok, table.RunInit(ref observer, out var summary));
+        Assert.Equal(InitTabStatus.Ok, table.RunInit(ref observer, out InitSummary summary));
         var initLog = log.ToList();
         log.Clear();
         table.RunTerm(ref observer);
@@ -90,20 +93,23 @@ public unsafe class InitTabProperties
     {
         PropertyCheck.ForAll(TableGen(24, onlyEarlierDependencies: false), specs =>
         {
-            var model = InitTabModel.Run(specs);
-            var (table, initLog, termLog, summary) = Run(specs);
+            InitTabModel.Result model = InitTabModel.Run(specs);
+            (InitTab? table, List<string>? initLog, List<string>? termLog, InitSummary summary) = Run(specs);
             Assert.True(model.InitLog.SequenceEqual(initLog), Describe(specs) + "\nexpected init: " + string.Join(" | ", model.InitLog) + "\nactual init:   " + string.Join(" | ", initLog));
             Assert.True(model.TermLog.SequenceEqual(termLog), Describe(specs) + "\nexpected term: " + string.Join(" | ", model.TermLog) + "\nactual term:   " + string.Join(" | ", termLog));
             Assert.Equal(model.States.Values.Count(s => s == InitEntryState.Succeeded), summary.Succeeded);
             Assert.Equal(model.States.Values.Count(s => s == InitEntryState.Failed), summary.Failed);
             Assert.Equal(model.States.Values.Count(s => s == InitEntryState.Skipped), summary.Skipped);
-            foreach (var s in specs)
+            foreach (EntrySpec? s in specs)
             {
-                Assert.True(table.TryGetOutcome(Encoding.ASCII.GetBytes(s.Name), out var outcome));
-                var expected = model.States[s.Name] == InitEntryState.Succeeded ? InitEntryState.Terminated : model.States[s.Name];
+                Assert.True(table.TryGetOutcome(Encoding.ASCII.GetBytes(s.Name), out InitOutcome outcome));
+                InitEntryState expected = model.States[s.Name] == InitEntryState.Succeeded ? InitEntryState.Terminated : model.States[s.Name];
                 Assert.Equal(expected, outcome.State);
                 Assert.Equal(s.Level, outcome.Level);
-                if (expected == InitEntryState.Failed) Assert.Equal(s.InitCode, outcome.Code);
+                if (expected == InitEntryState.Failed)
+                {
+                    Assert.Equal(s.InitCode, outcome.Code);
+                }
             }
 
             Assert.Equal(0, table.PendingTerms);
@@ -115,22 +121,22 @@ public unsafe class InitTabProperties
     {
         PropertyCheck.ForAll(TableGen(24, onlyEarlierDependencies: false), specs =>
         {
-            var (_, initLog, _, _) = Run(specs);
+            (InitTab _, List<string>? initLog, List<string> _, InitSummary _) = Run(specs);
             var started = initLog.Where(l => l.StartsWith("init ", StringComparison.Ordinal)).Select(l => specs[int.Parse(l.Substring(5))]).ToList();
             for (int i = 1; i < started.Count; i++)
             {
-                var a = started[i - 1];
-                var b = started[i];
+                EntrySpec a = started[i - 1];
+                EntrySpec b = started[i];
                 Assert.True(((int)a.Level, a.Priority, a.Slot).CompareTo(((int)b.Level, b.Priority, b.Slot)) < 0, $"{a} ran before {b}");
             }
 
             // Every dependency of a started entry had already succeeded ("ok" logged) before it started.
-            foreach (var e in started)
+            foreach (EntrySpec? e in started)
             {
                 int at = initLog.IndexOf("init " + e.Slot);
-                foreach (var d in e.Dependencies)
+                foreach (string d in e.Dependencies)
                 {
-                    var dep = specs.Single(s => s.Name == d);
+                    EntrySpec dep = specs.Single(s => s.Name == d);
                     int ok = initLog.IndexOf("ok " + dep.Id);
                     Assert.True(ok >= 0 && ok < at, $"{e} started without {d} initialised");
                 }
@@ -145,23 +151,30 @@ public unsafe class InitTabProperties
         // a path through the dependency graph to a failing entry or an unregistered name.
         PropertyCheck.ForAll(TableGen(24, onlyEarlierDependencies: true), specs =>
         {
-            var (table, _, _, _) = Run(specs);
-            var byName = specs.ToDictionary(s => s.Name);
+            (InitTab? table, List<string> _, List<string> _, InitSummary _) = Run(specs);
+            Dictionary<string, EntrySpec> byName = specs.ToDictionary(s => s.Name);
 
             bool Reaches(EntrySpec e, HashSet<string> seen)
             {
-                foreach (var d in e.Dependencies)
+                foreach (string d in e.Dependencies)
                 {
-                    if (!byName.TryGetValue(d, out var dep) || dep.InitCode != 0) return true;
-                    if (seen.Add(d) && Reaches(dep, seen)) return true;
+                    if (!byName.TryGetValue(d, out EntrySpec? dep) || dep.InitCode != 0)
+                    {
+                        return true;
+                    }
+
+                    if (seen.Add(d) && Reaches(dep, seen))
+                    {
+                        return true;
+                    }
                 }
 
                 return false;
             }
 
-            foreach (var s in specs)
+            foreach (EntrySpec? s in specs)
             {
-                Assert.True(table.TryGetOutcome(Encoding.ASCII.GetBytes(s.Name), out var outcome));
+                Assert.True(table.TryGetOutcome(Encoding.ASCII.GetBytes(s.Name), out InitOutcome outcome));
                 bool skipped = outcome.State == InitEntryState.Skipped;
                 Assert.True(Reaches(s, new HashSet<string>()) == skipped, $"{s}: skipped={skipped} in {Describe(specs)}");
                 if (!skipped)
@@ -177,7 +190,7 @@ public unsafe class InitTabProperties
     {
         PropertyCheck.ForAll(TableGen(24, onlyEarlierDependencies: false), specs =>
         {
-            var (_, initLog, termLog, _) = Run(specs);
+            (InitTab _, List<string>? initLog, List<string>? termLog, InitSummary _) = Run(specs);
             var succeeded = specs.Where(s => initLog.Contains("ok " + s.Id)).OrderBy(s => initLog.IndexOf("ok " + s.Id)).ToList();
             var expected = Enumerable.Reverse(succeeded).Where(s => s.HasTerm).Select(s => "term " + s.Slot).ToList();
             var actual = termLog.Where(l => !l.Contains('/')).ToList(); // the slot functions' own lines
@@ -192,8 +205,8 @@ public unsafe class InitTabProperties
     {
         PropertyCheck.ForAll(TableGen(16, onlyEarlierDependencies: false), specs =>
         {
-            var (table, _, _, _) = Run(specs);
-            var log = Slots.Reset();
+            (InitTab? table, List<string> _, List<string> _, InitSummary _) = Run(specs);
+            List<string> log = Slots.Reset();
             var observer = new RecordingObserver(log);
             Assert.Equal(0, table.RunTerm(ref observer));
             Assert.Empty(log);
@@ -205,15 +218,15 @@ public unsafe class InitTabProperties
     {
         // As a panic inside a term function would: the nested call finishes the rest, the
         // outer call then finds nothing left; every owed term ran exactly once, in reverse.
-        var gen = from specs in TableGen(16, onlyEarlierDependencies: false)
-                  from pick in Gen.Choose(0, 15)
-                  select (specs, pick);
+        Gen<(EntrySpec[] specs, int pick)> gen = from specs in TableGen(16, onlyEarlierDependencies: false)
+                                                 from pick in Gen.Choose(0, 15)
+                                                 select (specs, pick);
         PropertyCheck.ForAll(gen, t =>
         {
-            var (specs, pick) = t;
-            var log = Slots.Reset();
+            (EntrySpec[]? specs, int pick) = t;
+            List<string> log = Slots.Reset();
             var table = new InitTab();
-            foreach (var s in specs)
+            foreach (EntrySpec? s in specs)
             {
                 Slots.InitCodes[s.Slot] = s.InitCode;
                 table.Register(Encoding.ASCII.GetBytes(s.Name), s.Level, s.Priority, Slots.Init(s.Slot), Slots.Term(s.Slot), Encoding.ASCII.GetBytes(string.Join(",", s.Dependencies)));

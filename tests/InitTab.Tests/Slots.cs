@@ -14,40 +14,40 @@ public static unsafe class Slots
 {
     public const int Count = 64;
 
-    [ThreadStatic] private static int[]? t_initCodes;
-    [ThreadStatic] private static int[]? t_termCodes;
-    [ThreadStatic] private static List<string>? t_log;
-    [ThreadStatic] private static Action<int, bool>? t_hook;
+    [ThreadStatic] private static int[]? s_initCodes;
+    [ThreadStatic] private static int[]? s_termCodes;
+    [ThreadStatic] private static List<string>? s_log;
+    [ThreadStatic] private static Action<int, bool>? s_hook;
 
     /// <summary>Starts a scenario on this thread: all codes 0, an empty log, no hook.</summary>
     public static List<string> Reset()
     {
-        t_initCodes = new int[Count];
-        t_termCodes = new int[Count];
-        t_log = new List<string>();
-        t_hook = null;
-        return t_log;
+        s_initCodes = new int[Count];
+        s_termCodes = new int[Count];
+        s_log = new List<string>();
+        s_hook = null;
+        return s_log;
     }
 
-    public static int[] InitCodes => t_initCodes!;
+    public static int[] InitCodes => s_initCodes!;
 
-    public static int[] TermCodes => t_termCodes!;
+    public static int[] TermCodes => s_termCodes!;
 
     /// <summary>Called as (slot, isTerm) inside a slot's function, after it logged.</summary>
-    public static Action<int, bool>? Hook { get => t_hook; set => t_hook = value; }
+    public static Action<int, bool>? Hook { get => s_hook; set => s_hook = value; }
 
     private static int RunInit(int slot)
     {
-        t_log!.Add("init " + slot);
-        t_hook?.Invoke(slot, false);
-        return t_initCodes![slot];
+        s_log!.Add("init " + slot);
+        s_hook?.Invoke(slot, false);
+        return s_initCodes![slot];
     }
 
     private static int RunTerm(int slot)
     {
-        t_log!.Add("term " + slot);
-        t_hook?.Invoke(slot, true);
-        return t_termCodes![slot];
+        s_log!.Add("term " + slot);
+        s_hook?.Invoke(slot, true);
+        return s_termCodes![slot];
     }
 
     public static delegate*<int> Init(int slot) => slot switch

@@ -127,7 +127,7 @@ public sealed class EndpointTests
     private static byte[] EncodedGet(string key)
     {
         byte[] buffer = new byte[256];
-        MessagePackWriter w = new MessagePackWriter(buffer);
+        var w = new MessagePackWriter(buffer);
         new GetRequest { Key = Utf8(key) }.Encode(ref w);
         return w.Written.ToArray();
     }
@@ -140,7 +140,7 @@ public sealed class EndpointTests
         SpscConsumer replies = channel.ReplyRegion.Consumer();
         Assert.Equal(RingStatus.Ok, replies.TryPeek(out ReadOnlySpan<byte> record));
         Assert.True(MessageHeader.TryRead(record, out MessageHeader header));
-        ReplyMessage reply = new ReplyMessage(header, record.Slice(MessageHeader.Size));
+        var reply = new ReplyMessage(header, record.Slice(MessageHeader.Size));
         Assert.True(reply.TryGetError(out IpcErrorCode code));
         Assert.Equal(MessageKind.Error, header.Kind);
         return (header, code);

@@ -15,7 +15,7 @@ namespace Microkernel.Ipc.Tests;
 /// </summary>
 public sealed class GeneratedLoopTests : IDisposable
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan s_patience = TimeSpan.FromSeconds(30);
     private readonly HostKernel _kernel = new();
     private readonly HostProcess _server = new();
     private readonly List<HostDirectory.Entry?> _entries = new();
@@ -108,7 +108,7 @@ public sealed class GeneratedLoopTests : IDisposable
 
         // The client goes: the server's wait reports the closed peer, the entry is dropped, the loop ends.
         _kernel.Close(calls.Channel);
-        Assert.True(server.Join(Patience));
+        Assert.True(server.Join(s_patience));
         Assert.Equal(0, server.Result);
         Assert.Equal(1, served.Left);
         Assert.Equal(0, served.Connected);
@@ -127,7 +127,7 @@ public sealed class GeneratedLoopTests : IDisposable
         Thread.Sleep(50);
         Assert.False(call.IsFinished);
         _kernel.Close(serverHandle);
-        Assert.True(call.Join(Patience));
+        Assert.True(call.Join(s_patience));
         Assert.False(call.Result);
         Assert.True(calls.IsBroken);
 
@@ -168,7 +168,7 @@ public sealed class GeneratedLoopTests : IDisposable
         Assert.True(calls.Get(new GetRequest { Key = Utf8("p0") }, out GetReply got));
         Assert.True(got.Found);
         _kernel.Close(calls.Channel);
-        Assert.True(server.Join(Patience));
+        Assert.True(server.Join(s_patience));
     }
 
     [Fact]
@@ -187,7 +187,7 @@ public sealed class GeneratedLoopTests : IDisposable
         Assert.False(served.IsServing(0));
         Worker<long> server = RunServer(served);
 
-        Worker<bool>[] callers = new Worker<bool>[clients.Count];
+        var callers = new Worker<bool>[clients.Count];
         for (int c = 0; c < clients.Count; c++)
         {
             KeyValueCalls<HostWaiter> calls = clients[c];
@@ -209,7 +209,7 @@ public sealed class GeneratedLoopTests : IDisposable
 
         foreach (Worker<bool> caller in callers)
         {
-            Assert.True(caller.Join(Patience));
+            Assert.True(caller.Join(s_patience));
             Assert.True(caller.Result);
         }
         foreach (KeyValueCalls<HostWaiter> calls in clients)
@@ -217,7 +217,7 @@ public sealed class GeneratedLoopTests : IDisposable
             _kernel.Close(calls.Channel);
         }
 
-        Assert.True(server.Join(Patience));
+        Assert.True(server.Join(s_patience));
         Assert.Equal(3, served.Left);
         _handlers.DroppedEntries.Sort();
         Assert.Equal(new[] { 1, 3, 4 }, _handlers.DroppedEntries);
@@ -245,7 +245,7 @@ public sealed class GeneratedLoopTests : IDisposable
         Assert.True(put.Stored);
         _kernel.Close(second.Channel);
         _kernel.Close(first.Channel);
-        Assert.True(server.Join(Patience));
+        Assert.True(server.Join(s_patience));
         Assert.Equal(0, served.Connected);
     }
 
@@ -261,7 +261,7 @@ public sealed class GeneratedLoopTests : IDisposable
         Worker<long> server = RunServer(served, timeoutNs: 5_000_000);
         Assert.True(calls.Get(new GetRequest { Key = Utf8("a") }, out _));
         _kernel.Stop(_server);
-        Assert.True(server.Join(Patience));
+        Assert.True(server.Join(s_patience));
         Assert.Equal(-HostKernel.ESHUTDOWN, server.Result);
         Assert.Equal(1, served.Connected);
     }
@@ -281,7 +281,7 @@ public sealed class GeneratedLoopTests : IDisposable
         }
 
         _kernel.Close(calls.Channel);
-        Assert.True(server.Join(Patience));
+        Assert.True(server.Join(s_patience));
         Assert.Equal(-HostKernel.EPIPE, server.Result);
         Assert.Equal(1, served.Left);
     }
@@ -352,7 +352,8 @@ public sealed class GeneratedLoopTests : IDisposable
                 {
                     _failure = e;
                 }
-            }) { IsBackground = true };
+            })
+            { IsBackground = true };
             _thread.Start();
         }
 

@@ -19,8 +19,8 @@ public sealed class GeneratorDiagnosticsTests
             .Select(a => (MetadataReference)MetadataReference.CreateFromFile(a.Location))
             .Append(MetadataReference.CreateFromFile(typeof(IpcMessageAttribute).Assembly.Location))
             .ToArray();
-        CSharpParseOptions options = new CSharpParseOptions(LanguageVersion.Preview);
-        CSharpCompilation compilation = CSharpCompilation.Create(
+        var options = new CSharpParseOptions(LanguageVersion.Preview);
+        var compilation = CSharpCompilation.Create(
             "Probe",
             new[] { CSharpSyntaxTree.ParseText(source, options) },
             references,
@@ -33,7 +33,7 @@ public sealed class GeneratorDiagnosticsTests
     [Fact]
     public void ValidDeclarationsGenerateCodeThatCompiles()
     {
-        const string source = """
+        const string Source = """
             using System;
             using Microkernel.Ipc;
             namespace Probe;
@@ -53,7 +53,7 @@ public sealed class GeneratorDiagnosticsTests
                 }
             }
             """;
-        (var generator, var compilation) = Run(source);
+        (ImmutableArray<Diagnostic> generator, ImmutableArray<Diagnostic> compilation) = Run(Source);
         Assert.Empty(generator);
         Assert.Empty(compilation);
     }
@@ -69,7 +69,7 @@ public sealed class GeneratorDiagnosticsTests
     [InlineData("[IpcMessage] public partial struct M { public int A; } [IpcContract(1)] public interface IC { [IpcMethod(1)] M A1(in M m); [IpcMethod(1)] M A2(in M m); }", "IPC005")]
     public void BadDeclarationsAreCompileErrors(string declarations, string expectedId)
     {
-        (var generator, _) = Run("using System; using Microkernel.Ipc; namespace Probe; " + declarations);
+        (ImmutableArray<Diagnostic> generator, _) = Run("using System; using Microkernel.Ipc; namespace Probe; " + declarations);
         Assert.Contains(generator, d => d.Id == expectedId && d.Severity == DiagnosticSeverity.Error);
     }
 }

@@ -63,7 +63,7 @@ public sealed unsafe class HostileRingProperties
     [Property(MaxTest = 1000, Arbitrary = new[] { typeof(HostileArbitraries) })]
     public void ConsumerSurvivesAnyRegionContents(RegionGarbage garbage)
     {
-        using NativeRegion region = new NativeRegion(garbage.Capacity);
+        using var region = new NativeRegion(garbage.Capacity);
         garbage.Bytes.CopyTo(region.Bytes.Slice(SpscRing.HeaderBytes));
         ulong head = garbage.Head & ~7UL;
         ulong lapStart = head - (head & (ulong)(garbage.Capacity - 1));
@@ -103,7 +103,7 @@ public sealed unsafe class HostileRingProperties
     [Property(MaxTest = 1000, Arbitrary = new[] { typeof(HostileArbitraries) })]
     public void ConsumerSurvivesScribblesIntoALiveStream(RegionGarbage garbage)
     {
-        using NativeRegion region = new NativeRegion(garbage.Capacity, garbage.Head & ~7UL);
+        using var region = new NativeRegion(garbage.Capacity, garbage.Head & ~7UL);
         SpscProducer producer = region.Producer();
         SpscConsumer consumer = region.Consumer();
         long sequence = 0;
@@ -145,7 +145,7 @@ public sealed unsafe class HostileRingProperties
     [Property(MaxTest = 1000, Arbitrary = new[] { typeof(HostileArbitraries) })]
     public void ProducerSurvivesAnyHeadTheConsumerWrites(RegionGarbage garbage)
     {
-        using NativeRegion region = new NativeRegion(garbage.Capacity, garbage.Tail & ~7UL);
+        using var region = new NativeRegion(garbage.Capacity, garbage.Tail & ~7UL);
         SpscProducer producer = region.Producer();
         for (int round = 0; round < 8; round++)
         {
@@ -189,7 +189,7 @@ public sealed unsafe class HostileRingProperties
     [Fact]
     public void CorruptionIsStickyAndReported()
     {
-        using NativeRegion region = new NativeRegion(256);
+        using var region = new NativeRegion(256);
         SpscProducer producer = region.Producer();
         SpscConsumer consumer = region.Consumer();
         Assert.Equal(RingStatus.Ok, producer.TryWrite(new byte[] { 1, 2, 3 }));
@@ -207,7 +207,7 @@ public sealed unsafe class HostileRingProperties
     [Fact]
     public void PaddingAtTheStartOfTheDataAreaIsCorrupt()
     {
-        using NativeRegion region = new NativeRegion(64, 64);
+        using var region = new NativeRegion(64, 64);
         // A stamped padding record at position 0 (index 64): a producer never pads there, and
         // following it would skip a whole lap.
         *(ulong*)region.Data = ((ulong)SpscRing.StampOf(64) << 32) | SpscRing.PaddingMarker;
@@ -219,7 +219,7 @@ public sealed unsafe class HostileRingProperties
     [Fact]
     public void PaddingAfterPaddingIsCorrupt()
     {
-        using NativeRegion region = new NativeRegion(64, 32);
+        using var region = new NativeRegion(64, 32);
         *(ulong*)(region.Data + 32) = ((ulong)SpscRing.StampOf(32) << 32) | SpscRing.PaddingMarker;
         *(ulong*)region.Data = ((ulong)SpscRing.StampOf(64) << 32) | SpscRing.PaddingMarker;
         SpscConsumer consumer = region.Consumer();
@@ -229,7 +229,7 @@ public sealed unsafe class HostileRingProperties
     [Fact]
     public void AWrongStampIsNotARecord()
     {
-        using NativeRegion region = new NativeRegion(64, 0);
+        using var region = new NativeRegion(64, 0);
         // A well-formed 8-byte record, but stamped for the next lap at the same position.
         *(ulong*)region.Data = ((ulong)SpscRing.StampOf(64) << 32) | 8;
         SpscConsumer consumer = region.Consumer();
@@ -242,7 +242,7 @@ public sealed unsafe class HostileRingProperties
     [Fact]
     public void OversizedLengthPrefixIsCorruptNotAnOverread()
     {
-        using NativeRegion region = new NativeRegion(128);
+        using var region = new NativeRegion(128);
         SpscProducer producer = region.Producer();
         SpscConsumer consumer = region.Consumer();
         Assert.Equal(RingStatus.Ok, producer.TryWrite(new byte[8]));
@@ -253,7 +253,7 @@ public sealed unsafe class HostileRingProperties
     [Fact]
     public void HeadMovingBackwardsIsCorrupt()
     {
-        using NativeRegion region = new NativeRegion(64, 1024);
+        using var region = new NativeRegion(64, 1024);
         SpscProducer producer = region.Producer();
         SpscConsumer consumer = region.Consumer();
         for (int i = 0; i < 3; i++)
@@ -287,9 +287,9 @@ public sealed unsafe class ForgedPayloadProperties
     public void PayloadBytesNeverPoseAsRecords(PositiveInt seed, bool bigRing)
     {
         int capacity = bigRing ? 256 : 64;
-        Random random = new Random(seed.Get);
+        var random = new Random(seed.Get);
         ulong start = (ulong)random.Next(0, 1 << 20) * 8;
-        using NativeRegion region = new NativeRegion(capacity, start);
+        using var region = new NativeRegion(capacity, start);
         SpscProducer producer = region.Producer();
         SpscConsumer consumer = region.Consumer();
         long written = 0;

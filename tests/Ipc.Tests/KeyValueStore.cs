@@ -15,9 +15,9 @@ internal sealed class KeyValueStore : IKeyValue
     public PutReply Put(in PutRequest request)
     {
         string key = Encoding.UTF8.GetString(request.Key);
-        if (!request.Overwrite && _items.ContainsKey(key))
+        if (!request.Overwrite && _items.TryGetValue(key, out (byte[] Value, long Version) existing))
         {
-            return new PutReply { Stored = false, Version = _items[key].Version };
+            return new PutReply { Stored = false, Version = existing.Version };
         }
 
         _items[key] = (request.Value.ToArray(), ++_version);
@@ -26,7 +26,7 @@ internal sealed class KeyValueStore : IKeyValue
 
     public GetReply Get(in GetRequest request)
     {
-        return _items.TryGetValue(Encoding.UTF8.GetString(request.Key), out var item)
+        return _items.TryGetValue(Encoding.UTF8.GetString(request.Key), out (byte[] Value, long Version) item)
             ? new GetReply { Found = true, Value = item.Value, Version = item.Version }
             : new GetReply { Found = false };
     }

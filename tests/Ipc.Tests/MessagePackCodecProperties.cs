@@ -43,7 +43,7 @@ public sealed class MessagePackCodecProperties
         private static byte[] Run<T>(T value, Step<T> step)
         {
             byte[] buffer = new byte[16];
-            MessagePackWriter writer = new MessagePackWriter(buffer);
+            var writer = new MessagePackWriter(buffer);
             step(value, ref writer);
             return writer.Written.ToArray();
         }
@@ -54,7 +54,7 @@ public sealed class MessagePackCodecProperties
     {
         byte[] ours = Write(b => b.Int(value));
         Assert.Equal(MessagePackSerializer.Serialize(value), ours);
-        MessagePackReader reader = new MessagePackReader(ours);
+        var reader = new MessagePackReader(ours);
         Assert.True(reader.TryReadInt64(out long back));
         Assert.Equal(value, back);
         Assert.True(reader.End);
@@ -65,7 +65,7 @@ public sealed class MessagePackCodecProperties
     {
         byte[] ours = Write(b => b.UInt(value));
         Assert.Equal(MessagePackSerializer.Serialize(value), ours);
-        MessagePackReader reader = new MessagePackReader(ours);
+        var reader = new MessagePackReader(ours);
         Assert.True(reader.TryReadUInt64(out ulong back));
         Assert.Equal(value, back);
     }
@@ -74,7 +74,7 @@ public sealed class MessagePackCodecProperties
     public void NarrowReadersAcceptExactlyTheirRange(long value)
     {
         byte[] bytes = MessagePackSerializer.Serialize(value);
-        MessagePackReader r = new MessagePackReader(bytes);
+        var r = new MessagePackReader(bytes);
         Assert.Equal(value >= int.MinValue && value <= int.MaxValue, r.TryReadInt32(out _));
         r = new MessagePackReader(bytes);
         Assert.Equal(value >= 0 && value <= uint.MaxValue, r.TryReadUInt32(out _));
@@ -105,7 +105,7 @@ public sealed class MessagePackCodecProperties
 
         byte[] theirs = MessagePackSerializer.Serialize(new object?[] { text.Get, blob, array, map });
         byte[] buffer = new byte[theirs.Length];
-        MessagePackWriter w = new MessagePackWriter(buffer);
+        var w = new MessagePackWriter(buffer);
         w.WriteArrayHeader(4);
         w.WriteString(utf8);
         w.WriteBinary(blob);
@@ -136,7 +136,7 @@ public sealed class MessagePackCodecProperties
         Assert.False(w.Overflowed);
         Assert.Equal(theirs, w.Written.ToArray());
 
-        MessagePackReader r = new MessagePackReader(theirs);
+        var r = new MessagePackReader(theirs);
         Assert.True(r.TryReadArrayHeader(out uint outer));
         Assert.Equal(4u, outer);
         Assert.True(r.TryReadString(out ReadOnlySpan<byte> s));
@@ -162,7 +162,7 @@ public sealed class MessagePackCodecProperties
         byte[] utf8 = System.Text.Encoding.UTF8.GetBytes(text.Get);
         int size = Math.Abs(room % 64);
         byte[] buffer = new byte[size + 8];
-        MessagePackWriter w = new MessagePackWriter(buffer.AsSpan(0, size));
+        var w = new MessagePackWriter(buffer.AsSpan(0, size));
         w.WriteString(utf8);
         w.WriteInt64(long.MinValue);
         w.WriteArrayHeader(70000);
@@ -177,7 +177,7 @@ public sealed class MessagePackCodecProperties
     public void ReaderSurvivesGarbage(byte[] garbage)
     {
         garbage ??= Array.Empty<byte>();
-        MessagePackReader r = new MessagePackReader(garbage);
+        var r = new MessagePackReader(garbage);
         int steps = 0;
         while (!r.End && r.TrySkip())
         {
@@ -203,10 +203,10 @@ public sealed class MessagePackCodecProperties
         byte[] deep = new byte[200_000];
         Array.Fill(deep, (byte)0x91); // [[[[...]]]] two hundred thousand levels deep
         deep[^1] = 0xc0;
-        MessagePackReader r = new MessagePackReader(deep);
+        var r = new MessagePackReader(deep);
         Assert.True(r.TrySkip());
         Assert.True(r.End);
-        MessagePackReader truncated = new MessagePackReader(deep.AsSpan(0, deep.Length - 1));
+        var truncated = new MessagePackReader(deep.AsSpan(0, deep.Length - 1));
         Assert.False(truncated.TrySkip());
         Assert.Equal(0, truncated.Position);
     }

@@ -19,18 +19,18 @@ public sealed unsafe class MessagePackExactProperties
 
     private delegate byte* ExactEncoder(byte* destination);
 
-    private static readonly long[] Boundaries =
+    private static readonly long[] s_boundaries =
     {
         0, 1, -1, 31, 32, 127, 128, 255, 256, 65535, 65536, uint.MaxValue, (long)uint.MaxValue + 1, long.MaxValue,
         -31, -32, -33, -127, -128, -129, short.MinValue, short.MinValue - 1, int.MinValue, (long)int.MinValue - 1, long.MinValue,
     };
 
-    private static readonly int[] Lengths = { 0, 1, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33, 255, 256, 65535, 65536, 70000 };
+    private static readonly int[] s_lengths = { 0, 1, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33, 255, 256, 65535, 65536, 70000 };
 
     private static void Same(int size, Encoder encode, ExactEncoder exact)
     {
         byte[] expected = new byte[size + 64];
-        MessagePackWriter writer = new MessagePackWriter(expected);
+        var writer = new MessagePackWriter(expected);
         encode(ref writer);
         Assert.False(writer.Overflowed);
         Assert.Equal(writer.Position, size);
@@ -50,7 +50,7 @@ public sealed unsafe class MessagePackExactProperties
     public void IntegersMatchTheWriter(long seed, byte shift)
     {
         int k = shift % 64;
-        foreach (long value in Boundaries.Concat(new[] { seed, seed << k, seed >> k, ~(seed << k), 1L << k, -(1L << k), (1L << k) - 1 }))
+        foreach (long value in s_boundaries.Concat(new[] { seed, seed << k, seed >> k, ~(seed << k), 1L << k, -(1L << k), (1L << k) - 1 }))
         {
             Same(MessagePackExact.SizeOfInt64(value), (ref MessagePackWriter w) => w.WriteInt64(value), p => MessagePackExact.WriteInt64(p, value));
             ulong unsigned = (ulong)value;
@@ -63,8 +63,8 @@ public sealed unsafe class MessagePackExactProperties
     [Property(MaxTest = 1000)]
     public void StringsBinariesAndArrayHeadersMatchTheWriter(byte pick, ushort extra, byte fill)
     {
-        int length = Lengths[pick % Lengths.Length];
-        if (pick >= Lengths.Length * 8)
+        int length = s_lengths[pick % s_lengths.Length];
+        if (pick >= s_lengths.Length * 8)
         {
             length = extra; // also any 16-bit length
         }

@@ -12,25 +12,25 @@ namespace Microkernel.Ipc.Tests;
 /// </summary>
 public sealed class RingConcurrencyTests
 {
-    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(12);
+    private static readonly TimeSpan s_deadline = TimeSpan.FromSeconds(12);
 
     [Theory]
     [InlineData(1 << 16, 2_000_000, 120)]
     [InlineData(256, 1_000_000, 60)] // tiny ring: constantly full, constantly wrapping
     public void RecordsArriveOnceInOrderAndIntact(int capacity, int records, int maxLength)
     {
-        using NativeRegion region = new NativeRegion(capacity, unchecked(0UL - 4096));
+        using var region = new NativeRegion(capacity, unchecked(0UL - 4096));
         SpscProducer producer = region.Producer();
         SpscConsumer consumer = region.Consumer();
-        Stopwatch clock = Stopwatch.StartNew();
+        var clock = Stopwatch.StartNew();
         long produced = 0;
         Exception? producerFailure = null;
 
-        Thread producerThread = new Thread(() =>
+        var producerThread = new Thread(() =>
         {
             try
             {
-                for (long sequence = 0; sequence < records && clock.Elapsed < Deadline; sequence++)
+                for (long sequence = 0; sequence < records && clock.Elapsed < s_deadline; sequence++)
                 {
                     int length = Payloads.LengthFor(sequence, maxLength);
                     Span<byte> payload;
@@ -117,13 +117,13 @@ public sealed class RingConcurrencyTests
     public void SleepingConsumerIsAlwaysWoken(int burst)
     {
         const int Records = 200_000;
-        using NativeRegion region = new NativeRegion(1024);
+        using var region = new NativeRegion(1024);
         SpscProducer producer = region.Producer();
         SpscConsumer consumer = region.Consumer();
-        using SemaphoreSlim wake = new SemaphoreSlim(0);
+        using var wake = new SemaphoreSlim(0);
         int wakeups = 0;
 
-        Thread producerThread = new Thread(() =>
+        var producerThread = new Thread(() =>
         {
             for (long sequence = 0; sequence < Records; sequence++)
             {

@@ -15,10 +15,10 @@ public sealed class RingModelProperties
     [Property(MaxTest = 1000, Arbitrary = new[] { typeof(RingArbitraries) })]
     public void RingBehavesLikeTheQueueModel(RingScenario scenario)
     {
-        using NativeRegion region = new NativeRegion(scenario.Capacity, scenario.StartIndex);
+        using var region = new NativeRegion(scenario.Capacity, scenario.StartIndex);
         SpscProducer producer = region.Producer();
         SpscConsumer consumer = region.Consumer();
-        RingModel model = new RingModel(scenario.Capacity, scenario.StartIndex);
+        var model = new RingModel(scenario.Capacity, scenario.StartIndex);
         long nextSequence = 0;
 
         foreach (RingOp op in scenario.Ops)

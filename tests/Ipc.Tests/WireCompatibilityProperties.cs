@@ -18,7 +18,7 @@ namespace Microkernel.Ipc.Tests;
 public sealed class WireCompatibilityProperties
 {
     /// <summary>The message types these properties cover; a new [IpcMessage] type must be added here (see the test below).</summary>
-    private static readonly Type[] Covered =
+    private static readonly Type[] s_covered =
     {
         typeof(PutRequest), typeof(PutReply), typeof(GetRequest), typeof(GetReply),
         typeof(AllScalars), typeof(Stamp), typeof(Envelope), typeof(ErrorReply),
@@ -27,7 +27,7 @@ public sealed class WireCompatibilityProperties
     [Fact]
     public void EveryMessageTypeIsCovered()
     {
-        AssertCovered(Covered, typeof(ErrorReply).Assembly, typeof(WireCompatibilityProperties).Assembly);
+        AssertCovered(s_covered, typeof(ErrorReply).Assembly, typeof(WireCompatibilityProperties).Assembly);
     }
 
     [Property(MaxTest = 1000)]
@@ -58,7 +58,7 @@ public sealed class WireCompatibilityProperties
     [Property(MaxTest = 1000)]
     public void PutReplyMatchesMessagePack(bool stored, long version)
     {
-        PutReply value = new PutReply { Stored = stored, Version = version };
+        var value = new PutReply { Stored = stored, Version = version };
         byte[] ours = SameBytes(new PutReplyMirror { Stored = stored, Version = version }, (ref MessagePackWriter w) => value.Encode(ref w));
         unsafe
         {
@@ -158,8 +158,8 @@ public sealed class WireCompatibilityProperties
     [Property(MaxTest = 1000)]
     public void ErrorReplyMatchesMessagePack(ushort code)
     {
-        IpcErrorCode error = (IpcErrorCode)code;
-        ErrorReply value = new ErrorReply { Code = error };
+        var error = (IpcErrorCode)code;
+        var value = new ErrorReply { Code = error };
         byte[] ours = SameBytes(new ErrorReplyMirror { Code = error }, (ref MessagePackWriter w) => value.Encode(ref w));
         unsafe
         {

@@ -61,7 +61,7 @@ public sealed class MultibootImage
 
     public static byte[] Entry(ulong baseAddress, ulong length, uint type, uint size = 20)
     {
-        var e = new byte[4 + Math.Max(size, 20u)];
+        byte[] e = new byte[4 + Math.Max(size, 20u)];
         BinaryPrimitives.WriteUInt32LittleEndian(e, size);
         BinaryPrimitives.WriteUInt64LittleEndian(e.AsSpan(4), baseAddress);
         BinaryPrimitives.WriteUInt64LittleEndian(e.AsSpan(12), length);
@@ -71,7 +71,7 @@ public sealed class MultibootImage
 
     public MultibootImage WithMap((ulong Base, ulong Length, uint Type)[] map)
     {
-        foreach (var (b, l, t) in map)
+        foreach ((ulong b, ulong l, uint t) in map)
         {
             MmapEntries.Add(Entry(b, l, t));
         }
@@ -84,14 +84,14 @@ public sealed class MultibootImage
         var memory = new FakePhysicalMemory();
         // mmap: variable length, its own chunk so overruns are caught exactly.
         var mmap = new List<byte>();
-        foreach (var e in MmapEntries)
+        foreach (byte[] e in MmapEntries)
         {
             mmap.AddRange(e);
         }
 
         memory.Add(MmapAddress, mmap.ToArray());
 
-        var info = new byte[116];
+        byte[] info = new byte[116];
         W(info, 0, Flags);
         W(info, 4, MemLower);
         W(info, 8, MemUpper);
@@ -110,11 +110,11 @@ public sealed class MultibootImage
 
         if (Modules.Count > 0)
         {
-            var mods = new byte[16 * Modules.Count];
+            byte[] mods = new byte[16 * Modules.Count];
             var strings = new List<byte>();
             for (int i = 0; i < Modules.Count; i++)
             {
-                var (start, end, cmd) = Modules[i];
+                (uint start, uint end, string? cmd) = Modules[i];
                 W(mods, 16 * i, start);
                 W(mods, (16 * i) + 4, end);
                 if (cmd is not null)
@@ -133,7 +133,7 @@ public sealed class MultibootImage
 
     public static byte[] CString(string s)
     {
-        var bytes = Encoding.ASCII.GetBytes(s);
+        byte[] bytes = Encoding.ASCII.GetBytes(s);
         Array.Resize(ref bytes, bytes.Length + 1);
         return bytes;
     }
@@ -165,7 +165,7 @@ public sealed class PvhImage
     public FakePhysicalMemory Build()
     {
         var memory = new FakePhysicalMemory();
-        var info = new byte[Version >= 1 ? 0x38 : 0x28];
+        byte[] info = new byte[Version >= 1 ? 0x38 : 0x28];
         BinaryPrimitives.WriteUInt32LittleEndian(info, Magic);
         BinaryPrimitives.WriteUInt32LittleEndian(info.AsSpan(4), Version);
         BinaryPrimitives.WriteUInt32LittleEndian(info.AsSpan(8), 0);
@@ -181,7 +181,7 @@ public sealed class PvhImage
 
         memory.Add(InfoAddress, info);
 
-        var map = new byte[24 * Map.Count];
+        byte[] map = new byte[24 * Map.Count];
         for (int i = 0; i < Map.Count; i++)
         {
             BinaryPrimitives.WriteUInt64LittleEndian(map.AsSpan(24 * i), Map[i].Base);
@@ -198,7 +198,7 @@ public sealed class PvhImage
 
         if (Modules.Count > 0)
         {
-            var list = new byte[32 * Modules.Count];
+            byte[] list = new byte[32 * Modules.Count];
             var strings = new List<byte>();
             for (int i = 0; i < Modules.Count; i++)
             {

@@ -20,13 +20,13 @@ public class BootParserFuzzTests
         public override string ToString() => $"pvh={Pvh} ptrs=[{string.Join(",", Pointers)}] bytes={Convert.ToHexString(Bytes.AsSpan(0, 64))}...";
     }
 
-    private static readonly Gen<uint> Pointer = Gen.Frequency(
+    private static readonly Gen<uint> s_pointer = Gen.Frequency(
         (6, Gen.Choose(0, ChunkSize + 64).Select(o => (uint)ChunkBase + (uint)o)),
         (1, Gen.Elements(0u, 1u, 0xffffffffu, 0x7ff0u, (uint)ChunkBase + ChunkSize - 1)));
 
-    private static readonly Gen<Garbage> GarbageGen =
+    private static readonly Gen<Garbage> s_garbageGen =
         from bytes in Gen.ArrayOf(Gen.Choose(0, 255).Select(i => (byte)i), ChunkSize)
-        from pointers in Gen.ArrayOf(Pointer, 6)
+        from pointers in Gen.ArrayOf(s_pointer, 6)
         from small in Gen.ArrayOf(Gen.Choose(0, 40), 4)
         from pvh in Gen.Elements(false, true)
         select Shape(bytes, pointers, small, pvh);
@@ -34,7 +34,7 @@ public class BootParserFuzzTests
     /// <summary>Plants plausible headers so parsing gets past the magic and flags often.</summary>
     private static Garbage Shape(byte[] bytes, uint[] p, int[] small, bool pvh)
     {
-        var s = bytes.AsSpan();
+        Span<byte> s = bytes.AsSpan();
         if (pvh)
         {
             BinaryPrimitives.WriteUInt32LittleEndian(s, PvhStartInfoParser.StartMagic);
@@ -60,7 +60,7 @@ public class BootParserFuzzTests
     [Fact]
     public void Garbage_never_reads_out_of_bounds_and_terminates()
     {
-        PropertyCheck.ForAll(GarbageGen, g =>
+        PropertyCheck.ForAll(s_garbageGen, g =>
         {
             var memory = new FakePhysicalMemory();
             memory.Add(ChunkBase, g.Bytes);
@@ -77,7 +77,7 @@ public class BootParserFuzzTests
             Assert.True(info.CommandLineLength <= BootInfo.MaxCommandLineLength);
             for (int i = 0; i < info.MemoryRegionCount; i++)
             {
-                var r = info.GetMemoryRegion(i);
+                MemoryRegion r = info.GetMemoryRegion(i);
                 Assert.False(r.IsEmpty);
                 Assert.True(r.Length <= ulong.MaxValue - r.Base, "End must not wrap");
             }

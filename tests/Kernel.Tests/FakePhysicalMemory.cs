@@ -39,7 +39,7 @@ public struct FakePhysicalMemory : IPhysicalMemoryReader
 
     public readonly byte[] Add(ulong baseAddress, byte[] bytes)
     {
-        foreach (var (b, existing) in _chunks)
+        foreach ((ulong b, byte[]? existing) in _chunks)
         {
             // Overlapping chunks would make a test read the wrong structure.
             Xunit.Assert.False(baseAddress < b + (ulong)existing.Length && b < baseAddress + (ulong)bytes.Length, "fake memory chunks overlap");
@@ -59,7 +59,7 @@ public struct FakePhysicalMemory : IPhysicalMemoryReader
             return false;
         }
 
-        foreach (var (b, bytes) in _chunks)
+        foreach ((ulong b, byte[]? bytes) in _chunks)
         {
             if (physicalAddress >= b && physicalAddress - b <= (ulong)bytes.Length && length <= (ulong)bytes.Length - (physicalAddress - b))
             {
@@ -79,7 +79,7 @@ public struct FakePhysicalMemory : IPhysicalMemoryReader
 
     private readonly bool Inside(ulong address, ulong length)
     {
-        foreach (var (b, bytes) in _chunks)
+        foreach ((ulong b, byte[]? bytes) in _chunks)
         {
             if (address >= b && address + length <= b + (ulong)bytes.Length)
             {

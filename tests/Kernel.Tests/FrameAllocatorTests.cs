@@ -42,16 +42,16 @@ public unsafe class FrameAllocatorTests
     private static MemoryRegion[] QemuMap((ulong Base, ulong Length, uint Type)[] e820, params MemoryRegion[] reservations) =>
         Normalize(e820.Select(e => new MemoryRegion(e.Base, e.Length, Multiboot1Parser.KindFromType(e.Type))).ToArray(), reservations);
 
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<MemoryRegion[], HashSet<ulong>> UsableCache = new();
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<MemoryRegion[], HashSet<ulong>> s_usableCache = new();
 
     /// <summary>The model's usable frames; cached per map because the 4 GiB map has over a
     /// million and the property reuses the same two QEMU maps.</summary>
-    private static HashSet<ulong> UsableFrames(MemoryRegion[] map) => UsableCache.GetValue(map, ComputeUsableFrames);
+    private static HashSet<ulong> UsableFrames(MemoryRegion[] map) => s_usableCache.GetValue(map, ComputeUsableFrames);
 
     private static HashSet<ulong> ComputeUsableFrames(MemoryRegion[] map)
     {
         var set = new HashSet<ulong>();
-        foreach (var r in map.Where(r => r.Kind == MemoryKind.Usable))
+        foreach (MemoryRegion r in map.Where(r => r.Kind == MemoryKind.Usable))
         {
             for (ulong a = r.Base; a < r.End; a += Page)
             {
@@ -67,8 +67,8 @@ public unsafe class FrameAllocatorTests
     public void Qemu_32M_hands_out_every_usable_frame_once()
     {
         var kernel = MemoryRegion.FromBounds(0x100000, 0x1a3456, MemoryKind.KernelImage);
-        var map = QemuMap(QemuMaps.Pc32M, kernel);
-        var usable = UsableFrames(map);
+        MemoryRegion[] map = QemuMap(QemuMaps.Pc32M, kernel);
+        HashSet<ulong> usable = UsableFrames(map);
         var h = new Harness(map);
         Assert.Equal(FrameInitStatus.Ok, h.Status);
         Assert.Equal((ulong)usable.Count, h.Allocator.TotalFrames);
@@ -86,7 +86,7 @@ public unsafe class FrameAllocatorTests
         Assert.Equal(0UL, h.Allocator.FreeFrames);
         Assert.False(h.Allocator.TryAllocateContiguous(1, 1, out _));
 
-        foreach (var a in seen)
+        foreach (ulong a in seen)
         {
             Assert.Equal(FrameFreeStatus.Ok, h.Allocator.Free(a));
         }
@@ -108,7 +108,7 @@ public unsafe class FrameAllocatorTests
     [Fact]
     public void Qemu_4G_with_hole_covers_high_memory_and_skips_the_hole()
     {
-        var map = QemuMap(QemuMaps.Pc4G);
+        MemoryRegion[] map = QemuMap(QemuMaps.Pc4G);
         var h = new Harness(map);
         Assert.Equal(FrameInitStatus.Ok, h.Status);
         Assert.Equal(0x140000000UL / Page, h.Allocator.FrameLimit);
@@ -144,7 +144,7 @@ public unsafe class FrameAllocatorTests
     [Fact]
     public void Bitmap_placement_is_above_1MiB_and_can_be_reserved()
     {
-        var map = QemuMap(QemuMaps.Pc4G, MemoryRegion.FromBounds(0x100000, 0x180000, MemoryKind.KernelImage));
+        MemoryRegion[] map = QemuMap(QemuMaps.Pc4G, MemoryRegion.FromBounds(0x100000, 0x180000, MemoryKind.KernelImage));
         ulong frames = FrameAllocator.FramesToCover(map);
         ulong bytes = FrameAllocator.BitmapWordsFor(frames) * 8;
         Assert.True(FrameAllocator.TryPlaceBitmap(map, bytes, out ulong at));
@@ -164,7 +164,7 @@ public unsafe class FrameAllocatorTests
     [Fact]
     public void Too_small_bitmap_covers_a_prefix()
     {
-        var map = QemuMap(QemuMaps.Pc32M);
+        MemoryRegion[] map = QemuMap(QemuMaps.Pc32M);
         var h = new Harness(map, words: 8); // 4 words per bitmap: 256 frames = 1 MiB
         Assert.Equal(FrameInitStatus.PartialCoverage, h.Status);
         Assert.Equal(256UL, h.Allocator.FrameLimit);
@@ -185,7 +185,7 @@ public unsafe class FrameAllocatorTests
     [Fact]
     public void Unnormalized_map_never_frees_a_page_touched_by_reserved_memory()
     {
-        var raw = new[]
+        MemoryRegion[] raw = new[]
         {
             new MemoryRegion(0x0, 0x100000, MemoryKind.Usable),
             new MemoryRegion(0x5800, 0x10, MemoryKind.AcpiNvs), // inside a usable page
@@ -223,7 +223,7 @@ public unsafe class FrameAllocatorTests
             $"map=[{string.Join(", ", Map.Select(MemoryMapBuilderTests.Show))}] ops=[{string.Join(", ", Ops)}]";
     }
 
-    private static readonly Gen<Op> OpGen =
+    private static readonly Gen<Op> s_opGen =
         from k in Gen.Frequency(
             (30, Gen.Constant(OpKind.Allocate)),
             (10, Gen.Constant(OpKind.Contiguous)),
@@ -239,11 +239,11 @@ public unsafe class FrameAllocatorTests
     private static Gen<Scenario> ScenarioGen(Gen<MemoryRegion[]> maps, int maxOps) =>
         from map in maps
         from n in Gen.Choose(0, maxOps)
-        from ops in Gen.ArrayOf(OpGen, n)
+        from ops in Gen.ArrayOf(s_opGen, n)
         select new Scenario(map, ops);
 
     /// <summary>Small random maps: up to 300 frames, all kinds, overlapping, normalized.</summary>
-    private static readonly Gen<MemoryRegion[]> SmallMaps =
+    private static readonly Gen<MemoryRegion[]> s_smallMaps =
         from count in Gen.Choose(1, 8)
         from regions in Gen.ArrayOf(
             from b in Gen.Choose(0, 300)
@@ -254,13 +254,13 @@ public unsafe class FrameAllocatorTests
             count)
         select Normalize(regions);
 
-    private static readonly Gen<MemoryRegion[]> BigMaps = Gen.Elements(QemuMap(QemuMaps.Pc32M), QemuMap(QemuMaps.Pc4G));
+    private static readonly Gen<MemoryRegion[]> s_bigMaps = Gen.Elements(QemuMap(QemuMaps.Pc32M), QemuMap(QemuMaps.Pc4G));
 
     private static void RunScenario(Scenario s)
     {
         var h = new Harness(s.Map);
-        var usable = UsableFrames(s.Map);
-        var nonUsable = Enumerable.Range(0, (int)Math.Min(h.Allocator.FrameLimit, 4096)).Select(i => (ulong)i).Where(f => !usable.Contains(f)).ToArray();
+        HashSet<ulong> usable = UsableFrames(s.Map);
+        ulong[] nonUsable = Enumerable.Range(0, (int)Math.Min(h.Allocator.FrameLimit, 4096)).Select(i => (ulong)i).Where(f => !usable.Contains(f)).ToArray();
         var allocated = new HashSet<ulong>();
         var allocatedList = new List<ulong>();
         var freed = new List<ulong>();
@@ -280,14 +280,18 @@ public unsafe class FrameAllocatorTests
             freed.Add(frame);
         }
 
-        foreach (var op in s.Ops)
+        foreach (Op op in s.Ops)
         {
             switch (op.Kind)
             {
                 case OpKind.Allocate:
                     bool ok = h.Allocator.TryAllocate(out ulong a);
                     Assert.Equal(allocated.Count < usable.Count, ok);
-                    if (ok) Take(a / Page);
+                    if (ok)
+                    {
+                        Take(a / Page);
+                    }
+
                     break;
                 case OpKind.Contiguous:
                     ulong count = 1 + (ulong)(op.A % 8);
@@ -295,7 +299,10 @@ public unsafe class FrameAllocatorTests
                     if (h.Allocator.TryAllocateContiguous(count, align, out ulong c))
                     {
                         Assert.Equal(0UL, (c / Page) % align);
-                        for (ulong i = 0; i < count; i++) Take((c / Page) + i);
+                        for (ulong i = 0; i < count; i++)
+                        {
+                            Take((c / Page) + i);
+                        }
                     }
                     else
                     {
@@ -303,7 +310,11 @@ public unsafe class FrameAllocatorTests
                         for (ulong f = 0; f + count <= h.Allocator.FrameLimit; f += align)
                         {
                             bool run = true;
-                            for (ulong i = 0; i < count && run; i++) run = usable.Contains(f + i) && !allocated.Contains(f + i);
+                            for (ulong i = 0; i < count && run; i++)
+                            {
+                                run = usable.Contains(f + i) && !allocated.Contains(f + i);
+                            }
+
                             Assert.False(run, $"missed a run at frame 0x{f:x}");
                         }
                     }
@@ -339,13 +350,19 @@ public unsafe class FrameAllocatorTests
                     ulong expectedNew = 0;
                     for (ulong f = first; f < first + frames; f++)
                     {
-                        if (usable.Contains(f) && !allocated.Contains(f)) expectedNew++;
+                        if (usable.Contains(f) && !allocated.Contains(f))
+                        {
+                            expectedNew++;
+                        }
                     }
 
                     Assert.Equal(expectedNew, h.Allocator.MarkUsed(first * Page, frames * Page));
                     for (ulong f = first; f < first + frames; f++)
                     {
-                        if (usable.Contains(f) && !allocated.Contains(f)) Take(f);
+                        if (usable.Contains(f) && !allocated.Contains(f))
+                        {
+                            Take(f);
+                        }
                     }
 
                     break;
@@ -355,23 +372,27 @@ public unsafe class FrameAllocatorTests
         }
 
         // Everything handed out can be returned, and then everything is free again.
-        foreach (var f in allocated) Assert.Equal(FrameFreeStatus.Ok, h.Allocator.Free(f * Page));
+        foreach (ulong f in allocated)
+        {
+            Assert.Equal(FrameFreeStatus.Ok, h.Allocator.Free(f * Page));
+        }
+
         Assert.Equal(h.Allocator.TotalFrames, h.Allocator.FreeFrames);
     }
 
     [Fact]
     public void Random_operations_on_small_maps_match_the_model()
     {
-        PropertyCheck.ForAll(ScenarioGen(SmallMaps, 120), RunScenario);
+        PropertyCheck.ForAll(ScenarioGen(s_smallMaps, 120), RunScenario);
     }
 
     [Fact]
     public void Random_operations_on_qemu_maps_match_the_model()
     {
-        PropertyCheck.ForAll(ScenarioGen(BigMaps, 60), s =>
+        PropertyCheck.ForAll(ScenarioGen(s_bigMaps, 60), s =>
         {
             // The contiguous-miss check walks the whole map; keep it to the small maps.
-            var ops = s.Ops.Where(o => o.Kind != OpKind.Contiguous).ToArray();
+            Op[] ops = s.Ops.Where(o => o.Kind != OpKind.Contiguous).ToArray();
             RunScenario(s with { Ops = ops });
         });
     }

@@ -15,7 +15,7 @@ public class IntegerFormatterTests
 
     /// <summary>Values spread over every magnitude: random bits masked to a random width,
     /// plus the edges where digit counts and signs change.</summary>
-    private static readonly Gen<ulong> U64 =
+    private static readonly Gen<ulong> s_u64 =
         Gen.Frequency(
             (8, from hi in Gen.Choose(int.MinValue, int.MaxValue)
                 from lo in Gen.Choose(int.MinValue, int.MaxValue)
@@ -29,7 +29,7 @@ public class IntegerFormatterTests
 
     private static byte[] Buffer(int length)
     {
-        var b = new byte[length];
+        byte[] b = new byte[length];
         Array.Fill(b, Sentinel);
         return b;
     }
@@ -41,7 +41,7 @@ public class IntegerFormatterTests
     {
         for (int size = Math.Max(0, expected.Length - 2); size <= expected.Length + 2; size++)
         {
-            var buffer = Buffer(size);
+            byte[] buffer = Buffer(size);
             int n = format(buffer);
             if (size < expected.Length)
             {
@@ -60,13 +60,13 @@ public class IntegerFormatterTests
     [Fact]
     public void Decimal_ulong_matches_bcl()
     {
-        PropertyCheck.ForAll(U64, v => AssertFormats(v.ToString(CultureInfo.InvariantCulture), b => IntegerFormatter.FormatDecimal(v, b)));
+        PropertyCheck.ForAll(s_u64, v => AssertFormats(v.ToString(CultureInfo.InvariantCulture), b => IntegerFormatter.FormatDecimal(v, b)));
     }
 
     [Fact]
     public void Decimal_long_matches_bcl()
     {
-        PropertyCheck.ForAll(U64, v =>
+        PropertyCheck.ForAll(s_u64, v =>
         {
             long s = unchecked((long)v);
             AssertFormats(s.ToString(CultureInfo.InvariantCulture), b => IntegerFormatter.FormatDecimal(s, b));
@@ -77,9 +77,9 @@ public class IntegerFormatterTests
     [Fact]
     public void Hex_matches_bcl_with_any_minimum_width()
     {
-        PropertyCheck.ForAll(U64.SelectMany(_ => Gen.Choose(-2, 24), (v, d) => (v, d)), t =>
+        PropertyCheck.ForAll(s_u64.SelectMany(_ => Gen.Choose(-2, 24), (v, d) => (v, d)), t =>
         {
-            var (v, digits) = t;
+            (ulong v, int digits) = t;
             string expected = v.ToString("x" + Math.Max(0, digits).ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
             AssertFormats(expected, b => IntegerFormatter.FormatHex(v, digits, b));
         });
@@ -88,7 +88,7 @@ public class IntegerFormatterTests
     [Fact]
     public void Hex_address_is_prefixed_and_16_digits()
     {
-        PropertyCheck.ForAll(U64, v => AssertFormats("0x" + v.ToString("x16", CultureInfo.InvariantCulture), b => IntegerFormatter.FormatHexAddress(v, b)));
+        PropertyCheck.ForAll(s_u64, v => AssertFormats("0x" + v.ToString("x16", CultureInfo.InvariantCulture), b => IntegerFormatter.FormatHexAddress(v, b)));
     }
 
     [Theory]

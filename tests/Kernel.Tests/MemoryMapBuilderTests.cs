@@ -28,7 +28,7 @@ public class MemoryMapBuilderTests
         from k in Gen.Choose(0, 6)
         select new MemoryRegion((ulong)b * Unit, (ulong)Math.Min(l, Units - b) * Unit, (MemoryKind)k);
 
-    private static readonly Gen<Input> InputGen =
+    private static readonly Gen<Input> s_inputGen =
         from rawCount in Gen.Choose(0, 12)
         from raw in Gen.ArrayOf(RegionGen(400), rawCount)
         from resCount in Gen.Choose(0, 5)
@@ -40,7 +40,7 @@ public class MemoryMapBuilderTests
     /// usable unit survives only if its whole page is usable; then runs of equal kinds.</summary>
     private static List<MemoryRegion> Model(Input input)
     {
-        var kinds = new int[Units];
+        int[] kinds = new int[Units];
         Array.Fill(kinds, -1);
         void Paint(MemoryRegion r)
         {
@@ -50,8 +50,16 @@ public class MemoryMapBuilderTests
             }
         }
 
-        foreach (var r in input.Raw) Paint(r);
-        foreach (var r in input.Reservations) Paint(r);
+        foreach (MemoryRegion r in input.Raw)
+        {
+            Paint(r);
+        }
+
+        foreach (MemoryRegion r in input.Reservations)
+        {
+            Paint(r);
+        }
+
         Paint(new MemoryRegion(0, Math.Max(input.ReserveBelow, 0x1000), MemoryKind.Reserved));
 
         for (int page = 0; page < Units / UnitsPerPage; page++)
@@ -61,7 +69,10 @@ public class MemoryMapBuilderTests
             {
                 for (int u = page * UnitsPerPage; u < (page + 1) * UnitsPerPage; u++)
                 {
-                    if (kinds[u] == (int)MemoryKind.Usable) kinds[u] = -1;
+                    if (kinds[u] == (int)MemoryKind.Usable)
+                    {
+                        kinds[u] = -1;
+                    }
                 }
             }
         }
@@ -110,9 +121,9 @@ public class MemoryMapBuilderTests
             }
         }
 
-        foreach (var r in restrictive.Where(r => r.Kind != MemoryKind.Usable && !r.IsEmpty))
+        foreach (MemoryRegion r in restrictive.Where(r => r.Kind != MemoryKind.Usable && !r.IsEmpty))
         {
-            foreach (var u in map.Where(m => m.Kind == MemoryKind.Usable))
+            foreach (MemoryRegion u in map.Where(m => m.Kind == MemoryKind.Usable))
             {
                 Assert.False(u.Base < r.End && r.Base < u.End, $"usable {Show(u)} overlaps {Show(r)}");
             }
@@ -122,9 +133,9 @@ public class MemoryMapBuilderTests
     [Fact]
     public void Matches_per_unit_priority_model()
     {
-        PropertyCheck.ForAll(InputGen, input =>
+        PropertyCheck.ForAll(s_inputGen, input =>
         {
-            var actual = Build(input, 600, out var status);
+            MemoryRegion[] actual = Build(input, 600, out MemoryMapStatus status);
             Assert.Equal(MemoryMapStatus.Ok, status);
             Assert.Equal(Model(input), actual);
             AssertInvariants(actual, input.Raw.Concat(input.Reservations));
@@ -134,11 +145,11 @@ public class MemoryMapBuilderTests
     [Fact]
     public void Too_small_destination_gives_correct_prefix()
     {
-        PropertyCheck.ForAll(InputGen.SelectMany(i => Gen.Choose(0, 6), (i, c) => (i, c)), t =>
+        PropertyCheck.ForAll(s_inputGen.SelectMany(i => Gen.Choose(0, 6), (i, c) => (i, c)), t =>
         {
-            var (input, capacity) = t;
-            var expected = Model(input);
-            var actual = Build(input, capacity, out var status);
+            (Input? input, int capacity) = t;
+            List<MemoryRegion> expected = Model(input);
+            MemoryRegion[] actual = Build(input, capacity, out MemoryMapStatus status);
             Assert.Equal(expected.Count > capacity ? MemoryMapStatus.DestinationTooSmall : MemoryMapStatus.Ok, status);
             Assert.Equal(expected.Take(capacity), actual);
         });
@@ -147,8 +158,8 @@ public class MemoryMapBuilderTests
     [Fact]
     public void Qemu_32M_with_kernel_and_boot_data()
     {
-        var raw = QemuMaps.Pc32M.Select(e => new MemoryRegion(e.Base, e.Length, Multiboot1Parser.KindFromType(e.Type))).ToArray();
-        var reservations = new[]
+        MemoryRegion[] raw = QemuMaps.Pc32M.Select(e => new MemoryRegion(e.Base, e.Length, Multiboot1Parser.KindFromType(e.Type))).ToArray();
+        MemoryRegion[] reservations = new[]
         {
             MemoryRegion.FromBounds(0x100000, 0x1a3456, MemoryKind.KernelImage),
             new MemoryRegion(0x9000, 116, MemoryKind.BootData),
@@ -156,7 +167,7 @@ public class MemoryMapBuilderTests
         };
         var destination = new MemoryRegion[32];
         Assert.Equal(MemoryMapStatus.Ok, MemoryMapBuilder.Build(raw, reservations, 0, destination, out int count));
-        var expected = new[]
+        MemoryRegion[] expected = new[]
         {
             MemoryRegion.FromBounds(0x0, 0x1000, MemoryKind.Reserved),
             MemoryRegion.FromBounds(0x1000, 0x9000, MemoryKind.Usable),
@@ -178,7 +189,7 @@ public class MemoryMapBuilderTests
         Assert.Equal(MemoryRegion.FromBounds(0, 0x100000, MemoryKind.Reserved), destination[0]);
         Assert.Equal(MemoryRegion.FromBounds(0x100000, 0x1a3456, MemoryKind.KernelImage), destination[1]);
 
-        var map = destination.AsSpan(0, count);
+        Span<MemoryRegion> map = destination.AsSpan(0, count);
         Assert.Equal(0x1fe0000UL - 1, MemoryMapBuilder.HighestUsableAddress(map));
         Assert.Equal(0x1fe0000UL, MemoryMapBuilder.UsableEnd(map));
         Assert.Equal((0x200000UL - 0x1a4000) + (0x1fe0000 - 0x235000), MemoryMapBuilder.UsableBytes(map));
@@ -187,10 +198,10 @@ public class MemoryMapBuilderTests
     [Fact]
     public void Qemu_4G_keeps_high_ram_and_hole()
     {
-        var raw = QemuMaps.Pc4G.Select(e => new MemoryRegion(e.Base, e.Length, Multiboot1Parser.KindFromType(e.Type))).ToArray();
+        MemoryRegion[] raw = QemuMaps.Pc4G.Select(e => new MemoryRegion(e.Base, e.Length, Multiboot1Parser.KindFromType(e.Type))).ToArray();
         var destination = new MemoryRegion[32];
         Assert.Equal(MemoryMapStatus.Ok, MemoryMapBuilder.Build(raw, ReadOnlySpan<MemoryRegion>.Empty, MemoryMapBuilder.LowMemoryLimit, destination, out int count));
-        var map = destination.Take(count).ToArray();
+        MemoryRegion[] map = destination.Take(count).ToArray();
         AssertInvariants(map, raw);
         Assert.Equal(MemoryRegion.FromBounds(0x100000, 0xbffe0000, MemoryKind.Usable), map[1]);
         Assert.Equal(MemoryRegion.FromBounds(0x100000000, 0x140000000, MemoryKind.Usable), map[^1]);
@@ -201,7 +212,7 @@ public class MemoryMapBuilderTests
     [Fact]
     public void Regions_at_top_of_address_space_do_not_wrap()
     {
-        var raw = new[]
+        MemoryRegion[] raw = new[]
         {
             new MemoryRegion(0x100000, 0x100000, MemoryKind.Usable),
             new MemoryRegion(ulong.MaxValue - 0x2fff, 0x3000 + 5, MemoryKind.Usable), // claims past 2^64
@@ -209,7 +220,7 @@ public class MemoryMapBuilderTests
         };
         var destination = new MemoryRegion[8];
         Assert.Equal(MemoryMapStatus.Ok, MemoryMapBuilder.Build(raw, ReadOnlySpan<MemoryRegion>.Empty, 0, destination, out int count));
-        var map = destination.Take(count).ToArray();
+        MemoryRegion[] map = destination.Take(count).ToArray();
         AssertInvariants(map, raw);
         Assert.Equal(MemoryRegion.FromBounds(0xffff_ffff_ffff_d000, 0xffff_ffff_ffff_f000, MemoryKind.Usable), map[^1]);
     }

@@ -11,7 +11,7 @@ public class Multiboot1ParserTests
     {
         memory = image.Build();
         info = default;
-        var status = Multiboot1Parser.Parse(ref memory, Multiboot1Parser.BootloaderMagic, MultibootImage.InfoAddress, ref info);
+        BootParseStatus status = Multiboot1Parser.Parse(ref memory, Multiboot1Parser.BootloaderMagic, MultibootImage.InfoAddress, ref info);
         memory.AssertNoOutOfBoundsSuccess();
         return status;
     }
@@ -21,7 +21,7 @@ public class Multiboot1ParserTests
         Assert.Equal(expected.Length, info.MemoryRegionCount);
         for (int i = 0; i < expected.Length; i++)
         {
-            var r = info.GetMemoryRegion(i);
+            MemoryRegion r = info.GetMemoryRegion(i);
             Assert.Equal(expected[i].Base, r.Base);
             Assert.Equal(expected[i].Length, r.Length);
             Assert.Equal(Multiboot1Parser.KindFromType(expected[i].Type), r.Kind);
@@ -31,9 +31,9 @@ public class Multiboot1ParserTests
     [Fact]
     public void Qemu_pc_32M_with_cmdline_and_module()
     {
-        var image = new MultibootImage().WithMap(QemuMaps.Pc32M);
+        MultibootImage image = new MultibootImage().WithMap(QemuMaps.Pc32M);
         image.Modules.Add((0x200000, 0x2345a7, "init.elf root=1"));
-        var status = Parse(image, out var info, out var memory);
+        BootParseStatus status = Parse(image, out BootInfo info, out FakePhysicalMemory memory);
 
         Assert.Equal(BootParseStatus.Ok, status);
         Assert.Equal(BootProtocol.Multiboot1, info.Protocol);
@@ -48,7 +48,7 @@ public class Multiboot1ParserTests
         Assert.Equal(-1, info.CopyCommandLine(ref memory, cmdline.Slice(0, 5)));
 
         Assert.Equal(1, info.ModuleCount);
-        var module = info.GetModule(0);
+        BootModule module = info.GetModule(0);
         Assert.Equal(0x200000UL, module.Start);
         Assert.Equal(0x2345a7UL, module.End);
         n = info.CopyModuleCommandLine(ref memory, 0, cmdline);
@@ -59,10 +59,10 @@ public class Multiboot1ParserTests
     [Fact]
     public void Qemu_pc_4G_keeps_ram_above_4GiB()
     {
-        var status = Parse(new MultibootImage().WithMap(QemuMaps.Pc4G), out var info, out _);
+        BootParseStatus status = Parse(new MultibootImage().WithMap(QemuMaps.Pc4G), out BootInfo info, out _);
         Assert.Equal(BootParseStatus.Ok, status);
         AssertMap(info, QemuMaps.Pc4G);
-        var high = info.GetMemoryRegion(7);
+        MemoryRegion high = info.GetMemoryRegion(7);
         Assert.Equal(0x100000000UL, high.Base);
         Assert.Equal(0x140000000UL, high.End);
     }
@@ -74,7 +74,7 @@ public class Multiboot1ParserTests
         var image = new MultibootImage();
         image.MmapEntries.Add(MultibootImage.Entry(0, 0x9fc00, 1, size: 24));
         image.MmapEntries.Add(MultibootImage.Entry(0x100000, 0x1ee0000, 1, size: 24));
-        Assert.Equal(BootParseStatus.Ok, Parse(image, out var info, out _));
+        Assert.Equal(BootParseStatus.Ok, Parse(image, out BootInfo info, out _));
         Assert.Equal(2, info.MemoryRegionCount);
         Assert.Equal(0x100000UL, info.GetMemoryRegion(1).Base);
     }
@@ -85,14 +85,14 @@ public class Multiboot1ParserTests
         var image = new MultibootImage();
         image.MmapEntries.Add(MultibootImage.Entry(0x5000, 0, 1));
         image.MmapEntries.Add(MultibootImage.Entry(0x100000, 0x1000, 1));
-        Assert.Equal(BootParseStatus.Ok, Parse(image, out var info, out _));
+        Assert.Equal(BootParseStatus.Ok, Parse(image, out BootInfo info, out _));
         Assert.Equal(1, info.MemoryRegionCount);
     }
 
     [Fact]
     public void Bad_magic_reads_nothing()
     {
-        var memory = new MultibootImage().WithMap(QemuMaps.Pc32M).Build();
+        FakePhysicalMemory memory = new MultibootImage().WithMap(QemuMaps.Pc32M).Build();
         BootInfo info = default;
         Assert.Equal(BootParseStatus.BadMagic, Multiboot1Parser.Parse(ref memory, 0x36d76289 /* multiboot2 */, MultibootImage.InfoAddress, ref info));
         Assert.Equal(0, memory.Reads);
@@ -106,7 +106,7 @@ public class Multiboot1ParserTests
     [InlineData(ulong.MaxValue - 10)]
     public void Unreadable_info(ulong address)
     {
-        var memory = new MultibootImage().WithMap(QemuMaps.Pc32M).Build();
+        FakePhysicalMemory memory = new MultibootImage().WithMap(QemuMaps.Pc32M).Build();
         BootInfo info = default;
         Assert.Equal(BootParseStatus.UnreadableInfo, Multiboot1Parser.Parse(ref memory, Multiboot1Parser.BootloaderMagic, address, ref info));
         memory.AssertNoOutOfBoundsSuccess();
@@ -115,9 +115,9 @@ public class Multiboot1ParserTests
     [Fact]
     public void Flags_without_mmap_or_mem_is_no_memory_map()
     {
-        var image = new MultibootImage().WithMap(QemuMaps.Pc32M);
+        MultibootImage image = new MultibootImage().WithMap(QemuMaps.Pc32M);
         image.Flags &= ~(Multiboot1Parser.FlagMemoryMap | Multiboot1Parser.FlagMemory);
-        Assert.Equal(BootParseStatus.NoMemoryMap, Parse(image, out var info, out _));
+        Assert.Equal(BootParseStatus.NoMemoryMap, Parse(image, out BootInfo info, out _));
         Assert.Equal(0, info.MemoryRegionCount);
         Assert.True(BootParseStatusRules.IsFatal(BootParseStatus.NoMemoryMap));
     }
@@ -125,9 +125,9 @@ public class Multiboot1ParserTests
     [Fact]
     public void Flags_without_mmap_fall_back_to_mem_lower_upper()
     {
-        var image = new MultibootImage().WithMap(QemuMaps.Pc32M);
+        MultibootImage image = new MultibootImage().WithMap(QemuMaps.Pc32M);
         image.Flags &= ~Multiboot1Parser.FlagMemoryMap;
-        Assert.Equal(BootParseStatus.MemoryMapFromBasicInfo, Parse(image, out var info, out _));
+        Assert.Equal(BootParseStatus.MemoryMapFromBasicInfo, Parse(image, out BootInfo info, out _));
         Assert.False(BootParseStatusRules.IsFatal(BootParseStatus.MemoryMapFromBasicInfo));
         Assert.Equal(2, info.MemoryRegionCount);
         Assert.Equal(new MemoryRegion(0, 639 * 1024, MemoryKind.Usable), info.GetMemoryRegion(0));
@@ -139,11 +139,11 @@ public class Multiboot1ParserTests
     {
         var image = new MultibootImage();
         image.MmapEntries.Add(MultibootImage.Entry(0, 0x9fc00, 1));
-        var zero = MultibootImage.Entry(0x100000, 0x1000, 1, size: 0);
+        byte[] zero = MultibootImage.Entry(0x100000, 0x1000, 1, size: 0);
         image.MmapEntries.Add(zero.AsSpan(0, 24).ToArray());
         image.MmapEntries.Add(MultibootImage.Entry(0x200000, 0x1000, 1));
         image.Cmdline = null;
-        var status = Parse(image, out var info, out var memory);
+        BootParseStatus status = Parse(image, out BootInfo info, out FakePhysicalMemory memory);
         Assert.Equal(BootParseStatus.MalformedEntry, status);
         Assert.Equal(1, info.MemoryRegionCount);
         Assert.Equal(4, memory.Reads); // info, size+entry of the first, size of the bad one
@@ -152,36 +152,36 @@ public class Multiboot1ParserTests
     [Fact]
     public void Truncated_last_entry_is_malformed()
     {
-        var image = new MultibootImage().WithMap(QemuMaps.Pc32M);
+        MultibootImage image = new MultibootImage().WithMap(QemuMaps.Pc32M);
         image.MmapLengthOverride = (uint)((24 * QemuMaps.Pc32M.Length) - 3);
-        Assert.Equal(BootParseStatus.MalformedEntry, Parse(image, out var info, out _));
+        Assert.Equal(BootParseStatus.MalformedEntry, Parse(image, out BootInfo info, out _));
         Assert.Equal(QemuMaps.Pc32M.Length - 1, info.MemoryRegionCount);
     }
 
     [Fact]
     public void Trailing_bytes_shorter_than_size_field_are_malformed()
     {
-        var image = new MultibootImage().WithMap(QemuMaps.Pc32M);
+        MultibootImage image = new MultibootImage().WithMap(QemuMaps.Pc32M);
         image.MmapEntries.Add(new byte[2]);
-        Assert.Equal(BootParseStatus.MalformedEntry, Parse(image, out var info, out _));
+        Assert.Equal(BootParseStatus.MalformedEntry, Parse(image, out BootInfo info, out _));
         Assert.Equal(QemuMaps.Pc32M.Length, info.MemoryRegionCount);
     }
 
     [Fact]
     public void Mmap_length_beyond_readable_memory_is_unreadable()
     {
-        var image = new MultibootImage().WithMap(QemuMaps.Pc32M);
+        MultibootImage image = new MultibootImage().WithMap(QemuMaps.Pc32M);
         image.MmapLengthOverride = 0x10000;
-        Assert.Equal(BootParseStatus.UnreadableMemoryMap, Parse(image, out var info, out _));
+        Assert.Equal(BootParseStatus.UnreadableMemoryMap, Parse(image, out BootInfo info, out _));
         Assert.Equal(QemuMaps.Pc32M.Length, info.MemoryRegionCount);
     }
 
     [Fact]
     public void Mmap_pointer_outside_memory_is_unreadable()
     {
-        var image = new MultibootImage().WithMap(QemuMaps.Pc32M);
+        MultibootImage image = new MultibootImage().WithMap(QemuMaps.Pc32M);
         image.MmapAddr = 0xfffffff0;
-        Assert.Equal(BootParseStatus.UnreadableMemoryMap, Parse(image, out var info, out _));
+        Assert.Equal(BootParseStatus.UnreadableMemoryMap, Parse(image, out BootInfo info, out _));
         Assert.Equal(0, info.MemoryRegionCount);
     }
 
@@ -194,7 +194,7 @@ public class Multiboot1ParserTests
             image.MmapEntries.Add(MultibootImage.Entry(0x100000 + ((ulong)i * 0x2000), 0x1000, (uint)(1 + (i % 5))));
         }
 
-        var status = Parse(image, out var info, out _);
+        BootParseStatus status = Parse(image, out BootInfo info, out _);
         Assert.Equal(BootParseStatus.TooManyRegions, status);
         Assert.False(BootParseStatusRules.IsFatal(status));
         Assert.Equal(BootInfo.MaxMemoryRegions, info.MemoryRegionCount);
@@ -212,7 +212,7 @@ public class Multiboot1ParserTests
             image.MmapEntries.Add(MultibootImage.Entry(0, 0, 1));
         }
 
-        var status = Parse(image, out var info, out var memory);
+        BootParseStatus status = Parse(image, out BootInfo info, out FakePhysicalMemory memory);
         Assert.Equal(BootParseStatus.TooManyRegions, status);
         Assert.Equal(0, info.MemoryRegionCount);
         Assert.True(memory.Reads <= (2 * Multiboot1Parser.MaxEntriesExamined) + 10);
@@ -223,20 +223,20 @@ public class Multiboot1ParserTests
     {
         var image = new MultibootImage();
         image.MmapEntries.Add(MultibootImage.Entry(0xffff_ffff_ffff_0000, 0x20000, 2));
-        Assert.Equal(BootParseStatus.Ok, Parse(image, out var info, out _));
+        Assert.Equal(BootParseStatus.Ok, Parse(image, out BootInfo info, out _));
         Assert.Equal(ulong.MaxValue, info.GetMemoryRegion(0).End);
     }
 
     [Fact]
     public void Too_many_modules_keeps_16()
     {
-        var image = new MultibootImage().WithMap(QemuMaps.Pc32M);
+        MultibootImage image = new MultibootImage().WithMap(QemuMaps.Pc32M);
         for (uint i = 0; i < 20; i++)
         {
             image.Modules.Add((0x300000 + (i * 0x1000), 0x300800 + (i * 0x1000), null));
         }
 
-        var status = Parse(image, out var info, out _);
+        BootParseStatus status = Parse(image, out BootInfo info, out _);
         Assert.Equal(BootParseStatus.TooManyModules, status);
         Assert.Equal(16, info.ModuleCount);
         Assert.Equal(4UL, info.DroppedModules);
@@ -246,17 +246,17 @@ public class Multiboot1ParserTests
     [Fact]
     public void Module_list_outside_memory_is_unreadable()
     {
-        var image = new MultibootImage().WithMap(QemuMaps.Pc32M);
+        MultibootImage image = new MultibootImage().WithMap(QemuMaps.Pc32M);
         image.ModsCountOverride = 3;
         image.ModsAddr = 0x7ff000;
-        Assert.Equal(BootParseStatus.UnreadableModules, Parse(image, out var info, out _));
+        Assert.Equal(BootParseStatus.UnreadableModules, Parse(image, out BootInfo info, out _));
         Assert.Equal(0, info.ModuleCount);
     }
 
     [Fact]
     public void Module_ending_before_start_is_malformed()
     {
-        var image = new MultibootImage().WithMap(QemuMaps.Pc32M);
+        MultibootImage image = new MultibootImage().WithMap(QemuMaps.Pc32M);
         image.Modules.Add((0x300000, 0x200000, null));
         Assert.Equal(BootParseStatus.MalformedEntry, Parse(image, out _, out _));
     }
@@ -264,12 +264,12 @@ public class Multiboot1ParserTests
     [Fact]
     public void Unterminated_cmdline_is_a_warning()
     {
-        var image = new MultibootImage().WithMap(QemuMaps.Pc32M);
+        MultibootImage image = new MultibootImage().WithMap(QemuMaps.Pc32M);
         image.CmdlinePointer = 0x50000;
-        var memory = image.Build();
+        FakePhysicalMemory memory = image.Build();
         memory.Add(0x50000, Encoding.ASCII.GetBytes(new string('a', 300)));
         BootInfo info = default;
-        var status = Multiboot1Parser.Parse(ref memory, Multiboot1Parser.BootloaderMagic, MultibootImage.InfoAddress, ref info);
+        BootParseStatus status = Multiboot1Parser.Parse(ref memory, Multiboot1Parser.BootloaderMagic, MultibootImage.InfoAddress, ref info);
         Assert.Equal(BootParseStatus.UnreadableCommandLine, status);
         Assert.Equal(0UL, info.CommandLineLength);
         Assert.Equal(0UL, info.CommandLineAddress);
@@ -280,11 +280,11 @@ public class Multiboot1ParserTests
     [Fact]
     public void Cmdline_longer_than_limit_is_a_warning()
     {
-        var image = new MultibootImage().WithMap(QemuMaps.Pc32M);
+        MultibootImage image = new MultibootImage().WithMap(QemuMaps.Pc32M);
         image.Cmdline = new string('c', (int)BootInfo.MaxCommandLineLength + 1);
         Assert.Equal(BootParseStatus.UnreadableCommandLine, Parse(image, out _, out _));
         image.Cmdline = new string('c', (int)BootInfo.MaxCommandLineLength);
-        Assert.Equal(BootParseStatus.Ok, Parse(image, out var info, out _));
+        Assert.Equal(BootParseStatus.Ok, Parse(image, out BootInfo info, out _));
         Assert.Equal(BootInfo.MaxCommandLineLength, info.CommandLineLength);
     }
 
@@ -293,9 +293,9 @@ public class Multiboot1ParserTests
     {
         // 100 bytes + NUL as the very last bytes of a chunk: the 64-byte chunked scan has to
         // fall back to single bytes at the end.
-        var image = new MultibootImage().WithMap(QemuMaps.Pc32M);
+        MultibootImage image = new MultibootImage().WithMap(QemuMaps.Pc32M);
         image.CmdlinePointer = 0x60000;
-        var memory = image.Build();
+        FakePhysicalMemory memory = image.Build();
         memory.Add(0x60000, MultibootImage.CString(new string('b', 100)));
         BootInfo info = default;
         Assert.Equal(BootParseStatus.Ok, Multiboot1Parser.Parse(ref memory, Multiboot1Parser.BootloaderMagic, MultibootImage.InfoAddress, ref info));
@@ -306,9 +306,9 @@ public class Multiboot1ParserTests
     [Fact]
     public void Boot_reservations_cover_structures_strings_and_modules()
     {
-        var image = new MultibootImage().WithMap(QemuMaps.Pc32M);
+        MultibootImage image = new MultibootImage().WithMap(QemuMaps.Pc32M);
         image.Modules.Add((0x200000, 0x2345a7, "init"));
-        Parse(image, out var info, out _);
+        Parse(image, out BootInfo info, out _);
         Span<MemoryRegion> reservations = stackalloc MemoryRegion[BootInfo.MaxBootReservations];
         int n = info.CollectBootReservations(reservations);
         Assert.Equal(6, n);

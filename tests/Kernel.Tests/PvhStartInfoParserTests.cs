@@ -8,7 +8,7 @@ namespace Microkernel.Tests;
 public class PvhStartInfoParserTests
 {
     /// <summary>Firecracker's e820 for a 256 MiB guest: low RAM up to the EBDA, RAM from 1 MiB.</summary>
-    private static readonly (ulong, ulong, uint)[] Firecracker256M =
+    private static readonly (ulong, ulong, uint)[] s_firecracker256M =
     {
         (0x0, 0x9fc00, 1),
         (0x100000, 0xff00000, 1),
@@ -18,7 +18,7 @@ public class PvhStartInfoParserTests
     {
         memory = image.Build();
         info = default;
-        var status = PvhStartInfoParser.Parse(ref memory, PvhImage.InfoAddress, ref info);
+        BootParseStatus status = PvhStartInfoParser.Parse(ref memory, PvhImage.InfoAddress, ref info);
         memory.AssertNoOutOfBoundsSuccess();
         return status;
     }
@@ -27,9 +27,9 @@ public class PvhStartInfoParserTests
     public void Firecracker_layout_with_module()
     {
         var image = new PvhImage();
-        image.Map.AddRange(Firecracker256M);
+        image.Map.AddRange(s_firecracker256M);
         image.Modules.Add((0x1000000, 0x5000, "initrd"));
-        var status = Parse(image, out var info, out var memory);
+        BootParseStatus status = Parse(image, out BootInfo info, out FakePhysicalMemory memory);
 
         Assert.Equal(BootParseStatus.Ok, status);
         Assert.Equal(BootProtocol.Pvh, info.Protocol);
@@ -61,7 +61,7 @@ public class PvhStartInfoParserTests
         image.Map.Add((0x140003000, 0x1000, 6));
         image.Map.Add((0x140004000, 0x1000, 7));
         image.Map.Add((0x140005000, 0x1000, 99));
-        Assert.Equal(BootParseStatus.Ok, Parse(image, out var info, out _));
+        Assert.Equal(BootParseStatus.Ok, Parse(image, out BootInfo info, out _));
         Assert.Equal(QemuMaps.Pc4G.Length + 6, info.MemoryRegionCount);
         Assert.Equal(new MemoryRegion(0x100000000, 0x40000000, MemoryKind.Usable), info.GetMemoryRegion(7));
         Assert.Equal(MemoryKind.AcpiReclaimable, info.GetMemoryRegion(8).Kind);
@@ -76,8 +76,8 @@ public class PvhStartInfoParserTests
     public void Version_0_has_no_memory_map_but_keeps_rsdp_and_cmdline()
     {
         var image = new PvhImage { Version = 0 };
-        image.Map.AddRange(Firecracker256M);
-        Assert.Equal(BootParseStatus.NoMemoryMap, Parse(image, out var info, out _));
+        image.Map.AddRange(s_firecracker256M);
+        Assert.Equal(BootParseStatus.NoMemoryMap, Parse(image, out BootInfo info, out _));
         Assert.Equal(0, info.MemoryRegionCount);
         Assert.Equal(PvhImage.RsdpAddress, info.RsdpAddress);
         Assert.Equal((ulong)PvhStartInfoParser.Version0Length, info.InfoLength);
@@ -94,8 +94,8 @@ public class PvhStartInfoParserTests
     public void Bad_magic()
     {
         var image = new PvhImage { Magic = 0x336ec579 };
-        image.Map.AddRange(Firecracker256M);
-        Assert.Equal(BootParseStatus.BadMagic, Parse(image, out var info, out var memory));
+        image.Map.AddRange(s_firecracker256M);
+        Assert.Equal(BootParseStatus.BadMagic, Parse(image, out BootInfo info, out FakePhysicalMemory memory));
         Assert.Equal(1, memory.Reads);
         Assert.Equal(BootProtocol.None, info.Protocol);
     }
@@ -103,7 +103,7 @@ public class PvhStartInfoParserTests
     [Fact]
     public void Unreadable_info()
     {
-        var memory = new PvhImage().Build();
+        FakePhysicalMemory memory = new PvhImage().Build();
         BootInfo info = default;
         Assert.Equal(BootParseStatus.UnreadableInfo, PvhStartInfoParser.Parse(ref memory, 0x9000, ref info));
         Assert.Equal(BootParseStatus.UnreadableInfo, PvhStartInfoParser.Parse(ref memory, 0, ref info));
@@ -116,8 +116,8 @@ public class PvhStartInfoParserTests
     {
         // A v1 header needs 0x38 bytes; give only the v0 0x28.
         var image = new PvhImage { Version = 0 };
-        var memory = image.Build();
-        var bytes = new byte[0x28];
+        FakePhysicalMemory memory = image.Build();
+        byte[] bytes = new byte[0x28];
         Assert.True(memory.TryRead(PvhImage.InfoAddress, bytes));
         bytes[4] = 1;
         memory.Add(0x8000, bytes);
@@ -130,8 +130,8 @@ public class PvhStartInfoParserTests
     public void Memmap_pointer_outside_memory()
     {
         var image = new PvhImage { MemmapPaddr = 0x4000_0000 };
-        image.Map.AddRange(Firecracker256M);
-        Assert.Equal(BootParseStatus.UnreadableMemoryMap, Parse(image, out var info, out _));
+        image.Map.AddRange(s_firecracker256M);
+        Assert.Equal(BootParseStatus.UnreadableMemoryMap, Parse(image, out BootInfo info, out _));
         Assert.Equal(0, info.MemoryRegionCount);
     }
 
@@ -139,9 +139,9 @@ public class PvhStartInfoParserTests
     public void Memmap_wrapping_past_2_pow_64_is_refused_before_reading()
     {
         var image = new PvhImage { MemmapPaddr = ulong.MaxValue - 47 };
-        image.Map.AddRange(Firecracker256M);
+        image.Map.AddRange(s_firecracker256M);
         image.EntriesOverride = 3;
-        Assert.Equal(BootParseStatus.UnreadableMemoryMap, Parse(image, out var info, out _));
+        Assert.Equal(BootParseStatus.UnreadableMemoryMap, Parse(image, out BootInfo info, out _));
         Assert.Equal(0, info.MemoryRegionCount);
     }
 
@@ -149,9 +149,9 @@ public class PvhStartInfoParserTests
     public void Entry_count_past_table_end_is_unreadable_after_valid_entries()
     {
         var image = new PvhImage();
-        image.Map.AddRange(Firecracker256M);
+        image.Map.AddRange(s_firecracker256M);
         image.EntriesOverride = 3;
-        Assert.Equal(BootParseStatus.UnreadableMemoryMap, Parse(image, out var info, out _));
+        Assert.Equal(BootParseStatus.UnreadableMemoryMap, Parse(image, out BootInfo info, out _));
         Assert.Equal(2, info.MemoryRegionCount);
     }
 
@@ -165,7 +165,7 @@ public class PvhStartInfoParserTests
         }
 
         image.EntriesOverride = uint.MaxValue;
-        var status = Parse(image, out var info, out var memory);
+        BootParseStatus status = Parse(image, out BootInfo info, out FakePhysicalMemory memory);
         Assert.Equal(BootParseStatus.TooManyRegions, status);
         Assert.Equal(uint.MaxValue - PvhStartInfoParser.MaxEntriesExamined, info.DroppedRegions);
         Assert.True(memory.Reads < 1100);
@@ -180,7 +180,7 @@ public class PvhStartInfoParserTests
             image.Map.Add((0x100000 + ((ulong)i * 0x2000), 0x1000, 1));
         }
 
-        Assert.Equal(BootParseStatus.TooManyRegions, Parse(image, out var info, out _));
+        Assert.Equal(BootParseStatus.TooManyRegions, Parse(image, out BootInfo info, out _));
         Assert.Equal(128, info.MemoryRegionCount);
         Assert.Equal(2UL, info.DroppedRegions);
     }
@@ -189,8 +189,8 @@ public class PvhStartInfoParserTests
     public void Module_list_outside_memory()
     {
         var image = new PvhImage { ModuleCountOverride = 2, ModlistPaddr = 0x123000 };
-        image.Map.AddRange(Firecracker256M);
-        Assert.Equal(BootParseStatus.UnreadableModules, Parse(image, out var info, out _));
+        image.Map.AddRange(s_firecracker256M);
+        Assert.Equal(BootParseStatus.UnreadableModules, Parse(image, out BootInfo info, out _));
         Assert.Equal(0, info.ModuleCount);
         Assert.Equal(2, info.MemoryRegionCount);
     }
@@ -199,7 +199,7 @@ public class PvhStartInfoParserTests
     public void Module_size_overflow_is_malformed()
     {
         var image = new PvhImage();
-        image.Map.AddRange(Firecracker256M);
+        image.Map.AddRange(s_firecracker256M);
         image.Modules.Add((0xffff_ffff_ffff_f000, 0x2000, null));
         Assert.Equal(BootParseStatus.MalformedEntry, Parse(image, out _, out _));
     }
@@ -208,14 +208,14 @@ public class PvhStartInfoParserTests
     public void Too_many_modules_reads_only_16()
     {
         var image = new PvhImage();
-        image.Map.AddRange(Firecracker256M);
+        image.Map.AddRange(s_firecracker256M);
         for (int i = 0; i < 16; i++)
         {
             image.Modules.Add((0x2000000 + ((ulong)i * 0x10000), 0x8000, null));
         }
 
         image.ModuleCountOverride = 1000; // the list only holds 16; entries past it must not be read
-        Assert.Equal(BootParseStatus.TooManyModules, Parse(image, out var info, out _));
+        Assert.Equal(BootParseStatus.TooManyModules, Parse(image, out BootInfo info, out _));
         Assert.Equal(16, info.ModuleCount);
         Assert.Equal(984UL, info.DroppedModules);
     }
@@ -224,16 +224,16 @@ public class PvhStartInfoParserTests
     public void Unreadable_module_cmdline_is_a_warning_and_keeps_module()
     {
         var image = new PvhImage();
-        image.Map.AddRange(Firecracker256M);
+        image.Map.AddRange(s_firecracker256M);
         image.Modules.Add((0x2000000, 0x8000, "x"));
-        var memory = image.Build();
+        FakePhysicalMemory memory = image.Build();
         // Point the module's cmdline somewhere unreadable.
-        var list = new byte[32];
+        byte[] list = new byte[32];
         Assert.True(memory.TryRead(PvhImage.ModlistAddress, list));
         System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(list.AsSpan(16), 0xdead0000);
         var memory2 = new FakePhysicalMemory();
-        var infoBytes = new byte[0x38];
-        var map = new byte[48];
+        byte[] infoBytes = new byte[0x38];
+        byte[] map = new byte[48];
         Assert.True(memory.TryRead(PvhImage.InfoAddress, infoBytes));
         Assert.True(memory.TryRead(PvhImage.MemmapAddress, map));
         memory2.Add(PvhImage.InfoAddress, infoBytes);
@@ -241,7 +241,7 @@ public class PvhStartInfoParserTests
         memory2.Add(PvhImage.ModlistAddress, list);
         memory2.Add(PvhImage.CmdlineAddress, MultibootImage.CString("console=ttyS0"));
         BootInfo info = default;
-        var status = PvhStartInfoParser.Parse(ref memory2, PvhImage.InfoAddress, ref info);
+        BootParseStatus status = PvhStartInfoParser.Parse(ref memory2, PvhImage.InfoAddress, ref info);
         Assert.Equal(BootParseStatus.UnreadableCommandLine, status);
         Assert.Equal(1, info.ModuleCount);
         Assert.Equal(0UL, info.GetModule(0).CommandLineAddress);

@@ -29,7 +29,7 @@ public class RoomDependencyTests
         string arch = Path.Combine(KernelRoot(), "arch");
         string[] files = Directory.GetFiles(arch, "*.cs", SearchOption.AllDirectories);
         Assert.NotEmpty(files);
-        List<string> violations = files
+        var violations = files
             .SelectMany(file => Violations(File.ReadAllText(file)).Select(v => $"{Path.GetRelativePath(KernelRoot(), file)}: {v}"))
             .ToList();
         Assert.True(violations.Count == 0, "kernel/arch reaches up into a room above it:\n" + string.Join("\n", violations));

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Text;
+using FsCheck;
 using FsCheck.Fluent;
 using Microkernel.Ipc;
 using Microkernel.Services.Contracts;
@@ -25,7 +26,11 @@ public sealed unsafe class KlogConsoleMirrorTests
         public bool WriteLine(ReadOnlySpan<byte> line)
         {
             Attempts++;
-            if (Refuse) return false;
+            if (Refuse)
+            {
+                return false;
+            }
+
             Written.Add(Encoding.UTF8.GetString(line));
             return true;
         }
@@ -80,7 +85,7 @@ public sealed unsafe class KlogConsoleMirrorTests
     [Fact]
     public void Format_gives_one_bounded_line_for_any_record()
     {
-        var gen =
+        Gen<(int level, string source, byte[] text)> gen =
             from level in Gen.Choose(0, 3)
             from source in Gen.Elements("abcdefghijklmnopqrstuvwxyz0123456789-".ToCharArray()).ArrayOf().Select(c => new string(c.Take(32).ToArray()))
             from text in Gen.Choose(0, 255).Select(b => (byte)b).ArrayOf().Select(b => b.Take(480).ToArray())

@@ -12,8 +12,8 @@ using Microkernel.Services.Contracts;
 using Microkernel.Services.Klog;
 using Microkernel.Tests;
 using Mk.Klog;
-using KlogLevel = Microkernel.Services.Contracts.KlogLevel;
 using Xunit;
+using KlogLevel = Microkernel.Services.Contracts.KlogLevel;
 
 namespace Microkernel.Klog.Tests;
 
@@ -35,11 +35,11 @@ public sealed record CoreOp(CoreOpKind Kind, int Source, int Level, int TextLeng
 /// </summary>
 public sealed unsafe class KlogCoreProperties
 {
-    private static readonly string[] Sources = { "flood-a", "flood-b", "net" };
+    private static readonly string[] s_sources = { "flood-a", "flood-b", "net" };
 
     private static Gen<CoreOp> Op() =>
         from kind in Gen.Frequency((8, Gen.Constant(CoreOpKind.Write)), (3, Gen.Constant(CoreOpKind.Export)), (1, Gen.Constant(CoreOpKind.Threshold)))
-        from source in Gen.Choose(0, Sources.Length - 1)
+        from source in Gen.Choose(0, s_sources.Length - 1)
         from level in Gen.Frequency((10, Gen.Choose(0, 3)), (1, Gen.Constant(4)))
         from text in Gen.Frequency((5, Gen.Choose(0, 60)), (1, Gen.Choose(61, 500)))
         from step in Gen.Frequency((12, Gen.Constant(1)), (1, Gen.Constant(0)), (1, Gen.Constant(3)))
@@ -61,7 +61,7 @@ public sealed unsafe class KlogCoreProperties
         try
         {
             var core = new KlogCore(storage, Capacity);
-            var models = Sources.Select(_ => new SourceModel()).ToArray();
+            SourceModel[] models = s_sources.Select(_ => new SourceModel()).ToArray();
             var queue = new Queue<(int Source, int Size, ulong Seq, byte[] Text, byte Level)>();
             ulong violations = 0, gaps = 0, exportSeq = 0, dropped = 0;
             byte threshold = 1;
@@ -75,42 +75,52 @@ public sealed unsafe class KlogCoreProperties
                         core.Threshold = threshold;
                         break;
                     case CoreOpKind.Write:
-                    {
-                        SourceModel m = models[op.Source];
-                        byte[] text = Encoding.ASCII.GetBytes(new string((char)('a' + op.Source), op.TextLength));
-                        ulong seq = m.LastWriter + (ulong)op.SequenceStep;
-                        KlogStatus expected;
-                        if (op.Level > 3) expected = KlogStatus.BadLevel;
-                        else
                         {
-                            m.Received++;
-                            if (seq == 0) { } // 0: the writer numbers nothing
-                            else if (seq <= m.LastWriter) violations++;
-                            else { gaps += seq - m.LastWriter - 1; m.LastWriter = seq; }
-                            if (op.Level < threshold) { m.Filtered++; expected = KlogStatus.Filtered; }
+                            SourceModel m = models[op.Source];
+                            byte[] text = Encoding.ASCII.GetBytes(new string((char)('a' + op.Source), op.TextLength));
+                            ulong seq = m.LastWriter + (ulong)op.SequenceStep;
+                            KlogStatus expected;
+                            if (op.Level > 3)
+                            {
+                                expected = KlogStatus.BadLevel;
+                            }
                             else
                             {
-                                int size = LogRecordRing.RecordBytes(Sources[op.Source].Length, text.Length);
-                                while (Capacity - queue.Sum(q => q.Size) < size)
+                                m.Received++;
+                                if (seq == 0) { } // 0: the writer numbers nothing
+                                else if (seq <= m.LastWriter)
                                 {
-                                    var old = queue.Dequeue();
-                                    models[old.Source].Dropped++;
-                                    dropped++;
+                                    violations++;
                                 }
-                                queue.Enqueue((op.Source, size, ++m.Kept, text.Take(LogRecordRing.MaxTextBytes).ToArray(), (byte)op.Level));
-                                expected = KlogStatus.Ok;
+                                else { gaps += seq - m.LastWriter - 1; m.LastWriter = seq; }
+                                if (op.Level < threshold) { m.Filtered++; expected = KlogStatus.Filtered; }
+                                else
+                                {
+                                    int size = LogRecordRing.RecordBytes(s_sources[op.Source].Length, text.Length);
+                                    while (Capacity - queue.Sum(q => q.Size) < size)
+                                    {
+                                        (int Source, int Size, ulong Seq, byte[] Text, byte Level) old = queue.Dequeue();
+                                        models[old.Source].Dropped++;
+                                        dropped++;
+                                    }
+                                    queue.Enqueue((op.Source, size, ++m.Kept, text.Take(LogRecordRing.MaxTextBytes).ToArray(), (byte)op.Level));
+                                    expected = KlogStatus.Ok;
+                                }
                             }
+                            Assert.Equal(expected, core.Accept((byte)op.Level, Encoding.ASCII.GetBytes(s_sources[op.Source]), text, 99, 0, seq));
+                            break;
                         }
-                        Assert.Equal(expected, core.Accept((byte)op.Level, Encoding.ASCII.GetBytes(Sources[op.Source]), text, 99, 0, seq));
-                        break;
-                    }
                     case CoreOpKind.Export:
                         for (int i = 0; i < op.Count; i++)
                         {
                             int length = core.ExportNext(frame);
                             Assert.Equal(queue.Count == 0, length == 0);
-                            if (length == 0) break;
-                            var r = queue.Dequeue();
+                            if (length == 0)
+                            {
+                                break;
+                            }
+
+                            (int Source, int Size, ulong Seq, byte[] Text, byte Level) r = queue.Dequeue();
                             models[r.Source].Exported++;
                             var records = new List<KlogRecord>();
                             var decoder = new KlogDecoder();
@@ -118,24 +128,34 @@ public sealed unsafe class KlogCoreProperties
                             Assert.Equal(0, decoder.SkippedBytes);
                             KlogRecord record = Assert.Single(records);
                             Assert.Equal(++exportSeq, record.Sequence);
-                            Assert.Equal(Sources[r.Source], record.Source);
+                            Assert.Equal(s_sources[r.Source], record.Source);
                             Assert.Equal(Encoding.ASCII.GetString(r.Text), record.Text);
                             Assert.Equal(r.Level, record.Level);
                             Assert.Equal(dropped, record.Dropped);
                             // The 8th item: the record's sequence within its source.
                             var payload = new MessagePack.MessagePackReader(new ReadOnlyMemory<byte>(frame, 4, length - 4));
                             Assert.Equal(8, payload.ReadArrayHeader());
-                            for (int skip = 0; skip < 7; skip++) payload.Skip();
+                            for (int skip = 0; skip < 7; skip++)
+                            {
+                                payload.Skip();
+                            }
+
                             Assert.Equal(r.Seq, payload.ReadUInt64());
                         }
                         break;
                 }
-                for (int s = 0; s < Sources.Length; s++)
+                for (int s = 0; s < s_sources.Length; s++)
                 {
                     SourceModel m = models[s];
                     KlogSourceFigures? f = null;
                     for (int slot = 0; slot < core.SourceCount; slot++)
-                        if (core.SourceName(slot).SequenceEqual(Encoding.ASCII.GetBytes(Sources[s]))) f = core.Figures(slot);
+                    {
+                        if (core.SourceName(slot).SequenceEqual(Encoding.ASCII.GetBytes(s_sources[s])))
+                        {
+                            f = core.Figures(slot);
+                        }
+                    }
+
                     if (f is null) { Assert.Equal(0UL, m.Received); continue; }
                     Assert.Equal((m.Received, m.Filtered, m.Exported, m.Dropped, m.Kept), (f.Value.Received, f.Value.Filtered, f.Value.Exported, f.Value.Dropped, f.Value.Kept));
                     Assert.Equal(m.Received, m.Filtered + m.Exported + m.Dropped + f.Value.Held);
@@ -176,8 +196,11 @@ public sealed unsafe class KlogCoreProperties
     [Fact]
     public void FramesRoundTripThroughTheHostDecoderInAStream()
     {
-        var gen = from text in Gen.Choose(0, 480) from src in Gen.Choose(0, 32) from seq in Gen.Choose(0, int.MaxValue)
-                  from chunk in Gen.Choose(1, 50) select (text, src, (ulong)seq * 65537, chunk);
+        Gen<(int text, int src, ulong, int chunk)> gen = from text in Gen.Choose(0, 480)
+                                                         from src in Gen.Choose(0, 32)
+                                                         from seq in Gen.Choose(0, int.MaxValue)
+                                                         from chunk in Gen.Choose(1, 50)
+                                                         select (text, src, (ulong)seq * 65537, chunk);
         PropertyCheck.ForAll(gen, c =>
         {
             string text = new string('\u00e9', c.text / 2) + new string('x', c.text % 2);
@@ -194,7 +217,10 @@ public sealed unsafe class KlogCoreProperties
             {
                 var seq = new ReadOnlySequence<byte>(stream, used, end - used);
                 used += (int)seq.Slice(0, decoder.Decode(seq, end == stream.Length, records)).Length;
-                if (end == stream.Length) break;
+                if (end == stream.Length)
+                {
+                    break;
+                }
             }
             Assert.Equal(2, records.Count);
             Assert.All(records, r => Assert.Equal(new KlogRecord(c.Item3, c.Item3 * 3, 1, 2, new string('s', c.src), text, c.Item3 / 2), r));

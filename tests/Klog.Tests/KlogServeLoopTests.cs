@@ -18,7 +18,7 @@ namespace Microkernel.Klog.Tests;
 public sealed unsafe class KlogServeLoopTests : IDisposable
 {
     private const int CoreBytes = 64 * 1024;
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan s_patience = TimeSpan.FromSeconds(30);
     private readonly HostKernel _kernel = new();
     private readonly HostProcess _klogProcess = new();
     private readonly List<HostDirectory.Entry?> _entries = new();
@@ -82,10 +82,11 @@ public sealed unsafe class KlogServeLoopTests : IDisposable
                     return;
                 }
             }
-        }) { IsBackground = true };
+        })
+        { IsBackground = true };
         loop.Start();
 
-        Thread[] writers = new Thread[2];
+        var writers = new Thread[2];
         bool[] allKept = new bool[2];
         KlogCalls<HostWaiter>[] calls = { first, second };
         for (int w = 0; w < 2; w++)
@@ -101,13 +102,14 @@ public sealed unsafe class KlogServeLoopTests : IDisposable
                 }
 
                 allKept[which] = kept;
-            }) { IsBackground = true };
+            })
+            { IsBackground = true };
             writers[w].Start();
         }
 
         foreach (Thread writer in writers)
         {
-            Assert.True(writer.Join(Patience));
+            Assert.True(writer.Join(s_patience));
         }
 
         Assert.Equal(new[] { true, true }, allKept);
@@ -118,7 +120,7 @@ public sealed unsafe class KlogServeLoopTests : IDisposable
         Thread.Sleep(50);
         _kernel.Close(first.Channel);
         _kernel.Close(second.Channel);
-        Assert.True(loop.Join(Patience));
+        Assert.True(loop.Join(s_patience));
         Assert.True(timeouts > 0);
         Assert.Equal(2, served.Left);
         Assert.Equal(new[] { 1, 3 }, sessions.Peers);

@@ -71,60 +71,68 @@ public sealed unsafe class LogRecordRingProperties
                 switch (op.Kind)
                 {
                     case RingOpKind.Append:
-                    {
-                        byte[] source = Bytes(op.SourceLength, appended), text = Bytes(op.TextLength, appended + 1);
-                        var record = new ModelRecord(appended, appended + 1, appended * 1000 + 7, (ushort)(appended % 3), op.Level,
-                            source.Take(LogRecordRing.MaxSourceBytes).ToArray(), text.Take(LogRecordRing.MaxTextBytes).ToArray(), (ushort)(appended % 5));
-                        int expectedDrops = 0;
-                        while (capacity - model.Sum(r => r.Size) < record.Size)
                         {
-                            if (model.First!.Value.Index >= readMark) { dropped++; expectedDrops++; }
-                            model.RemoveFirst();
+                            byte[] source = Bytes(op.SourceLength, appended), text = Bytes(op.TextLength, appended + 1);
+                            var record = new ModelRecord(appended, appended + 1, appended * 1000 + 7, (ushort)(appended % 3), op.Level,
+                                source.Take(LogRecordRing.MaxSourceBytes).ToArray(), text.Take(LogRecordRing.MaxTextBytes).ToArray(), (ushort)(appended % 5));
+                            int expectedDrops = 0;
+                            while (capacity - model.Sum(r => r.Size) < record.Size)
+                            {
+                                if (model.First!.Value.Index >= readMark) { dropped++; expectedDrops++; }
+                                model.RemoveFirst();
+                            }
+                            model.AddLast(record);
+                            int drops = ring.Append(record.Sequence, record.Time, record.Cpu, record.Level, source, text, record.Tag);
+                            appended++;
+                            Assert.Equal(expectedDrops, drops);
+                            break;
                         }
-                        model.AddLast(record);
-                        int drops = ring.Append(record.Sequence, record.Time, record.Cpu, record.Level, source, text, record.Tag);
-                        appended++;
-                        Assert.Equal(expectedDrops, drops);
-                        break;
-                    }
                     case RingOpKind.CopyOut:
-                    {
-                        byte[] buffer = new byte[op.BufferBytes];
-                        int written = ring.CopyOut(op.After, buffer, out ulong last);
-                        var expected = new List<ModelRecord>();
-                        int room = op.BufferBytes;
-                        foreach (ModelRecord r in model.Where(r => r.Sequence > op.After))
                         {
-                            if (r.Size > room) break;
-                            expected.Add(r);
-                            room -= r.Size;
+                            byte[] buffer = new byte[op.BufferBytes];
+                            int written = ring.CopyOut(op.After, buffer, out ulong last);
+                            var expected = new List<ModelRecord>();
+                            int room = op.BufferBytes;
+                            foreach (ModelRecord r in model.Where(r => r.Sequence > op.After))
+                            {
+                                if (r.Size > room)
+                                {
+                                    break;
+                                }
+
+                                expected.Add(r);
+                                room -= r.Size;
+                            }
+                            Assert.Equal(expected.Sum(r => r.Size), written);
+                            Assert.Equal(expected.Count == 0 ? op.After : expected[^1].Sequence, last);
+                            int offset = 0;
+                            foreach (ModelRecord r in expected)
+                            {
+                                Assert.True(LogRecordRing.TryRead(buffer.AsSpan(0, written), ref offset, out LogRecordView view));
+                                AssertSame(r, view);
+                            }
+                            Assert.Equal(written, offset);
+                            if (expected.Count > 0)
+                            {
+                                readMark = Math.Max(readMark, expected[^1].Index + 1);
+                            }
+
+                            break;
                         }
-                        Assert.Equal(expected.Sum(r => r.Size), written);
-                        Assert.Equal(expected.Count == 0 ? op.After : expected[^1].Sequence, last);
-                        int offset = 0;
-                        foreach (ModelRecord r in expected)
-                        {
-                            Assert.True(LogRecordRing.TryRead(buffer.AsSpan(0, written), ref offset, out LogRecordView view));
-                            AssertSame(r, view);
-                        }
-                        Assert.Equal(written, offset);
-                        if (expected.Count > 0) readMark = Math.Max(readMark, expected[^1].Index + 1);
-                        break;
-                    }
                     case RingOpKind.Take:
-                    {
-                        bool took = ring.TryTake(scratch, out LogRecordView view, out ulong index);
-                        Assert.Equal(model.Count > 0, took);
-                        if (took)
                         {
-                            ModelRecord r = model.First!.Value;
-                            model.RemoveFirst();
-                            AssertSame(r, view);
-                            Assert.Equal(r.Index, index);
-                            readMark = Math.Max(readMark, r.Index + 1);
+                            bool took = ring.TryTake(scratch, out LogRecordView view, out ulong index);
+                            Assert.Equal(model.Count > 0, took);
+                            if (took)
+                            {
+                                ModelRecord r = model.First!.Value;
+                                model.RemoveFirst();
+                                AssertSame(r, view);
+                                Assert.Equal(r.Index, index);
+                                readMark = Math.Max(readMark, r.Index + 1);
+                            }
+                            break;
                         }
-                        break;
-                    }
                 }
                 Assert.Equal(dropped, ring.Dropped);
                 Assert.Equal(appended, ring.Appended);
@@ -180,7 +188,10 @@ public sealed unsafe class LogRecordRingProperties
         {
             LogRecordRing ring = default;
             Assert.True(ring.Initialize(storage, 2048));
-            for (ulong s = 1; s <= 10; s++) ring.Append(s, s, 0, 1, "src"u8, Bytes(20 + (int)s, s));
+            for (ulong s = 1; s <= 10; s++)
+            {
+                ring.Append(s, s, 0, 1, "src"u8, Bytes(20 + (int)s, s));
+            }
             // A buffer one byte short of two records gets exactly one.
             int one = LogRecordRing.RecordBytes(3, 21), two = one + LogRecordRing.RecordBytes(3, 22);
             byte[] buffer = new byte[two - 1];
@@ -196,9 +207,17 @@ public sealed unsafe class LogRecordRingProperties
             {
                 byte[] small = new byte[100];
                 int n = ring.CopyOut(after, small, out last);
-                if (n == 0) break;
+                if (n == 0)
+                {
+                    break;
+                }
+
                 int offset = 0;
-                while (LogRecordRing.TryRead(small.AsSpan(0, n), ref offset, out LogRecordView v)) seen.Add(v.Sequence);
+                while (LogRecordRing.TryRead(small.AsSpan(0, n), ref offset, out LogRecordView v))
+                {
+                    seen.Add(v.Sequence);
+                }
+
                 Assert.Equal(n, offset);
                 after = last;
             }
@@ -218,12 +237,20 @@ public sealed unsafe class LogRecordRingProperties
             Assert.True(ring.Initialize(storage, capacity));
             int size = LogRecordRing.RecordBytes(1, 8);
             int fit = capacity / size;
-            for (int i = 1; i <= fit; i++) ring.Append((ulong)i, 0, 0, 1, "k"u8, "12345678"u8);
+            for (int i = 1; i <= fit; i++)
+            {
+                ring.Append((ulong)i, 0, 0, 1, "k"u8, "12345678"u8);
+            }
+
             Assert.Equal(0UL, ring.Dropped);
             // A reader sees the first half; overwriting those is not a loss.
             byte[] buffer = new byte[size * (fit / 2)];
             ring.CopyOut(0, buffer, out _);
-            for (int i = 0; i < fit; i++) ring.Append((ulong)(fit + i + 1), 0, 0, 1, "k"u8, "12345678"u8);
+            for (int i = 0; i < fit; i++)
+            {
+                ring.Append((ulong)(fit + i + 1), 0, 0, 1, "k"u8, "12345678"u8);
+            }
+
             Assert.Equal((ulong)(fit - fit / 2), ring.Dropped);
         }
         finally { NativeMemory.Free(storage); }

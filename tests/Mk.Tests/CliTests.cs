@@ -13,13 +13,21 @@ public sealed class CliTests : IDisposable
 
     public void Dispose()
     {
-        if (Directory.Exists(_instances)) Directory.Delete(_instances, true);
+        if (Directory.Exists(_instances))
+        {
+            Directory.Delete(_instances, true);
+        }
     }
 
     private static InstanceInfo Info(string name) => new()
     {
-        Name = name, Image = "/x/out/default.elf", Memory = "128M", Smp = 2, Accel = "tcg",
-        StartedAt = DateTimeOffset.UtcNow, Detached = true,
+        Name = name,
+        Image = "/x/out/default.elf",
+        Memory = "128M",
+        Smp = 2,
+        Accel = "tcg",
+        StartedAt = DateTimeOffset.UtcNow,
+        Detached = true,
     };
 
     [Fact]

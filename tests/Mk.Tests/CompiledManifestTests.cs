@@ -19,7 +19,10 @@ public sealed class CompiledManifestTests : IDisposable
     public void Dispose()
     {
         Directory.Delete(_servicesRoot, true);
-        if (Directory.Exists(_output)) Directory.Delete(_output, true);
+        if (Directory.Exists(_output))
+        {
+            Directory.Delete(_output, true);
+        }
     }
 
     private ImageManifest Parse(string yaml)
@@ -54,7 +57,11 @@ public sealed class CompiledManifestTests : IDisposable
     {
         int count = reader.ReadArrayHeader();
         var items = new List<string>();
-        for (int i = 0; i < count; i++) items.Add(reader.ReadString()!);
+        for (int i = 0; i < count; i++)
+        {
+            items.Add(reader.ReadString()!);
+        }
+
         return items;
     }
 
@@ -82,7 +89,7 @@ public sealed class CompiledManifestTests : IDisposable
             ("echo-server", "always", 100, Array.Empty<string>(), Array.Empty<string>()),
             ("echo-client", "on-failure", 3, new[] { "echo-server", "hello" }, new[] { "echo-server", "hello" }),
         };
-        foreach (var service in expected)
+        foreach ((string Name, string Restart, uint Max, string[] After, string[] Channels) service in expected)
         {
             Assert.Equal(5, reader.ReadMapHeader());
             Assert.Equal("name", reader.ReadString());
@@ -133,7 +140,10 @@ public sealed class CompiledManifestTests : IDisposable
         string services = Path.Combine(_output, "a.services");
         string blob = Path.Combine(_output, "a.manifest.msgpack");
         var old = new DateTime(2020, 1, 1, 0, 0, 0, DateTimeKind.Utc);
-        foreach (string f in Directory.GetFiles(_output)) File.SetLastWriteTimeUtc(f, old);
+        foreach (string f in Directory.GetFiles(_output))
+        {
+            File.SetLastWriteTimeUtc(f, old);
+        }
 
         Assert.Empty(ManifestCompiler.WriteOutputs(m, _output));
         Assert.Equal(old, File.GetLastWriteTimeUtc(services));

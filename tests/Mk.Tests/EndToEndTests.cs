@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Text.RegularExpressions;
 using System.Threading;
+using System.Threading.Tasks;
 using Mk.Instances;
 using Xunit;
 using Xunit.Abstractions;
@@ -22,10 +23,17 @@ public sealed class EndToEndTests : IDisposable
     public void Dispose()
     {
         // Never leave a QEMU behind, whatever failed.
-        if (!Directory.Exists(_instances)) return;
+        if (!Directory.Exists(_instances))
+        {
+            return;
+        }
+
         foreach (Instance instance in new InstanceStore(_instances).List())
         {
-            if (instance.IsRunning) Process.GetProcessById(instance.Pid).Kill();
+            if (instance.IsRunning)
+            {
+                Process.GetProcessById(instance.Pid).Kill();
+            }
         }
         Directory.Delete(_instances, true);
     }
@@ -43,12 +51,16 @@ public sealed class EndToEndTests : IDisposable
         start.ArgumentList.Add(typeof(Mk.Program).Assembly.Location);
         start.ArgumentList.Add("--instances");
         start.ArgumentList.Add(_instances);
-        foreach (string a in args) start.ArgumentList.Add(a);
+        foreach (string a in args)
+        {
+            start.ArgumentList.Add(a);
+        }
+
         start.Environment["MK_ROOT"] = Repository.Root;
         using Process process = Process.Start(start)!;
         process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
+        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
+        Task<string> stderr = process.StandardError.ReadToEndAsync();
         Assert.True(process.WaitForExit(TimeSpan.FromMinutes(10)), "mk " + string.Join(' ', args) + " timed out");
         process.WaitForExit();
         _log.WriteLine($"$ mk {string.Join(' ', args)}  -> {process.ExitCode}\n{stdout.Result}{stderr.Result}");
@@ -73,7 +85,11 @@ public sealed class EndToEndTests : IDisposable
         var clock = Stopwatch.StartNew();
         while (!condition())
         {
-            if (clock.Elapsed > limit) Assert.Fail($"timed out after {limit.TotalSeconds}s waiting for {what}");
+            if (clock.Elapsed > limit)
+            {
+                Assert.Fail($"timed out after {limit.TotalSeconds}s waiting for {what}");
+            }
+
             Thread.Sleep(250);
         }
     }

@@ -51,7 +51,7 @@ public class HostLinkFrameTests
             select (id, status, value, noise, split),
             c =>
             {
-                var frame = new byte[300];
+                byte[] frame = new byte[300];
                 int n = HostLinkFrames.WriteReply(frame, (uint)c.id, (uint)c.status, "kernel/proc/live"u8, "unsigned"u8, System.Text.Encoding.UTF8.GetBytes(c.value));
                 Assert.True(n > 0);
                 byte[] klogLike = { 0xA5, 0x5A, 3, 0, 0x93, 1, 2 };

@@ -35,31 +35,31 @@ public class KlogDecoderTests
         return new byte[] { 0xA5, 0x5A, (byte)length, (byte)(length >> 8) }.Concat(payload.WrittenSpan.ToArray()).ToArray();
     }
 
-    private static readonly Gen<ulong> Ulongs =
+    private static readonly Gen<ulong> s_ulongs =
         from high in Gen.Choose(int.MinValue, int.MaxValue)
         from low in Gen.Choose(int.MinValue, int.MaxValue)
         from small in Gen.Choose(0, 300)
         from pick in Gen.Choose(0, 2)
         select pick == 0 ? (ulong)small : ((ulong)(uint)high << 32) | (uint)low;
 
-    private static readonly Gen<string> Texts =
+    private static readonly Gen<string> s_texts =
         from length in Gen.Frequency((5, Gen.Choose(0, 40)), (1, Gen.Choose(0, 2000)))
         from chars in Gen.ArrayOf(Gen.Elements("abcxyz019 :=-_.[]é€\u00a5\u005a\n\t".ToCharArray()), length)
         select new string(chars);
 
-    private static readonly Gen<KlogRecord> Records =
-        from seq in Ulongs
-        from time in Ulongs
+    private static readonly Gen<KlogRecord> s_records =
+        from seq in s_ulongs
+        from time in s_ulongs
         from cpu in Gen.Choose(0, 300)
         from level in Gen.Choose(0, 5)
-        from source in Texts
-        from text in Texts
-        from dropped in Ulongs
+        from source in s_texts
+        from text in s_texts
+        from dropped in s_ulongs
         select new KlogRecord(seq, time, (uint)cpu, (uint)level, source, text, dropped);
 
-    // Garbage never holds 0xA5, so it cannot start a false frame and every byte of it must
+    // s_garbage never holds 0xA5, so it cannot start a false frame and every byte of it must
     // be counted as skipped.
-    private static readonly Gen<byte[]> Garbage =
+    private static readonly Gen<byte[]> s_garbage =
         from length in Gen.Frequency((3, Gen.Constant(0)), (1, Gen.Choose(1, 50)))
         from bytes in Gen.ArrayOf(Gen.Choose(0, 255).Where(b => b != 0xA5).Select(b => (byte)b), length)
         select bytes;
@@ -88,8 +88,8 @@ public class KlogDecoderTests
     {
         Gen<(KlogRecord[] Records, byte[][] Garbage, int[] Cuts)> cases =
             from n in Gen.Choose(0, 12)
-            from records in Gen.ArrayOf(Records, n)
-            from garbage in Gen.ArrayOf(Garbage, n + 1)
+            from records in Gen.ArrayOf(s_records, n)
+            from garbage in Gen.ArrayOf(s_garbage, n + 1)
             from cuts in Gen.ArrayOf(Gen.Choose(0, 4000), 6)
             select (records, garbage, cuts);
         PropertyCheck.ForAll(cases, c =>
@@ -194,9 +194,9 @@ public class KlogDecoderTests
     public async Task Follower_reads_a_growing_file_until_its_writer_is_gone()
     {
         string path = Path.Combine(Path.GetTempPath(), "mk-tests-follow-" + Guid.NewGuid().ToString("N"));
-        var records = Enumerable.Range(0, 50).Select(i => new KlogRecord((ulong)i, (ulong)i * 1000, 0, 1, "t", "record " + i, 0)).ToArray();
+        KlogRecord[] records = Enumerable.Range(0, 50).Select(i => new KlogRecord((ulong)i, (ulong)i * 1000, 0, 1, "t", "record " + i, 0)).ToArray();
         int writing = 1;
-        Task writer = Task.Run(async () =>
+        var writer = Task.Run(async () =>
         {
             await Task.Delay(150); // the reader starts before the file exists
             await using (var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.ReadWrite))

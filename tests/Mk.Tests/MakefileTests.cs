@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using System.Text.RegularExpressions;
+using System.Threading.Tasks;
 using Xunit;
 
 namespace Mk.Tests;
@@ -16,7 +17,7 @@ namespace Mk.Tests;
 public sealed class MakefileTests
 {
     /// <summary>Phony targets that are steps of others, not something a user runs.</summary>
-    private static readonly string[] Internal = { "image-bench-tool" };
+    private static readonly string[] s_internal = { "image-bench-tool" };
 
     private static (int Exit, string Out, string Err) Make(params string[] args)
     {
@@ -35,10 +36,14 @@ public sealed class MakefileTests
         }
 
         start.ArgumentList.Add("--no-print-directory");
-        foreach (string a in args) start.ArgumentList.Add(a);
+        foreach (string a in args)
+        {
+            start.ArgumentList.Add(a);
+        }
+
         using Process process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
+        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
+        Task<string> stderr = process.StandardError.ReadToEndAsync();
         Assert.True(process.WaitForExit(TimeSpan.FromMinutes(5)), "make " + string.Join(' ', args) + " timed out");
         process.WaitForExit();
         return (process.ExitCode, stdout.Result, stderr.Result);
@@ -71,9 +76,17 @@ public sealed class MakefileTests
         for (int i = files + 1; i < lines.Length && !lines[i].StartsWith("# files hash", StringComparison.Ordinal); i++)
         {
             string line = lines[i];
-            if (line.Length == 0 || line[0] == '#' || line[0] == '\t' || lines[i - 1] == "# Not a target:") continue;
+            if (line.Length == 0 || line[0] == '#' || line[0] == '\t' || lines[i - 1] == "# Not a target:")
+            {
+                continue;
+            }
+
             Match entry = Regex.Match(line, @"^(.+?):{1,2}(?:\s(.*))?$");
-            if (!entry.Success) continue;
+            if (!entry.Success)
+            {
+                continue;
+            }
+
             string name = entry.Groups[1].Value;
             string prerequisites = entry.Groups[2].Value.Trim();
             bool recipe = false;
@@ -129,11 +142,11 @@ public sealed class MakefileTests
     {
         (Dictionary<string, bool> hasRule, HashSet<string> phony) = Database();
         Dictionary<string, string> help = Help();
-        HashSet<string> perImage = ImageNames().Select(name => "image-" + name).ToHashSet();
+        var perImage = ImageNames().Select(name => "image-" + name).ToHashSet();
         foreach (string target in phony)
         {
             Assert.True(hasRule.GetValueOrDefault(target), $".PHONY names {target}, which has no rule");
-            bool listed = help.ContainsKey(target) || (perImage.Contains(target) && help.ContainsKey("image-NAME")) || Internal.Contains(target);
+            bool listed = help.ContainsKey(target) || (perImage.Contains(target) && help.ContainsKey("image-NAME")) || s_internal.Contains(target);
             Assert.True(listed, $"{target} is a .PHONY target that `make help` does not list (add a `## {target}: ...` line above its rule)");
         }
     }

@@ -7,17 +7,19 @@ namespace Mk.Tests;
 /// <summary>The repository these tests run in, and folders of fake services.</summary>
 internal static class Repository
 {
-    private static readonly Lazy<string> RootPath = new(() =>
+    private static readonly Lazy<string> s_rootPath = new(() =>
     {
         for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
             if (File.Exists(Path.Combine(dir.FullName, "Makefile")) && Directory.Exists(Path.Combine(dir.FullName, "images")))
+            {
                 return dir.FullName;
+            }
         }
         throw new InvalidOperationException("repository root not found above " + AppContext.BaseDirectory);
     });
 
-    public static string Root => RootPath.Value;
+    public static string Root => s_rootPath.Value;
 
     public static ServiceCatalog RealServices => ServiceCatalog.Load(Root);
 

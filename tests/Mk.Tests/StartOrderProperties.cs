@@ -17,8 +17,8 @@ namespace Mk.Tests;
 public sealed class StartOrderProperties : IDisposable
 {
     private const int MaxServices = 10;
-    private static readonly string[] Names = Enumerable.Range(0, MaxServices).Select(i => $"svc-{i}").ToArray();
-    private readonly string _servicesRoot = Repository.FakeServicesRoot(Names);
+    private static readonly string[] s_names = Enumerable.Range(0, MaxServices).Select(i => $"svc-{i}").ToArray();
+    private readonly string _servicesRoot = Repository.FakeServicesRoot(s_names);
 
     public void Dispose() => Directory.Delete(_servicesRoot, true);
 
@@ -31,7 +31,7 @@ public sealed class StartOrderProperties : IDisposable
 
     // Each service gets a hidden rank (a random permutation); an edge i after j is allowed
     // only when j ranks lower, so the graph is acyclic whatever the file order.
-    private static readonly Gen<Graph> Dags =
+    private static readonly Gen<Graph> s_dags =
         from n in Gen.Choose(1, MaxServices)
         from keys in Gen.ArrayOf(Gen.Choose(0, 1_000_000), n)
         from edges in Gen.ArrayOf(Gen.Frequency((1, Gen.Constant(true)), (2, Gen.Constant(false))), n * n)
@@ -44,8 +44,8 @@ public sealed class StartOrderProperties : IDisposable
                 .ToArray())
             .ToArray());
 
-    private static readonly Gen<(Graph Graph, int[] Cycle)> Cyclic =
-        from dag in Dags
+    private static readonly Gen<(Graph Graph, int[] Cycle)> s_cyclic =
+        from dag in s_dags
         from length in Gen.Choose(1, Math.Min(4, dag.After.Length))
         from keys in Gen.ArrayOf(Gen.Choose(0, 1_000_000), dag.After.Length)
         let members = Enumerable.Range(0, dag.After.Length).OrderBy(i => keys[i]).Take(length).ToArray()
@@ -57,7 +57,10 @@ public sealed class StartOrderProperties : IDisposable
         for (int m = 0; m < members.Length; m++)
         {
             int from = members[m], to = members[(m + 1) % members.Length];
-            if (!after[from].Contains(to)) after[from] = after[from].Append(to).ToArray();
+            if (!after[from].Contains(to))
+            {
+                after[from] = after[from].Append(to).ToArray();
+            }
         }
         return new Graph(after);
     }
@@ -67,8 +70,8 @@ public sealed class StartOrderProperties : IDisposable
         var text = new StringBuilder("name: random\nservices:\n");
         for (int i = 0; i < graph.After.Length; i++)
         {
-            if (graph.After[i].Length == 0) { text.Append($"  {Names[i]}: {{}}\n"); continue; }
-            text.Append($"  {Names[i]}:\n    after: [{string.Join(", ", graph.After[i].Select(j => Names[j]))}]\n");
+            if (graph.After[i].Length == 0) { text.Append($"  {s_names[i]}: {{}}\n"); continue; }
+            text.Append($"  {s_names[i]}:\n    after: [{string.Join(", ", graph.After[i].Select(j => s_names[j]))}]\n");
         }
         return text.ToString();
     }
@@ -79,17 +82,26 @@ public sealed class StartOrderProperties : IDisposable
     [Fact]
     public void Dag_start_order_respects_after_and_keeps_file_order_for_ties()
     {
-        PropertyCheck.ForAll(Dags, graph =>
+        PropertyCheck.ForAll(s_dags, graph =>
         {
             ManifestParseResult result = Parse(graph);
             Assert.True(result.Succeeded, string.Join("\n", result.Errors));
-            int[] order = result.Manifest!.StartOrder.Select(s => Array.IndexOf(Names, s.Name)).ToArray();
+            int[] order = result.Manifest!.StartOrder.Select(s => Array.IndexOf(s_names, s.Name)).ToArray();
             int n = graph.After.Length;
             Assert.Equal(Enumerable.Range(0, n), order.Order());
             int[] position = new int[n];
-            for (int k = 0; k < n; k++) position[order[k]] = k;
+            for (int k = 0; k < n; k++)
+            {
+                position[order[k]] = k;
+            }
+
             for (int i = 0; i < n; i++)
-                foreach (int j in graph.After[i]) Assert.True(position[j] < position[i], $"{i} starts before {j}");
+            {
+                foreach (int j in graph.After[i])
+                {
+                    Assert.True(position[j] < position[i], $"{i} starts before {j}");
+                }
+            }
             // Ties: at each step the service started is the earliest in the file of those
             // whose after-services have all started.
             var started = new HashSet<int>();
@@ -109,25 +121,27 @@ public sealed class StartOrderProperties : IDisposable
         {
             var graph = new Graph(Enumerable.Range(0, n).Select(_ => Array.Empty<int>()).ToArray());
             ManifestParseResult result = Parse(graph);
-            Assert.Equal(Names.Take(n), result.Manifest!.StartOrder.Select(s => s.Name));
+            Assert.Equal(s_names.Take(n), result.Manifest!.StartOrder.Select(s => s.Name));
         }, cases: 20);
     }
 
     [Fact]
     public void A_graph_with_a_cycle_is_always_refused_with_a_real_cycle_named()
     {
-        PropertyCheck.ForAll(Cyclic, input =>
+        PropertyCheck.ForAll(s_cyclic, input =>
         {
             ManifestParseResult result = Parse(input.Graph);
             Assert.False(result.Succeeded);
             ManifestDiagnostic error = Assert.Single(result.Errors);
-            const string prefix = "dependency cycle: ";
-            Assert.StartsWith(prefix, error.Message);
-            int[] named = error.Message[prefix.Length..].Split(" -> ").Select(s => Array.IndexOf(Names, s)).ToArray();
+            const string Prefix = "dependency cycle: ";
+            Assert.StartsWith(Prefix, error.Message);
+            int[] named = error.Message[Prefix.Length..].Split(" -> ").Select(s => Array.IndexOf(s_names, s)).ToArray();
             Assert.True(named.Length >= 2);
             Assert.Equal(named[0], named[^1]);
             for (int k = 0; k + 1 < named.Length; k++)
+            {
                 Assert.Contains(named[k + 1], input.Graph.After[named[k]]);
+            }
             // Named from its member earliest in the file.
             Assert.Equal(named[..^1].Min(), named[0]);
         }, cases: 500);

@@ -18,7 +18,11 @@ public sealed unsafe class TablePool : IDisposable
     public bool TryAllocate(out ulong physical)
     {
         physical = 0;
-        if (_frames.Count >= Budget) return false;
+        if (_frames.Count >= Budget)
+        {
+            return false;
+        }
+
         physical = _next;
         _next += 4096;
         nint block = (nint)NativeMemory.AlignedAlloc(4096, 4096);
@@ -30,7 +34,10 @@ public sealed unsafe class TablePool : IDisposable
     public void Free(ulong physical)
     {
         if (!_frames.Remove(physical, out nint block))
+        {
             throw new InvalidOperationException($"free of unknown table 0x{physical:x}");
+        }
+
         NativeMemory.AlignedFree((void*)block);
         Freed++;
     }
@@ -40,7 +47,11 @@ public sealed unsafe class TablePool : IDisposable
 
     public void Dispose()
     {
-        foreach (nint block in _frames.Values) NativeMemory.AlignedFree((void*)block);
+        foreach (nint block in _frames.Values)
+        {
+            NativeMemory.AlignedFree((void*)block);
+        }
+
         _frames.Clear();
     }
 }

@@ -23,7 +23,7 @@ public sealed class PageTableEditorTests
     public void Map_then_translate_gives_the_frame_and_offset()
     {
         using var pool = new TablePool();
-        var editor = NewEditor(pool);
+        PageTableEditor<FakeTableMemory> editor = NewEditor(pool);
         Assert.Equal(MapStatus.Ok, editor.Map(0x4000_0000, 0x7000, PageFlags.Writable | PageFlags.NoExecute));
         Assert.True(editor.TryTranslate(0x4000_0123, out ulong physical));
         Assert.Equal(0x7123UL, physical);
@@ -35,7 +35,7 @@ public sealed class PageTableEditorTests
     public void Writable_and_executable_is_refused_by_map_and_protect()
     {
         using var pool = new TablePool();
-        var editor = NewEditor(pool);
+        PageTableEditor<FakeTableMemory> editor = NewEditor(pool);
         Assert.Equal(MapStatus.WritableAndExecutable, editor.Map(0x1000, 0x1000, PageFlags.Writable));
         Assert.Equal(MapStatus.Ok, editor.Map(0x1000, 0x1000, PageFlags.None));
         Assert.Equal(MapStatus.WritableAndExecutable, editor.Protect(0x1000, PageFlags.Writable));
@@ -46,7 +46,7 @@ public sealed class PageTableEditorTests
     public void Misaligned_noncanonical_and_double_maps_are_refused()
     {
         using var pool = new TablePool();
-        var editor = NewEditor(pool);
+        PageTableEditor<FakeTableMemory> editor = NewEditor(pool);
         Assert.Equal(MapStatus.Misaligned, editor.Map(0x1001, 0x1000, PageFlags.NoExecute));
         Assert.Equal(MapStatus.Misaligned, editor.Map(0x200000, 0x1000, PageFlags.NoExecute, Large));
         Assert.Equal(MapStatus.NonCanonical, editor.Map(0x0000_8000_0000_0000, 0x1000, PageFlags.NoExecute));
@@ -59,7 +59,7 @@ public sealed class PageTableEditorTests
     public void Split_large_page_keeps_every_translation_and_permission()
     {
         using var pool = new TablePool();
-        var editor = NewEditor(pool);
+        PageTableEditor<FakeTableMemory> editor = NewEditor(pool);
         Assert.Equal(MapStatus.Ok, editor.Map(0x4000_0000, 0x8000_0000, PageFlags.Writable | PageFlags.NoExecute, Large));
         Assert.Equal(MapStatus.HugePageInTheWay, editor.Unmap(0x4000_1000, out _));
         Assert.Equal(MapStatus.Ok, editor.SplitLargePage(0x4000_1000));
@@ -78,7 +78,7 @@ public sealed class PageTableEditorTests
     public void Running_out_of_table_frames_is_reported_and_maps_nothing()
     {
         using var pool = new TablePool();
-        var editor = NewEditor(pool);
+        PageTableEditor<FakeTableMemory> editor = NewEditor(pool);
         pool.Budget = 2; // root + one more: not enough for a new PD and PT
         Assert.Equal(MapStatus.OutOfMemory, editor.Map(0x7000_0000_0000, 0x1000, PageFlags.NoExecute));
         Assert.False(editor.TryTranslate(0x7000_0000_0000, out _));
@@ -95,7 +95,7 @@ public sealed class PageTableEditorTests
         return bases[pageIndex % 4] + (ulong)(pageIndex / 4) * Page * 37;
     }
 
-    private static readonly PageFlags[] Permissions =
+    private static readonly PageFlags[] s_permissions =
     {
         PageFlags.None, PageFlags.NoExecute, PageFlags.Writable | PageFlags.NoExecute,
         PageFlags.User | PageFlags.NoExecute, PageFlags.User | PageFlags.Writable | PageFlags.NoExecute,
@@ -109,57 +109,73 @@ public sealed class PageTableEditorTests
             from kind in Gen.Choose(0, 3)
             from page in Gen.Choose(0, 63)
             from frame in Gen.Choose(1, 1000)
-            from permission in Gen.Choose(0, Permissions.Length - 1)
+            from permission in Gen.Choose(0, s_permissions.Length - 1)
             select new Step(kind, page, frame, permission);
 
         PropertyCheck.ForAll(step.ListOf().Select(l => l.ToArray()), steps =>
         {
             using var pool = new TablePool();
-            var editor = NewEditor(pool);
+            PageTableEditor<FakeTableMemory> editor = NewEditor(pool);
             var model = new Dictionary<ulong, (ulong Frame, PageFlags Flags)>();
             foreach (Step s in steps)
             {
                 ulong va = AddressOf(s.PageIndex);
-                PageFlags flags = Permissions[s.Permission];
+                PageFlags flags = s_permissions[s.Permission];
                 bool wx = (flags & PageFlags.Writable) != 0 && (flags & PageFlags.NoExecute) == 0;
                 switch (s.Kind)
                 {
                     case 0:
-                    {
-                        MapStatus status = editor.Map(va, (ulong)s.Frame * Page, flags);
-                        MapStatus expected = wx ? MapStatus.WritableAndExecutable
-                            : model.ContainsKey(va) ? MapStatus.AlreadyMapped : MapStatus.Ok;
-                        Assert.Equal(expected, status);
-                        if (status == MapStatus.Ok) model[va] = ((ulong)s.Frame * Page, flags);
-                        break;
-                    }
-                    case 1:
-                    {
-                        MapStatus status = editor.Unmap(va, out ulong frame);
-                        if (model.Remove(va, out var old))
                         {
-                            Assert.Equal(MapStatus.Ok, status);
-                            Assert.Equal(old.Frame, frame);
+                            MapStatus status = editor.Map(va, (ulong)s.Frame * Page, flags);
+                            MapStatus expected = wx ? MapStatus.WritableAndExecutable
+                                : model.ContainsKey(va) ? MapStatus.AlreadyMapped : MapStatus.Ok;
+                            Assert.Equal(expected, status);
+                            if (status == MapStatus.Ok)
+                            {
+                                model[va] = ((ulong)s.Frame * Page, flags);
+                            }
+
+                            break;
                         }
-                        else Assert.Equal(MapStatus.NotMapped, status);
-                        break;
-                    }
+                    case 1:
+                        {
+                            MapStatus status = editor.Unmap(va, out ulong frame);
+                            if (model.Remove(va, out (ulong Frame, PageFlags Flags) old))
+                            {
+                                Assert.Equal(MapStatus.Ok, status);
+                                Assert.Equal(old.Frame, frame);
+                            }
+                            else
+                            {
+                                Assert.Equal(MapStatus.NotMapped, status);
+                            }
+
+                            break;
+                        }
                     case 2:
-                    {
-                        MapStatus status = editor.Protect(va, flags);
-                        MapStatus expected = !model.ContainsKey(va) ? MapStatus.NotMapped
-                            : wx ? MapStatus.WritableAndExecutable : MapStatus.Ok;
-                        Assert.Equal(expected, status);
-                        if (status == MapStatus.Ok) model[va] = (model[va].Frame, flags);
-                        break;
-                    }
+                        {
+                            MapStatus status = editor.Protect(va, flags);
+                            MapStatus expected = !model.ContainsKey(va) ? MapStatus.NotMapped
+                                : wx ? MapStatus.WritableAndExecutable : MapStatus.Ok;
+                            Assert.Equal(expected, status);
+                            if (status == MapStatus.Ok)
+                            {
+                                model[va] = (model[va].Frame, flags);
+                            }
+
+                            break;
+                        }
                     default:
-                    {
-                        bool mapped = editor.TryTranslate(va + 5, out ulong physical);
-                        Assert.Equal(model.ContainsKey(va), mapped);
-                        if (mapped) Assert.Equal(model[va].Frame + 5, physical);
-                        break;
-                    }
+                        {
+                            bool mapped = editor.TryTranslate(va + 5, out ulong physical);
+                            Assert.Equal(model.ContainsKey(va), mapped);
+                            if (mapped)
+                            {
+                                Assert.Equal(model[va].Frame + 5, physical);
+                            }
+
+                            break;
+                        }
                 }
             }
             // Every page agrees with the model, permission bits included.
@@ -167,13 +183,22 @@ public sealed class PageTableEditorTests
             {
                 ulong va = AddressOf(i);
                 ulong entry = editor.Query(va, out _);
-                if (model.TryGetValue(va, out var m))
+                if (model.TryGetValue(va, out (ulong Frame, PageFlags Flags) m))
+                {
                     Assert.Equal((ulong)(m.Flags | PageFlags.Present), entry & PageEntry.FlagMask & ~(ulong)(PageFlags.Accessed | PageFlags.Dirty));
-                else Assert.Equal(0UL, entry);
+                }
+                else
+                {
+                    Assert.Equal(0UL, entry);
+                }
             }
             Assert.Equal(0, editor.CountWritableExecutableLeaves());
             // Unmapping everything frees every table but the root.
-            foreach (ulong va in model.Keys.ToList()) Assert.Equal(MapStatus.Ok, editor.Unmap(va, out _));
+            foreach (ulong va in model.Keys.ToList())
+            {
+                Assert.Equal(MapStatus.Ok, editor.Unmap(va, out _));
+            }
+
             Assert.Equal(1, pool.Live);
         });
     }

@@ -158,7 +158,7 @@ public sealed class SchedModel
     private void EnterWait(MThread t, ulong key)
     {
         t.Key = key;
-        if (!Waiters.TryGetValue(key, out var list))
+        if (!Waiters.TryGetValue(key, out List<MThread>? list))
         {
             Waiters[key] = list = new List<MThread>();
         }
@@ -169,7 +169,7 @@ public sealed class SchedModel
     public SchedStatus Start(ThreadId id, out WakeReport report)
     {
         report = default;
-        var s = Resolve(id, out var t);
+        SchedStatus s = Resolve(id, out MThread? t);
         if (s != SchedStatus.Ok)
         {
             return s;
@@ -186,7 +186,7 @@ public sealed class SchedModel
 
     public SchedStatus Exit(ThreadId id)
     {
-        var s = Resolve(id, out var t);
+        SchedStatus s = Resolve(id, out MThread? t);
         if (s != SchedStatus.Ok)
         {
             return s;
@@ -204,7 +204,7 @@ public sealed class SchedModel
 
     public SchedStatus Reap(ThreadId id)
     {
-        var s = Resolve(id, out var t);
+        SchedStatus s = Resolve(id, out MThread? t);
         if (s != SchedStatus.Ok)
         {
             return s;
@@ -221,7 +221,7 @@ public sealed class SchedModel
 
     public SchedStatus BlockUntil(ThreadId id, ulong key, ulong deadline)
     {
-        var s = Resolve(id, out var t);
+        SchedStatus s = Resolve(id, out MThread? t);
         if (s != SchedStatus.Ok)
         {
             return s;
@@ -246,7 +246,7 @@ public sealed class SchedModel
 
     public SchedStatus Sleep(ThreadId id, ulong until)
     {
-        var s = Resolve(id, out var t);
+        SchedStatus s = Resolve(id, out MThread? t);
         if (s != SchedStatus.Ok)
         {
             return s;
@@ -274,7 +274,7 @@ public sealed class SchedModel
     public bool WakeOne(ulong key, out WakeReport report)
     {
         report = default;
-        if (!Waiters.TryGetValue(key, out var list) || list.Count == 0)
+        if (!Waiters.TryGetValue(key, out List<MThread>? list) || list.Count == 0)
         {
             return false;
         }
@@ -286,9 +286,9 @@ public sealed class SchedModel
     public int WakeAll(ulong key, WakeReason reason, out WakeReport report)
     {
         report = default;
-        if (Waiters.TryGetValue(key, out var list))
+        if (Waiters.TryGetValue(key, out List<MThread>? list))
         {
-            foreach (var t in list.ToList())
+            foreach (MThread? t in list.ToList())
             {
                 Wake(t, reason, ref report);
             }
@@ -336,7 +336,7 @@ public sealed class SchedModel
         }
 
         var due = Live.Values.Where(t => t.InHeap && t.Home == cpu && t.Deadline <= now).OrderBy(t => t.Deadline).ThenBy(t => t.Seq).ToList();
-        foreach (var t in due)
+        foreach (MThread? t in due)
         {
             WakeReport ignored = default;
             Wake(t, WakeReason.TimedOut, ref ignored);
@@ -413,13 +413,13 @@ public sealed class SchedModel
 
     public SchedStatus HandOff(ThreadId from, ThreadId to, ulong key)
     {
-        var s = Resolve(from, out var f);
+        SchedStatus s = Resolve(from, out MThread? f);
         if (s != SchedStatus.Ok)
         {
             return s;
         }
 
-        s = Resolve(to, out var t);
+        s = Resolve(to, out MThread? t);
         if (s != SchedStatus.Ok)
         {
             return s;
@@ -464,7 +464,7 @@ public sealed class SchedModel
     public SchedStatus SetPriority(ThreadId id, int prio, out WakeReport report)
     {
         report = default;
-        var s = Resolve(id, out var t);
+        SchedStatus s = Resolve(id, out MThread? t);
         if (s != SchedStatus.Ok)
         {
             return s;
@@ -497,7 +497,7 @@ public sealed class SchedModel
     public SchedStatus SetHomeCpu(ThreadId id, int cpu, out WakeReport report)
     {
         report = default;
-        var s = Resolve(id, out var t);
+        SchedStatus s = Resolve(id, out MThread? t);
         if (s != SchedStatus.Ok)
         {
             return s;

@@ -10,9 +10,9 @@ public class SchedulerFacts
     public void Equal_deadlines_wake_in_the_order_the_threads_went_to_sleep()
     {
         using var h = new SchedHarness(8, 1, 3);
-        var a = h.Spawn(1);
-        var b = h.Spawn(1);
-        var c = h.Spawn(1);
+        ThreadId a = h.Spawn(1);
+        ThreadId b = h.Spawn(1);
+        ThreadId c = h.Spawn(1);
         SchedHarness.Check(h.S.Sleep(b, 5));
         SchedHarness.Check(h.S.Sleep(a, 5));
         SchedHarness.Check(h.S.Sleep(c, 5));
@@ -50,7 +50,7 @@ public class SchedulerFacts
     public void A_reaped_thread_id_is_stale_and_its_record_gets_a_new_id()
     {
         using var h = new SchedHarness(2, 1, 2);
-        var a = h.Spawn(3);
+        ThreadId a = h.Spawn(3);
         Assert.Equal(SchedStatus.TableFull, h.S.Create(3, 0, out _));
         Assert.Equal(a.Value, h.S.PickNext(0).Value);
         Assert.Equal(SchedStatus.Ok, h.S.Exit(a));
@@ -58,12 +58,12 @@ public class SchedulerFacts
         Assert.True(h.S.ShouldPreempt(0));
         Assert.Equal(h.S.IdleThread(0).Value, h.S.PickNext(0).Value);
         Assert.Equal(SchedStatus.Ok, h.S.Reap(a));
-        foreach (var status in new[] { h.S.Start(a, out _), h.S.Exit(a), h.S.Reap(a), h.S.Block(a, 1), h.S.Sleep(a, 1), h.S.SetPriority(a, 1, out _), h.S.Query(a, out _) })
+        foreach (SchedStatus status in new[] { h.S.Start(a, out _), h.S.Exit(a), h.S.Reap(a), h.S.Block(a, 1), h.S.Sleep(a, 1), h.S.SetPriority(a, 1, out _), h.S.Query(a, out _) })
         {
             Assert.Equal(SchedStatus.StaleId, status);
         }
 
-        var b = h.Create(1);
+        ThreadId b = h.Create(1);
         Assert.Equal(a.Index, b.Index);
         Assert.NotEqual(a.Generation, b.Generation);
         Assert.Equal(SchedStatus.StaleId, h.S.Start(a, out _));
@@ -75,7 +75,7 @@ public class SchedulerFacts
     public void Idle_threads_refuse_thread_operations()
     {
         using var h = new SchedHarness(4, 1, 2);
-        var idle = h.S.IdleThread(0);
+        ThreadId idle = h.S.IdleThread(0);
         Assert.Equal(SchedStatus.IdleThread, h.S.Block(idle, 1));
         Assert.Equal(SchedStatus.IdleThread, h.S.Exit(idle));
         Assert.Equal(SchedStatus.IdleThread, h.S.SetPriority(idle, 1, out _));
@@ -89,9 +89,9 @@ public class SchedulerFacts
         using var h = new SchedHarness(8, 1, 4);
         const ulong Endpoint = 0xE0;
         const ulong Reply = 0xF0;
-        var server = h.Spawn(2);
-        var client = h.Spawn(2);
-        var bystander = h.Spawn(2);
+        ThreadId server = h.Spawn(2);
+        ThreadId client = h.Spawn(2);
+        ThreadId bystander = h.Spawn(2);
         Assert.Equal(server.Value, h.S.PickNext(0).Value);
         SchedHarness.Check(h.S.Block(server, Endpoint)); // server waits for a request
         Assert.Equal(client.Value, h.S.PickNext(0).Value);
@@ -116,9 +116,9 @@ public class SchedulerFacts
     public void Interrupt_takes_a_thread_out_of_a_wait_or_a_sleep_and_nothing_else()
     {
         using var h = new SchedHarness(8, 1, 4);
-        var blocked = h.Spawn(2);
-        var sleeper = h.Spawn(2);
-        var other = h.Spawn(2);
+        ThreadId blocked = h.Spawn(2);
+        ThreadId sleeper = h.Spawn(2);
+        ThreadId other = h.Spawn(2);
         Assert.Equal(blocked.Value, h.S.PickNext(0).Value);
         SchedHarness.Check(h.S.Block(blocked, 0xAB));
         Assert.Equal(sleeper.Value, h.S.PickNext(0).Value);
@@ -141,10 +141,10 @@ public class SchedulerFacts
     public void Hand_off_to_a_thread_homed_on_another_cpu_is_refused()
     {
         using var h = new SchedHarness(8, 2, 4);
-        var a = h.Spawn(2, 0);
-        var b = h.Create(2, 1);
+        ThreadId a = h.Spawn(2, 0);
+        ThreadId b = h.Create(2, 1);
         h.S.PickNext(0);
-        SchedHarness.Check(h.S.Start(b, out var report));
+        SchedHarness.Check(h.S.Start(b, out WakeReport report));
         Assert.Equal(2UL, report.IpiMask(0));
         Assert.Equal(SchedStatus.InvalidCpu, h.S.HandOff(a, b, 7));
         Assert.Equal(SchedStatus.WrongState, h.S.SetHomeCpu(a, 1, out _)); // running
@@ -155,15 +155,15 @@ public class SchedulerFacts
     public void Wake_all_with_closed_wakes_every_waiter_in_order_and_a_timed_block_times_out()
     {
         using var h = new SchedHarness(8, 1, 4);
-        var a = h.Spawn(1);
-        var b = h.Spawn(1);
-        var c = h.Spawn(1);
+        ThreadId a = h.Spawn(1);
+        ThreadId b = h.Spawn(1);
+        ThreadId c = h.Spawn(1);
         SchedHarness.Check(h.S.Block(b, 9));
         SchedHarness.Check(h.S.BlockUntil(a, 9, 50));
         SchedHarness.Check(h.S.BlockUntil(c, 8, 3));
         Assert.Equal(2, h.S.SleeperCount(0));
         Assert.Equal(3UL, h.S.NextDeadline(0));
-        Assert.Equal(2, h.S.WakeAll(9, WakeReason.Closed, out var report));
+        Assert.Equal(2, h.S.WakeAll(9, WakeReason.Closed, out WakeReport report));
         Assert.Equal(b.Value, report.First.Value);
         Assert.Equal(WakeReason.Closed, h.Info(a).LastWake);
         Assert.Equal(Scheduler.Forever, h.Info(a).Deadline); // left the sleep heap too

@@ -27,7 +27,7 @@ public class SchedulerModelTests
         public override string ToString() => $"{Cpus} cpu, {Capacity} records, slice {Slice}: " + string.Join("; ", Ops.Select(o => o.ToString()));
     }
 
-    private static readonly Gen<OpKind> KindGen = Gen.Frequency(
+    private static readonly Gen<OpKind> s_kindGen = Gen.Frequency(
         (6, Gen.Constant(OpKind.Create)), (8, Gen.Constant(OpKind.Start)), (4, Gen.Constant(OpKind.Block)),
         (2, Gen.Constant(OpKind.BlockUntil)), (4, Gen.Constant(OpKind.WakeOne)), (2, Gen.Constant(OpKind.WakeAll)),
         (3, Gen.Constant(OpKind.Sleep)), (10, Gen.Constant(OpKind.Tick)), (8, Gen.Constant(OpKind.Pick)),
@@ -35,7 +35,7 @@ public class SchedulerModelTests
         (2, Gen.Constant(OpKind.SetPriority)), (3, Gen.Constant(OpKind.HandOff)), (2, Gen.Constant(OpKind.SetHomeCpu)));
 
     private static Gen<Op> OpGen(int cpus) =>
-        from kind in KindGen
+        from kind in s_kindGen
         from t in Gen.Choose(0, 999)
         from t2 in Gen.Choose(0, 999)
         from p in Gen.Frequency((10, Gen.Choose(0, 2)), (2, Gen.Choose(0, Scheduler.MaxPriority)), (1, Gen.Elements(-1, 32, 1000)))
@@ -54,7 +54,7 @@ public class SchedulerModelTests
 
     /// <summary>Mostly blocking and waking on many keys with few buckets (capacity 3..12:
     /// 2..8 buckets), so keys share buckets and leaders are replaced mid-chain.</summary>
-    private static readonly Gen<OpKind> WaitKindGen = Gen.Frequency(
+    private static readonly Gen<OpKind> s_waitKindGen = Gen.Frequency(
         (4, Gen.Constant(OpKind.Create)), (5, Gen.Constant(OpKind.Start)), (8, Gen.Constant(OpKind.Block)),
         (3, Gen.Constant(OpKind.BlockUntil)), (5, Gen.Constant(OpKind.WakeOne)), (2, Gen.Constant(OpKind.WakeAll)),
         (3, Gen.Constant(OpKind.Tick)), (2, Gen.Constant(OpKind.Pick)), (2, Gen.Constant(OpKind.Exit)),
@@ -64,7 +64,7 @@ public class SchedulerModelTests
         from capacity in Gen.Choose(3, 12)
         from n in Gen.Choose(1, 150)
         from ops in Gen.ArrayOf(
-            from kind in WaitKindGen
+            from kind in s_waitKindGen
             from t in Gen.Choose(0, 999)
             from t2 in Gen.Choose(0, 999)
             from k in Gen.Choose(1, 12)
@@ -113,7 +113,7 @@ public class SchedulerModelTests
     private static void Run(Scenario sc)
     {
         using var h = new SchedHarness(sc.Capacity, sc.Cpus, sc.Slice);
-        var idle = Enumerable.Range(0, sc.Cpus).Select(c => h.S.IdleThread(c)).ToArray();
+        ThreadId[] idle = Enumerable.Range(0, sc.Cpus).Select(c => h.S.IdleThread(c)).ToArray();
         var m = new SchedModel(sc.Capacity, sc.Cpus, sc.Slice, idle);
         var issued = new List<ThreadId>(idle);
         var everIssued = new HashSet<uint>(idle.Select(i => i.Value));
@@ -137,73 +137,73 @@ public class SchedulerModelTests
             switch (op.Kind)
             {
                 case OpKind.Create:
-                {
-                    var s = h.S.Create(op.P, cpu, out ThreadId id);
-                    var ms = m.Create(op.P, cpu, id);
-                    Assert.Equal(ms, s);
-                    if (s == SchedStatus.Ok)
                     {
-                        Assert.True(everIssued.Add(id.Value), "id reused");
-                        issued.Add(id);
-                    }
-                    else
-                    {
-                        Assert.True(id.IsNone);
-                    }
+                        SchedStatus s = h.S.Create(op.P, cpu, out ThreadId id);
+                        SchedStatus ms = m.Create(op.P, cpu, id);
+                        Assert.Equal(ms, s);
+                        if (s == SchedStatus.Ok)
+                        {
+                            Assert.True(everIssued.Add(id.Value), "id reused");
+                            issued.Add(id);
+                        }
+                        else
+                        {
+                            Assert.True(id.IsNone);
+                        }
 
-                    break;
-                }
+                        break;
+                    }
 
                 case OpKind.Start:
-                {
-                    var s = h.S.Start(t, out var r);
-                    var ms = m.Start(t, out var mr);
-                    Assert.Equal(ms, s);
-                    Assert.Equal(mr, r);
-                    break;
-                }
+                    {
+                        SchedStatus s = h.S.Start(t, out WakeReport r);
+                        SchedStatus ms = m.Start(t, out WakeReport mr);
+                        Assert.Equal(ms, s);
+                        Assert.Equal(mr, r);
+                        break;
+                    }
 
                 case OpKind.Block:
                     Assert.Equal(m.BlockUntil(t, key, Scheduler.Forever), h.S.Block(t, key));
                     break;
                 case OpKind.BlockUntil:
-                {
-                    ulong deadline = Deadline(m, validCpu, op);
-                    Assert.Equal(m.BlockUntil(t, key, deadline), h.S.BlockUntil(t, key, deadline));
-                    break;
-                }
+                    {
+                        ulong deadline = Deadline(m, validCpu, op);
+                        Assert.Equal(m.BlockUntil(t, key, deadline), h.S.BlockUntil(t, key, deadline));
+                        break;
+                    }
 
                 case OpKind.Sleep:
-                {
-                    ulong deadline = Deadline(m, validCpu, op);
-                    Assert.Equal(m.Sleep(t, deadline), h.S.Sleep(t, deadline));
-                    break;
-                }
+                    {
+                        ulong deadline = Deadline(m, validCpu, op);
+                        Assert.Equal(m.Sleep(t, deadline), h.S.Sleep(t, deadline));
+                        break;
+                    }
 
                 case OpKind.WakeOne:
-                {
-                    bool w = h.S.WakeOne(key, out var r);
-                    Assert.Equal(m.WakeOne(key, out var mr), w);
-                    Assert.Equal(mr, r);
-                    break;
-                }
+                    {
+                        bool w = h.S.WakeOne(key, out WakeReport r);
+                        Assert.Equal(m.WakeOne(key, out WakeReport mr), w);
+                        Assert.Equal(mr, r);
+                        break;
+                    }
 
                 case OpKind.WakeAll:
-                {
-                    var reason = op.D % 2 == 0 ? WakeReason.Notified : WakeReason.Closed;
-                    int n = h.S.WakeAll(key, reason, out var r);
-                    Assert.Equal(m.WakeAll(key, reason, out var mr), n);
-                    Assert.Equal(mr, r);
-                    break;
-                }
+                    {
+                        WakeReason reason = op.D % 2 == 0 ? WakeReason.Notified : WakeReason.Closed;
+                        int n = h.S.WakeAll(key, reason, out WakeReport r);
+                        Assert.Equal(m.WakeAll(key, reason, out WakeReport mr), n);
+                        Assert.Equal(mr, r);
+                        break;
+                    }
 
                 case OpKind.Tick:
-                {
-                    // Each CPU's clock moves on by 0..3 (sometimes repeats a tick).
-                    ulong now = m.Now[validCpu] + (ulong)(op.D % 4);
-                    Assert.Equal(m.Tick(validCpu, now), h.S.Tick(validCpu, now));
-                    break;
-                }
+                    {
+                        // Each CPU's clock moves on by 0..3 (sometimes repeats a tick).
+                        ulong now = m.Now[validCpu] + (ulong)(op.D % 4);
+                        Assert.Equal(m.Tick(validCpu, now), h.S.Tick(validCpu, now));
+                        break;
+                    }
 
                 case OpKind.Pick:
                     Assert.Equal(m.PickNext(validCpu).Value, h.S.PickNext(validCpu).Value);
@@ -218,28 +218,28 @@ public class SchedulerModelTests
                     Assert.Equal(m.Reap(t), h.S.Reap(t));
                     break;
                 case OpKind.SetPriority:
-                {
-                    var s = h.S.SetPriority(t, op.P, out var r);
-                    Assert.Equal(m.SetPriority(t, op.P, out var mr), s);
-                    Assert.Equal(mr, r);
-                    break;
-                }
+                    {
+                        SchedStatus s = h.S.SetPriority(t, op.P, out WakeReport r);
+                        Assert.Equal(m.SetPriority(t, op.P, out WakeReport mr), s);
+                        Assert.Equal(mr, r);
+                        break;
+                    }
 
                 case OpKind.HandOff:
-                {
-                    // Mostly from a CPU's current thread, to any thread.
-                    ThreadId from = op.D < 5 ? h.S.Current(validCpu) : t;
-                    Assert.Equal(m.HandOff(from, t2, key), h.S.HandOff(from, t2, key));
-                    break;
-                }
+                    {
+                        // Mostly from a CPU's current thread, to any thread.
+                        ThreadId from = op.D < 5 ? h.S.Current(validCpu) : t;
+                        Assert.Equal(m.HandOff(from, t2, key), h.S.HandOff(from, t2, key));
+                        break;
+                    }
 
                 case OpKind.SetHomeCpu:
-                {
-                    var s = h.S.SetHomeCpu(t, cpu, out var r);
-                    Assert.Equal(m.SetHomeCpu(t, cpu, out var mr), s);
-                    Assert.Equal(mr, r);
-                    break;
-                }
+                    {
+                        SchedStatus s = h.S.SetHomeCpu(t, cpu, out WakeReport r);
+                        Assert.Equal(m.SetHomeCpu(t, cpu, out WakeReport mr), s);
+                        Assert.Equal(mr, r);
+                        break;
+                    }
             }
 
             Compare(h, m, issued, step, op);
@@ -257,8 +257,8 @@ public class SchedulerModelTests
         Assert.Equal(m.Live.Count - m.Cpus, h.S.ThreadCount);
         foreach (ThreadId id in issued)
         {
-            var s = h.S.Query(id, out ThreadInfo info);
-            if (!m.Live.TryGetValue(id.Value, out var t))
+            SchedStatus s = h.S.Query(id, out ThreadInfo info);
+            if (!m.Live.TryGetValue(id.Value, out MThread? t))
             {
                 Assert.Equal(SchedStatus.StaleId, s);
                 continue;
@@ -310,7 +310,7 @@ public class SchedulerModelTests
             }
         }
 
-        foreach (var (key, list) in m.Waiters)
+        foreach ((ulong key, List<MThread>? list) in m.Waiters)
         {
             var order = new List<uint>();
             for (ThreadId w = h.S.FirstWaiter(key); !w.IsNone; w = h.S.NextWaiter(w))
@@ -323,7 +323,7 @@ public class SchedulerModelTests
         }
 
         // Every live thread is in exactly one place, as its state says.
-        foreach (var t in m.Live.Values)
+        foreach (MThread t in m.Live.Values)
         {
             int places = m.Cpus == 0 ? 0 : Enumerable.Range(0, m.Cpus).Sum(c => m.ReadyOn(c).Count(x => x == t))
                 + m.Waiters.Values.Sum(l => l.Count(x => x == t))

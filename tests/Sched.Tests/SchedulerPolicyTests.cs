@@ -33,14 +33,14 @@ public class SchedulerPolicyTests
             c =>
             {
                 using var h = new SchedHarness(c.n + 1, 1, c.slice);
-                var threads = Enumerable.Range(0, c.n).Select(_ => h.Spawn(c.prio)).ToArray();
+                ThreadId[] threads = Enumerable.Range(0, c.n).Select(_ => h.Spawn(c.prio)).ToArray();
                 h.S.PickNext(0);
                 for (ulong t = 1; t <= (ulong)c.ticks; t++)
                 {
                     Step(h, 0, t);
                 }
 
-                var shares = threads.Select(id => (long)h.Info(id).TicksRun).ToArray();
+                long[] shares = threads.Select(id => (long)h.Info(id).TicksRun).ToArray();
                 Assert.Equal(c.ticks, shares.Sum());
                 double fair = (double)c.ticks / c.n;
                 Assert.True(shares.Max() - shares.Min() <= c.slice, $"shares {string.Join(",", shares)}");
@@ -67,16 +67,16 @@ public class SchedulerPolicyTests
                 var threads = new List<ThreadId>();
                 h.S.PickNext(0);
                 ulong now = 0;
-                foreach (var (what, prio) in c.events)
+                foreach ((int what, int prio) in c.events)
                 {
                     ThreadId cur = h.S.Current(0);
                     bool curIsWorker = !h.Info(cur).IsIdle;
                     switch (what % 6)
                     {
                         case 0:
-                            if (h.S.Create(prio, 0, out var id) == SchedStatus.Ok)
+                            if (h.S.Create(prio, 0, out ThreadId id) == SchedStatus.Ok)
                             {
-                                h.S.Start(id, out var report);
+                                h.S.Start(id, out WakeReport report);
                                 threads.Add(id);
                                 bool outranks = !curIsWorker || prio > h.Info(cur).Priority;
                                 Assert.Equal(outranks, report.ReschedulesSelf(0));
@@ -148,14 +148,14 @@ public class SchedulerPolicyTests
             c =>
             {
                 using var h = new SchedHarness(c.deadlines.Length + 1, 1, 3);
-                var threads = c.deadlines.Select(_ => h.Spawn(5)).ToArray();
+                ThreadId[] threads = c.deadlines.Select(_ => h.Spawn(5)).ToArray();
                 for (int i = 0; i < threads.Length; i++)
                 {
                     SchedHarness.Check(h.S.Sleep(threads[i], (ulong)c.deadlines[i]));
                 }
 
                 Assert.Equal((ulong)c.deadlines.Min(), h.S.NextDeadline(0));
-                var wokeAt = new ulong?[threads.Length];
+                ulong?[] wokeAt = new ulong?[threads.Length];
                 ulong now = 0;
                 foreach (int step in c.steps)
                 {
@@ -214,7 +214,7 @@ public class SchedulerPolicyTests
             c =>
             {
                 using var h = new SchedHarness(c.threads.Length + 2, 2, 2);
-                var ids = c.threads.Select(t => h.Spawn(t.Item2, t.Item1)).ToArray();
+                ThreadId[] ids = c.threads.Select(t => h.Spawn(t.Item2, t.Item1)).ToArray();
                 h.S.PickNext(0);
                 h.S.PickNext(1);
                 ulong now = 0;
@@ -226,49 +226,49 @@ public class SchedulerPolicyTests
                     switch ((op / 16) % 4)
                     {
                         case 0:
-                        {
-                            // The current thread of some CPU blocks on a key.
-                            ThreadId cur = h.S.Current((op / 64) % 2);
-                            if (!h.Info(cur).IsIdle)
                             {
-                                SchedHarness.Check(h.S.Block(cur, key));
-                                h.S.PickNext((op / 64) % 2);
-                            }
+                                // The current thread of some CPU blocks on a key.
+                                ThreadId cur = h.S.Current((op / 64) % 2);
+                                if (!h.Info(cur).IsIdle)
+                                {
+                                    SchedHarness.Check(h.S.Block(cur, key));
+                                    h.S.PickNext((op / 64) % 2);
+                                }
 
-                            break;
-                        }
-
-                        case 1:
-                        {
-                            // CPU 0 wakes the oldest waiter on a key.
-                            ThreadId first = h.S.FirstWaiter(key);
-                            if (first.IsNone)
-                            {
-                                Assert.False(h.S.WakeOne(key, out _));
                                 break;
                             }
 
-                            ThreadInfo before = h.Info(first);
-                            ThreadInfo target = h.Info(h.S.Current(before.HomeCpu));
-                            int readyBefore = h.S.ReadyCount(before.HomeCpu);
-                            int otherBefore = h.S.ReadyCount(1 - before.HomeCpu);
-                            Assert.True(h.S.WakeOne(key, out var report));
-                            Assert.Equal(first.Value, report.First.Value);
-                            Assert.Equal(readyBefore + 1, h.S.ReadyCount(before.HomeCpu));
-                            Assert.Equal(otherBefore, h.S.ReadyCount(1 - before.HomeCpu));
-                            bool outranks = target.IsIdle || target.State != ThreadState.Running || before.Priority > target.Priority;
-                            ulong expectIpi = before.HomeCpu == 1 && outranks ? 2UL : 0UL;
-                            Assert.Equal(expectIpi, report.IpiMask(0));
-                            Assert.Equal(before.HomeCpu == 0 && outranks, report.ReschedulesSelf(0));
-                            if (report.IpiMask(0) != 0)
+                        case 1:
                             {
-                                // The IPI handler on CPU 1 reschedules and runs it (or better).
-                                Assert.True(h.S.ShouldPreempt(1));
-                                h.S.PickNext(1);
-                            }
+                                // CPU 0 wakes the oldest waiter on a key.
+                                ThreadId first = h.S.FirstWaiter(key);
+                                if (first.IsNone)
+                                {
+                                    Assert.False(h.S.WakeOne(key, out _));
+                                    break;
+                                }
 
-                            break;
-                        }
+                                ThreadInfo before = h.Info(first);
+                                ThreadInfo target = h.Info(h.S.Current(before.HomeCpu));
+                                int readyBefore = h.S.ReadyCount(before.HomeCpu);
+                                int otherBefore = h.S.ReadyCount(1 - before.HomeCpu);
+                                Assert.True(h.S.WakeOne(key, out WakeReport report));
+                                Assert.Equal(first.Value, report.First.Value);
+                                Assert.Equal(readyBefore + 1, h.S.ReadyCount(before.HomeCpu));
+                                Assert.Equal(otherBefore, h.S.ReadyCount(1 - before.HomeCpu));
+                                bool outranks = target.IsIdle || target.State != ThreadState.Running || before.Priority > target.Priority;
+                                ulong expectIpi = before.HomeCpu == 1 && outranks ? 2UL : 0UL;
+                                Assert.Equal(expectIpi, report.IpiMask(0));
+                                Assert.Equal(before.HomeCpu == 0 && outranks, report.ReschedulesSelf(0));
+                                if (report.IpiMask(0) != 0)
+                                {
+                                    // The IPI handler on CPU 1 reschedules and runs it (or better).
+                                    Assert.True(h.S.ShouldPreempt(1));
+                                    h.S.PickNext(1);
+                                }
+
+                                break;
+                            }
 
                         case 2:
                             now++;

@@ -12,7 +12,7 @@ public static class PropertyCheck
 
     public static void ForAll<T>(Gen<T> gen, Action<T> body, int cases = Cases)
     {
-        var property = Prop.ForAll(gen.ToArbitrary(), (T value) =>
+        Property property = Prop.ForAll(gen.ToArbitrary(), (T value) =>
         {
             body(value);
             return true;

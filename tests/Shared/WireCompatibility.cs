@@ -36,7 +36,7 @@ public static class WireCompatibility
     public static byte[] Ours(Encoder encode)
     {
         byte[] buffer = new byte[1 << 16];
-        MessagePackWriter writer = new MessagePackWriter(buffer);
+        var writer = new MessagePackWriter(buffer);
         encode(ref writer);
         Assert.False(writer.Overflowed);
         return writer.Written.ToArray();
@@ -78,7 +78,7 @@ public static class WireCompatibility
     public static T DecodeAll<T>(byte[] bytes, Decoder<T> decode)
         where T : allows ref struct
     {
-        MessagePackReader reader = new MessagePackReader(bytes);
+        var reader = new MessagePackReader(bytes);
         Assert.True(decode(ref reader, out T value));
         Assert.True(reader.End);
         return value;

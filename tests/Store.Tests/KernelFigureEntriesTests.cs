@@ -19,8 +19,16 @@ public class KernelFigureEntriesTests
         public bool TryRead(Span<ulong> figures)
         {
             Reads++;
-            if (!Answers) return false;
-            for (int i = 0; i < figures.Length; i++) figures[i] = Base + (ulong)i;
+            if (!Answers)
+            {
+                return false;
+            }
+
+            for (int i = 0; i < figures.Length; i++)
+            {
+                figures[i] = Base + (ulong)i;
+            }
+
             return true;
         }
     }

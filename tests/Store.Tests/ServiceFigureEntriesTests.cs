@@ -19,9 +19,13 @@ public class ServiceFigureEntriesTests
 
         public bool TryRead(int index, Span<byte> record)
         {
-            if (index >= Services.Count) return false;
+            if (index >= Services.Count)
+            {
+                return false;
+            }
+
             record.Clear();
-            var s = Services[index];
+            (string Name, uint Starts, long Last, uint Running) s = Services[index];
             BinaryPrimitives.WriteUInt32LittleEndian(record.Slice(ServiceInfoLayout.Starts), s.Starts);
             BinaryPrimitives.WriteInt64LittleEndian(record.Slice(ServiceInfoLayout.LastStatus), s.Last);
             BinaryPrimitives.WriteUInt32LittleEndian(record.Slice(ServiceInfoLayout.Running), s.Running);

@@ -42,9 +42,15 @@ public sealed class StoreModel
     private static bool Within(ModelValue value, long? low, long? high)
     {
         if (value.Type == StoreType.Signed)
+        {
             return (low == null || (long)value.Bits >= low) && (high == null || (long)value.Bits <= high);
+        }
+
         if (value.Type == StoreType.Unsigned)
+        {
             return (low == null || value.Bits >= (ulong)low) && (high == null || value.Bits <= (ulong)high);
+        }
+
         return true;
     }
 
@@ -98,9 +104,21 @@ public sealed class StoreModel
 
     public StoreStatus CreateObject(int client, string name)
     {
-        if (!IsName(name, 2)) return StoreStatus.BadName;
-        if (_objects.ContainsKey(name) || _entries.Keys.Any(e => _entries[e].Object == null && e.StartsWith(name + "/", StringComparison.Ordinal))) return StoreStatus.Exists;
-        if (_objects.Count == _maxObjects) return StoreStatus.Full;
+        if (!IsName(name, 2))
+        {
+            return StoreStatus.BadName;
+        }
+
+        if (_objects.ContainsKey(name) || _entries.Keys.Any(e => _entries[e].Object == null && e.StartsWith(name + "/", StringComparison.Ordinal)))
+        {
+            return StoreStatus.Exists;
+        }
+
+        if (_objects.Count == _maxObjects)
+        {
+            return StoreStatus.Full;
+        }
+
         _objects.Add(name, new Obj { Owner = client });
         Emit(StoreEventKind.Created, name, ModelValue.None);
         return StoreStatus.Ok;
@@ -108,10 +126,26 @@ public sealed class StoreModel
 
     public StoreStatus RemoveObject(int client, string name)
     {
-        if (!IsName(name, 2)) return StoreStatus.BadName;
-        if (!_objects.TryGetValue(name, out Obj? obj)) return StoreStatus.UnknownName;
-        if (obj.Owner != client) return StoreStatus.NotOwner;
-        if (obj.References > 0) return StoreStatus.InUse;
+        if (!IsName(name, 2))
+        {
+            return StoreStatus.BadName;
+        }
+
+        if (!_objects.TryGetValue(name, out Obj? obj))
+        {
+            return StoreStatus.UnknownName;
+        }
+
+        if (obj.Owner != client)
+        {
+            return StoreStatus.NotOwner;
+        }
+
+        if (obj.References > 0)
+        {
+            return StoreStatus.InUse;
+        }
+
         Remove(name);
         return StoreStatus.Ok;
     }
@@ -130,17 +164,37 @@ public sealed class StoreModel
 
     public StoreStatus Acquire(int client, string name)
     {
-        if (!IsName(name, 2)) return StoreStatus.BadName;
-        if (!_objects.TryGetValue(name, out Obj? obj)) return StoreStatus.UnknownName;
+        if (!IsName(name, 2))
+        {
+            return StoreStatus.BadName;
+        }
+
+        if (!_objects.TryGetValue(name, out Obj? obj))
+        {
+            return StoreStatus.UnknownName;
+        }
+
         obj.Held[client] = obj.Held.GetValueOrDefault(client) + 1;
         return StoreStatus.Ok;
     }
 
     public StoreStatus Release(int client, string name)
     {
-        if (!IsName(name, 2)) return StoreStatus.BadName;
-        if (!_objects.TryGetValue(name, out Obj? obj)) return StoreStatus.UnknownName;
-        if (obj.Held.GetValueOrDefault(client) == 0) return StoreStatus.NotOwner;
+        if (!IsName(name, 2))
+        {
+            return StoreStatus.BadName;
+        }
+
+        if (!_objects.TryGetValue(name, out Obj? obj))
+        {
+            return StoreStatus.UnknownName;
+        }
+
+        if (obj.Held.GetValueOrDefault(client) == 0)
+        {
+            return StoreStatus.NotOwner;
+        }
+
         obj.Held[client]--;
         return StoreStatus.Ok;
     }
@@ -149,18 +203,54 @@ public sealed class StoreModel
 
     public StoreStatus Register(int client, string name, ModelValue value, bool writable, long? low = null, long? high = null)
     {
-        if (!IsName(name, 3)) return StoreStatus.BadName;
-        if (!ValidType(value.Type)) return StoreStatus.WrongType;
-        if (value.Type == StoreType.Text && value.Text.Length > 128) return StoreStatus.TooLong;
+        if (!IsName(name, 3))
+        {
+            return StoreStatus.BadName;
+        }
+
+        if (!ValidType(value.Type))
+        {
+            return StoreStatus.WrongType;
+        }
+
+        if (value.Type == StoreType.Text && value.Text.Length > 128)
+        {
+            return StoreStatus.TooLong;
+        }
+
         bool bounded = low != null || high != null;
-        if (bounded && value.Type != StoreType.Signed && value.Type != StoreType.Unsigned) return StoreStatus.WrongType;
+        if (bounded && value.Type != StoreType.Signed && value.Type != StoreType.Unsigned)
+        {
+            return StoreStatus.WrongType;
+        }
+
         bool ordered = low == null || high == null
             || (value.Type == StoreType.Signed ? low <= high : (ulong)low.Value <= (ulong)high.Value);
-        if (!ordered || !Within(value, low, high)) return StoreStatus.Rejected;
-        if (!_objects.TryGetValue(ObjectOf(name), out Obj? obj)) return StoreStatus.UnknownName;
-        if (obj.Owner != client) return StoreStatus.NotOwner;
-        if (_entries.ContainsKey(name)) return StoreStatus.Exists;
-        if (_entries.Count == _maxEntries) return StoreStatus.Full;
+        if (!ordered || !Within(value, low, high))
+        {
+            return StoreStatus.Rejected;
+        }
+
+        if (!_objects.TryGetValue(ObjectOf(name), out Obj? obj))
+        {
+            return StoreStatus.UnknownName;
+        }
+
+        if (obj.Owner != client)
+        {
+            return StoreStatus.NotOwner;
+        }
+
+        if (_entries.ContainsKey(name))
+        {
+            return StoreStatus.Exists;
+        }
+
+        if (_entries.Count == _maxEntries)
+        {
+            return StoreStatus.Full;
+        }
+
         _entries.Add(name, new Entry { Type = value.Type, Value = value, Owner = client, Object = ObjectOf(name), Writable = writable, Low = low, High = high });
         Emit(StoreEventKind.Added, name, value);
         return StoreStatus.Ok;
@@ -169,8 +259,16 @@ public sealed class StoreModel
     public StoreStatus Get(string name, out ModelValue value)
     {
         value = ModelValue.None;
-        if (!IsName(name, 3)) return StoreStatus.BadName;
-        if (!_entries.TryGetValue(name, out Entry? entry)) return StoreStatus.UnknownName;
+        if (!IsName(name, 3))
+        {
+            return StoreStatus.BadName;
+        }
+
+        if (!_entries.TryGetValue(name, out Entry? entry))
+        {
+            return StoreStatus.UnknownName;
+        }
+
         value = entry.Value;
         Gets++;
         return StoreStatus.Ok;
@@ -178,15 +276,42 @@ public sealed class StoreModel
 
     public StoreStatus Set(int client, string name, ModelValue value)
     {
-        if (!IsName(name, 3)) return StoreStatus.BadName;
-        if (!_entries.TryGetValue(name, out Entry? entry)) return StoreStatus.UnknownName;
-        if (value.Type != entry.Type) return StoreStatus.WrongType;
-        if (value.Type == StoreType.Text && value.Text.Length > 128) return StoreStatus.TooLong;
-        if (!Within(value, entry.Low, entry.High)) return StoreStatus.Rejected;
+        if (!IsName(name, 3))
+        {
+            return StoreStatus.BadName;
+        }
+
+        if (!_entries.TryGetValue(name, out Entry? entry))
+        {
+            return StoreStatus.UnknownName;
+        }
+
+        if (value.Type != entry.Type)
+        {
+            return StoreStatus.WrongType;
+        }
+
+        if (value.Type == StoreType.Text && value.Text.Length > 128)
+        {
+            return StoreStatus.TooLong;
+        }
+
+        if (!Within(value, entry.Low, entry.High))
+        {
+            return StoreStatus.Rejected;
+        }
+
         if (entry.Source != null)
         {
-            if (!entry.Writable) return StoreStatus.ReadOnly;
-            if (entry.Source == "even" && value.Bits % 2 != 0) return StoreStatus.Rejected;
+            if (!entry.Writable)
+            {
+                return StoreStatus.ReadOnly;
+            }
+
+            if (entry.Source == "even" && value.Bits % 2 != 0)
+            {
+                return StoreStatus.Rejected;
+            }
         }
         else if (!entry.Writable && client != entry.Owner)
         {
@@ -202,18 +327,38 @@ public sealed class StoreModel
     {
         name = null;
         type = StoreType.None;
-        if (!IsPrefix(prefix) || !IsPrefix(after)) return StoreStatus.BadName;
+        if (!IsPrefix(prefix) || !IsPrefix(after))
+        {
+            return StoreStatus.BadName;
+        }
+
         name = _entries.Keys.FirstOrDefault(k => k.StartsWith(prefix, StringComparison.Ordinal) && string.CompareOrdinal(k, after) > 0);
-        if (name != null) type = _entries[name].Type;
+        if (name != null)
+        {
+            type = _entries[name].Type;
+        }
+
         return StoreStatus.Ok;
     }
 
     public StoreStatus Subscribe(int client, string prefix)
     {
-        if (!IsPrefix(prefix)) return StoreStatus.BadName;
+        if (!IsPrefix(prefix))
+        {
+            return StoreStatus.BadName;
+        }
+
         Subscriber s = _subscribers[client];
-        if (s.Prefixes.Contains(prefix)) return StoreStatus.Exists;
-        if (s.Prefixes.Count == 4) return StoreStatus.Full;
+        if (s.Prefixes.Contains(prefix))
+        {
+            return StoreStatus.Exists;
+        }
+
+        if (s.Prefixes.Count == 4)
+        {
+            return StoreStatus.Full;
+        }
+
         s.Prefixes.Add(prefix);
         return StoreStatus.Ok;
     }
@@ -229,8 +374,16 @@ public sealed class StoreModel
 
     public void DropClient(int client)
     {
-        foreach (Obj obj in _objects.Values) obj.Held.Remove(client);
-        foreach (string name in _objects.Where(o => o.Value.Owner == client).Select(o => o.Key).ToList()) Remove(name);
+        foreach (Obj obj in _objects.Values)
+        {
+            obj.Held.Remove(client);
+        }
+
+        foreach (string name in _objects.Where(o => o.Value.Owner == client).Select(o => o.Key).ToList())
+        {
+            Remove(name);
+        }
+
         Subscriber s = _subscribers[client];
         s.Prefixes.Clear();
         s.Queue.Clear();
@@ -241,9 +394,19 @@ public sealed class StoreModel
     {
         foreach (Subscriber s in _subscribers)
         {
-            if (!s.Prefixes.Any(p => name.StartsWith(p, StringComparison.Ordinal))) continue;
-            if (s.Queue.Count >= _eventCapacity) s.Dropped++;
-            else s.Queue.Enqueue(new ModelEvent(kind, name, value));
+            if (!s.Prefixes.Any(p => name.StartsWith(p, StringComparison.Ordinal)))
+            {
+                continue;
+            }
+
+            if (s.Queue.Count >= _eventCapacity)
+            {
+                s.Dropped++;
+            }
+            else
+            {
+                s.Queue.Enqueue(new ModelEvent(kind, name, value));
+            }
         }
     }
 }

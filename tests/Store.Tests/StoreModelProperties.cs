@@ -28,10 +28,10 @@ public sealed class StoreModelProperties
 {
     private const int MaxEntries = 9, MaxObjects = 3, MaxClients = 3, EventCapacity = 4;
 
-    private static readonly string[] Objects = { "lib/x", "lib/y", "app/x", "app/y-2", "st/self" };
-    private static readonly string[] Leaves = { "e1", "e2", "v_3" };
-    private static readonly string[] BadNames = { "", "lib", "Lib/x/e1", "lib//e1", "lib/x/", "lib/x/e1/z", "lib/x/e 1", new string('a', 62) + "/b/c" };
-    private static readonly string[] Prefixes = { "", "lib/", "lib/x", "lib/x/", "app/", "st/self/", "zzz", "lib/x/e1", "BAD", new string('l', 64) };
+    private static readonly string[] s_objects = { "lib/x", "lib/y", "app/x", "app/y-2", "st/self" };
+    private static readonly string[] s_leaves = { "e1", "e2", "v_3" };
+    private static readonly string[] s_badNames = { "", "lib", "Lib/x/e1", "lib//e1", "lib/x/", "lib/x/e1/z", "lib/x/e 1", new string('a', 62) + "/b/c" };
+    private static readonly string[] s_prefixes = { "", "lib/", "lib/x", "lib/x/", "app/", "st/self/", "zzz", "lib/x/e1", "BAD", new string('l', 64) };
 
     private static Gen<ModelValue> Value() => Gen.Frequency(
         (3, Gen.Choose(-5, 5).Select(v => new ModelValue(StoreType.Signed, (ulong)(long)v, Array.Empty<byte>()))),
@@ -41,11 +41,11 @@ public sealed class StoreModelProperties
         (1, Gen.Choose(127, 130).Select(n => new ModelValue(StoreType.Text, 0, Enumerable.Repeat((byte)'x', n).ToArray()))),
         (1, Gen.Elements(StoreType.None, (StoreType)9).Select(t => new ModelValue(t, 0, Array.Empty<byte>()))));
 
-    private static Gen<string> ObjectName() => Gen.Frequency((9, Gen.Elements(Objects)), (1, Gen.Elements(BadNames)));
+    private static Gen<string> ObjectName() => Gen.Frequency((9, Gen.Elements(s_objects)), (1, Gen.Elements(s_badNames)));
 
     private static Gen<string> EntryName() => Gen.Frequency(
-        (9, from o in Gen.Elements(Objects) from l in Gen.Elements(Leaves) select o + "/" + l),
-        (1, Gen.Elements(BadNames)));
+        (9, from o in Gen.Elements(s_objects) from l in Gen.Elements(s_leaves) select o + "/" + l),
+        (1, Gen.Elements(s_badNames)));
 
     private static Gen<StoreOp> Op() =>
         from kind in Gen.Frequency(
@@ -58,10 +58,10 @@ public sealed class StoreModelProperties
         from client in Gen.Choose(0, MaxClients)
         from objectName in ObjectName()
         from entryName in EntryName()
-        from prefix in Gen.Elements(Prefixes)
+        from prefix in Gen.Elements(s_prefixes)
         from value in Value()
         from writable in Gen.Elements(true, false)
-        from after in Gen.Frequency((3, Gen.Constant("")), (3, EntryName()), (1, Gen.Elements(Prefixes)))
+        from after in Gen.Frequency((3, Gen.Constant("")), (3, EntryName()), (1, Gen.Elements(s_prefixes)))
         from low in Gen.Frequency((2, Gen.Constant((long?)null)), (1, Gen.Choose(-3, 6).Select(v => (long?)v)))
         from high in Gen.Frequency((2, Gen.Constant((long?)null)), (1, Gen.Choose(-1, 8).Select(v => (long?)v)))
         select new StoreOp(kind, client,
@@ -89,7 +89,11 @@ public sealed class StoreModelProperties
 
         public bool TrySet(in StoreValue value)
         {
-            if (value.Unsigned % 2 != 0) return false;
+            if (value.Unsigned % 2 != 0)
+            {
+                return false;
+            }
+
             _value = value.Unsigned;
             return true;
         }
@@ -117,8 +121,8 @@ public sealed class StoreModelProperties
     {
         PropertyCheck.ForAll(Scenario(), ops =>
         {
-            StoreTable table = new StoreTable(MaxEntries, MaxObjects, MaxClients, EventCapacity);
-            StoreModel model = new StoreModel(MaxEntries, MaxObjects, MaxClients, EventCapacity);
+            var table = new StoreTable(MaxEntries, MaxObjects, MaxClients, EventCapacity);
+            var model = new StoreModel(MaxEntries, MaxObjects, MaxClients, EventCapacity);
             Assert.Equal(StoreStatus.Ok, table.RegisterStatic("st/self/version"u8, StoreValue.FromText("1"u8), writable: false));
             model.AddStatic("st/self/version", new ModelValue(StoreType.Text, 0, "1"u8.ToArray()), writable: false);
             Assert.Equal(StoreStatus.Ok, table.RegisterStatic("st/self/open"u8, StoreValue.FromSigned(0), writable: true));
@@ -155,40 +159,40 @@ public sealed class StoreModelProperties
                         Assert.Equal(model.Set(op.Client, op.Name, op.Value), table.Set(op.Client, name, ToValue(op.Value)));
                         break;
                     case StoreOpKind.Get:
-                    {
-                        StoreStatus expected = model.Get(op.Name, out ModelValue expectedValue);
-                        Assert.Equal(expected, table.Get(name, out StoreValue actual));
-                        Assert.True(expectedValue.SameAs(FromValue(actual)), $"{where}: expected {expectedValue}, got {FromValue(actual)}");
-                        break;
-                    }
+                        {
+                            StoreStatus expected = model.Get(op.Name, out ModelValue expectedValue);
+                            Assert.Equal(expected, table.Get(name, out StoreValue actual));
+                            Assert.True(expectedValue.SameAs(FromValue(actual)), $"{where}: expected {expectedValue}, got {FromValue(actual)}");
+                            break;
+                        }
                     case StoreOpKind.Subscribe:
                         Assert.Equal(model.Subscribe(op.Client, op.Name), table.Subscribe(op.Client, name));
                         break;
                     case StoreOpKind.Poll:
-                    {
-                        ModelEvent? expected = model.Poll(op.Client, out int pending, out ulong dropped);
-                        bool found = table.TryPollEvent(op.Client, out StoreEventKind kind, out ReadOnlySpan<byte> eventName, out StoreValue value, out int actualPending, out ulong actualDropped);
-                        Assert.Equal(expected != null, found);
-                        if (expected != null)
                         {
-                            Assert.Equal(expected.Kind, kind);
-                            Assert.Equal(expected.Name, Str(eventName));
-                            Assert.True(expected.Value.SameAs(FromValue(value)), $"{where}: event value expected {expected.Value}, got {FromValue(value)}");
-                        }
+                            ModelEvent? expected = model.Poll(op.Client, out int pending, out ulong dropped);
+                            bool found = table.TryPollEvent(op.Client, out StoreEventKind kind, out ReadOnlySpan<byte> eventName, out StoreValue value, out int actualPending, out ulong actualDropped);
+                            Assert.Equal(expected != null, found);
+                            if (expected != null)
+                            {
+                                Assert.Equal(expected.Kind, kind);
+                                Assert.Equal(expected.Name, Str(eventName));
+                                Assert.True(expected.Value.SameAs(FromValue(value)), $"{where}: event value expected {expected.Value}, got {FromValue(value)}");
+                            }
 
-                        Assert.Equal(pending, actualPending);
-                        Assert.Equal(dropped, actualDropped);
-                        break;
-                    }
+                            Assert.Equal(pending, actualPending);
+                            Assert.Equal(dropped, actualDropped);
+                            break;
+                        }
                     case StoreOpKind.List:
-                    {
-                        byte[] after = Encoding.UTF8.GetBytes(op.After);
-                        Assert.Equal(model.List(op.Name, op.After, out string? expectedName, out StoreType expectedType),
-                            table.List(name, after, out bool found, out ReadOnlySpan<byte> listed, out StoreType type));
-                        Assert.Equal(expectedName, found ? Str(listed) : null);
-                        Assert.Equal(expectedType, type);
-                        break;
-                    }
+                        {
+                            byte[] after = Encoding.UTF8.GetBytes(op.After);
+                            Assert.Equal(model.List(op.Name, op.After, out string? expectedName, out StoreType expectedType),
+                                table.List(name, after, out bool found, out ReadOnlySpan<byte> listed, out StoreType type));
+                            Assert.Equal(expectedName, found ? Str(listed) : null);
+                            Assert.Equal(expectedType, type);
+                            break;
+                        }
                     case StoreOpKind.DropClient:
                         model.DropClient(op.Client);
                         table.DropClient(op.Client);
@@ -198,7 +202,10 @@ public sealed class StoreModelProperties
                 Assert.Equal(model.EntryCount, table.EntryCount);
                 Assert.Equal(model.ObjectCount, table.ObjectCount);
                 Assert.Equal(model.Gets, table.Gets);
-                foreach (string o in Objects) Assert.Equal(model.ReferencesOf(o), table.ReferencesOf(Encoding.UTF8.GetBytes(o)));
+                foreach (string o in s_objects)
+                {
+                    Assert.Equal(model.ReferencesOf(o), table.ReferencesOf(Encoding.UTF8.GetBytes(o)));
+                }
             }
 
             // Drain every queue at the end: nothing queued may differ either.
@@ -209,7 +216,11 @@ public sealed class StoreModelProperties
                     ModelEvent? expected = model.Poll(client, out _, out _);
                     bool found = table.TryPollEvent(client, out StoreEventKind kind, out ReadOnlySpan<byte> eventName, out _, out _, out _);
                     Assert.Equal(expected != null, found);
-                    if (expected == null) break;
+                    if (expected == null)
+                    {
+                        break;
+                    }
+
                     Assert.Equal((expected.Kind, expected.Name), (kind, Str(eventName)));
                 }
             }

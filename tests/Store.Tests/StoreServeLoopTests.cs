@@ -16,7 +16,7 @@ namespace Microkernel.Store.Tests;
 /// (its object goes) through the loop's drop.</summary>
 public sealed class StoreServeLoopTests : IDisposable
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan s_patience = TimeSpan.FromSeconds(30);
     private readonly HostKernel _kernel = new();
     private readonly HostProcess _storeProcess = new();
     private readonly List<HostDirectory.Entry?> _entries = new();
@@ -74,7 +74,8 @@ public sealed class StoreServeLoopTests : IDisposable
                     return;
                 }
             }
-        }) { IsBackground = true };
+        })
+        { IsBackground = true };
         loop.Start();
 
         Assert.Equal(StoreStatus.Ok, Status(owner.CreateObject(new StoreNameRequest { Name = Utf8("app/main") }, out StoreStatusReply created), created.Status));
@@ -102,7 +103,7 @@ public sealed class StoreServeLoopTests : IDisposable
         Assert.Equal(1, served.Left);
 
         _kernel.Close(reader.Channel);
-        Assert.True(loop.Join(Patience));
+        Assert.True(loop.Join(s_patience));
         Assert.Equal(0, served.Connected);
     }
 

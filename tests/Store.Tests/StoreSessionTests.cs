@@ -27,7 +27,10 @@ public sealed unsafe class StoreSessionTests : IDisposable
 
     public void Dispose()
     {
-        foreach (IntPtr region in _regions) NativeMemory.AlignedFree((void*)region);
+        foreach (IntPtr region in _regions)
+        {
+            NativeMemory.AlignedFree((void*)region);
+        }
     }
 
     /// <summary>One client connected to the table as <paramref name="clientId"/>.</summary>
@@ -68,7 +71,7 @@ public sealed unsafe class StoreSessionTests : IDisposable
 
     private static (bool, StoreStatusReply) Decode(ReplyMessage m, ushort method)
     {
-        MessagePackReader reader = new MessagePackReader(m.Body);
+        var reader = new MessagePackReader(m.Body);
         bool decoded = StoreStatusReply.TryDecode(ref reader, out StoreStatusReply value);
         return (decoded && reader.End && !m.IsError && m.Header.MessageId == method, value);
     }
@@ -76,7 +79,7 @@ public sealed unsafe class StoreSessionTests : IDisposable
     [Fact]
     public void TwoClientsUseOneTableThroughTheirOwnChannels()
     {
-        StoreTable table = new StoreTable(32, 4, 3, 8);
+        var table = new StoreTable(32, 4, 3, 8);
         Assert.True(StoreSelfEntries.Register(table, new Fixed(2), uptime: null));
         Connection alice = Connect(table, 1), bob = Connect(table, 2);
         uint id;
@@ -84,19 +87,23 @@ public sealed unsafe class StoreSessionTests : IDisposable
         Assert.Equal(StoreStatus.Ok, alice.Status(alice.Client.TrySendCreateObject(new StoreNameRequest { Name = "app/probe"u8 }, out id), id, m => Decode(m, 3)));
         Assert.Equal(StoreStatus.Ok, alice.Status(alice.Client.TrySendRegister(new StoreRegisterRequest
         {
-            Name = "app/probe/label"u8, Value = new StoreWireValue { Type = StoreType.Text, Text = "caf\u00e9"u8 }, Writable = false,
+            Name = "app/probe/label"u8,
+            Value = new StoreWireValue { Type = StoreType.Text, Text = "caf\u00e9"u8 },
+            Writable = false,
         }, out id), id, m => Decode(m, 7)));
         Assert.Equal(StoreStatus.Ok, bob.Status(bob.Client.TrySendSubscribe(new StoreNameRequest { Name = "app/"u8 }, out id), id, m => Decode(m, 9)));
 
         // Bob may read but not write Alice's read-only entry, nor remove her object.
         Assert.Equal(StoreStatus.ReadOnly, bob.Status(bob.Client.TrySendSet(new StoreSetRequest
         {
-            Name = "app/probe/label"u8, Value = new StoreWireValue { Type = StoreType.Text, Text = "x"u8 },
+            Name = "app/probe/label"u8,
+            Value = new StoreWireValue { Type = StoreType.Text, Text = "x"u8 },
         }, out id), id, m => Decode(m, 2)));
         Assert.Equal(StoreStatus.NotOwner, bob.Status(bob.Client.TrySendRemoveObject(new StoreNameRequest { Name = "app/probe"u8 }, out id), id, m => Decode(m, 4)));
         Assert.Equal(StoreStatus.Ok, alice.Status(alice.Client.TrySendSet(new StoreSetRequest
         {
-            Name = "app/probe/label"u8, Value = new StoreWireValue { Type = StoreType.Text, Text = "th\u00e9"u8 },
+            Name = "app/probe/label"u8,
+            Value = new StoreWireValue { Type = StoreType.Text, Text = "th\u00e9"u8 },
         }, out id), id, m => Decode(m, 2)));
 
         Assert.Equal(CallStatus.Ok, bob.Client.TrySendGet(new StoreNameRequest { Name = "app/probe/label"u8 }, out id));
@@ -133,12 +140,13 @@ public sealed unsafe class StoreSessionTests : IDisposable
     [Fact]
     public void AnUnknownValueTypeFromTheWireIsWrongType()
     {
-        StoreTable table = new StoreTable(8, 2, 1, 4);
+        var table = new StoreTable(8, 2, 1, 4);
         Connection c = Connect(table, 1);
         Assert.Equal(StoreStatus.Ok, c.Status(c.Client.TrySendCreateObject(new StoreNameRequest { Name = "a/b"u8 }, out uint id), id, m => Decode(m, 3)));
         Assert.Equal(StoreStatus.WrongType, c.Status(c.Client.TrySendRegister(new StoreRegisterRequest
         {
-            Name = "a/b/c"u8, Value = new StoreWireValue { Type = (StoreType)77, Signed = 1 },
+            Name = "a/b/c"u8,
+            Value = new StoreWireValue { Type = (StoreType)77, Signed = 1 },
         }, out id), id, m => Decode(m, 7)));
     }
 
@@ -148,13 +156,17 @@ public sealed unsafe class StoreSessionTests : IDisposable
     [Fact]
     public void BoundsGivenWithRegisterRejectSetsOutsideThem()
     {
-        StoreTable table = new StoreTable(8, 2, 2, 4);
+        var table = new StoreTable(8, 2, 2, 4);
         Connection owner = Connect(table, 1), other = Connect(table, 2);
         Assert.Equal(StoreStatus.Ok, owner.Status(owner.Client.TrySendCreateObject(new StoreNameRequest { Name = "klog/config"u8 }, out uint id), id, m => Decode(m, 3)));
         StoreStatus Register(string name, StoreWireValue value, StoreWireValue low, StoreWireValue high) =>
             owner.Status(owner.Client.TrySendRegister(new StoreRegisterRequest
             {
-                Name = Encoding.ASCII.GetBytes(name), Value = value, Writable = true, Minimum = low, Maximum = high,
+                Name = Encoding.ASCII.GetBytes(name),
+                Value = value,
+                Writable = true,
+                Minimum = low,
+                Maximum = high,
             }, out uint rid), rid, m => Decode(m, 7));
         StoreStatus Set(Connection c, string name, StoreWireValue value) =>
             c.Status(c.Client.TrySendSet(new StoreSetRequest { Name = Encoding.ASCII.GetBytes(name), Value = value }, out uint sid), sid, m => Decode(m, 2));

@@ -14,7 +14,7 @@ public sealed class StoreTableTests
 
     private static StoreTable NewTable(int maxEntries = 16, int maxObjects = 4, int eventCapacity = 8)
     {
-        StoreTable table = new StoreTable(maxEntries, maxObjects, maxClients: 3, eventCapacity);
+        var table = new StoreTable(maxEntries, maxObjects, maxClients: 3, eventCapacity);
         Assert.Equal(StoreStatus.Ok, table.RegisterStatic("store/self/version"u8, StoreValue.FromText("1"u8), writable: false));
         return table;
     }
@@ -38,7 +38,11 @@ public sealed class StoreTableTests
         public bool TrySet(in StoreValue value)
         {
             Sets++;
-            if (value.Unsigned > 10) return false;
+            if (value.Unsigned > 10)
+            {
+                return false;
+            }
+
             Value = value.Unsigned;
             return true;
         }
@@ -61,7 +65,7 @@ public sealed class StoreTableTests
         // Eight entries in a table of eight: eight buckets. Pick, from many candidate names, four
         // that land in one bucket (chains of length four), two per object, so that removing one
         // object unlinks entries from the middle and the ends of a chain.
-        StoreTable table = new StoreTable(8, 4, maxClients: 3, eventCapacity: 8);
+        var table = new StoreTable(8, 4, maxClients: 3, eventCapacity: 8);
         string[] chain = new string[4];
         int found = 0;
         for (int i = 0; found < 4 && i < 10_000; i++)
@@ -158,7 +162,7 @@ public sealed class StoreTableTests
     public void ComputedEntriesAreReadEveryTimeAndTheirSetterDecides()
     {
         StoreTable table = NewTable();
-        Limited limited = new Limited();
+        var limited = new Limited();
         Assert.Equal(StoreStatus.Ok, table.RegisterStaticSource("sys/limits/max"u8, StoreType.Unsigned, limited, writable: true));
         Assert.Equal(StoreStatus.Ok, table.RegisterStaticSource("sys/limits/greeting"u8, StoreType.Text, new Greeting(), writable: false));
         limited.Value = 7;
@@ -212,7 +216,11 @@ public sealed class StoreTableTests
         Assert.Equal(StoreStatus.Ok, table.Register(Alice, "a/b/one"u8, StoreValue.FromSigned(1), false));
         Assert.Equal(StoreStatus.Ok, table.Register(Alice, "a/b/two"u8, StoreValue.FromSigned(2), false));
         Assert.Equal(StoreStatus.Full, table.Register(Alice, "a/b/three"u8, StoreValue.FromSigned(3), false));
-        for (int i = 0; i < 4; i++) Assert.Equal(StoreStatus.Ok, table.Subscribe(Bob, Encoding.UTF8.GetBytes("p" + i)));
+        for (int i = 0; i < 4; i++)
+        {
+            Assert.Equal(StoreStatus.Ok, table.Subscribe(Bob, Encoding.UTF8.GetBytes("p" + i)));
+        }
+
         Assert.Equal(StoreStatus.Full, table.Subscribe(Bob, "p4"u8));
     }
 
@@ -277,7 +285,11 @@ public sealed class StoreTableTests
         while (true)
         {
             Assert.Equal(StoreStatus.Ok, table.List("app/"u8, Encoding.UTF8.GetBytes(after), out bool found, out ReadOnlySpan<byte> name, out _));
-            if (!found) break;
+            if (!found)
+            {
+                break;
+            }
+
             after = Encoding.UTF8.GetString(name);
             seen.Add(after);
         }
@@ -342,7 +354,7 @@ public sealed class StoreTableTests
     [Fact]
     public void SelfEntriesReportTheTableAndTheEventLimitRejectsBadValues()
     {
-        StoreTable table = new StoreTable(32, 4, 3, 8);
+        var table = new StoreTable(32, 4, 3, 8);
         Assert.True(StoreSelfEntries.Register(table, new Limited { Value = 2 }, uptime: null));
         Assert.Equal(StoreStatus.Ok, table.Get("store/self/clients"u8, out StoreValue value));
         Assert.Equal(2UL, value.Unsigned);

@@ -18,7 +18,7 @@ namespace Microkernel.Store.Tests;
 /// </summary>
 public sealed class StoreWireCompatibilityProperties
 {
-    private static readonly Type[] Covered =
+    private static readonly Type[] s_covered =
     {
         typeof(StoreWireValue), typeof(StoreNameRequest), typeof(StoreSetRequest), typeof(StoreRegisterRequest),
         typeof(StoreListRequest), typeof(StorePollRequest), typeof(StoreStatusReply), typeof(StoreGetReply),
@@ -46,7 +46,7 @@ public sealed class StoreWireCompatibilityProperties
     [Fact]
     public void EveryStoreMessageTypeIsCovered()
     {
-        AssertCovered(Covered, typeof(StoreWireValue).Assembly);
+        AssertCovered(s_covered, typeof(StoreWireValue).Assembly);
     }
 
     [Property(MaxTest = 1000)]
@@ -87,12 +87,19 @@ public sealed class StoreWireCompatibilityProperties
     {
         StoreRegisterRequestMirror mirror = new()
         {
-            Name = name.Get, Value = ValueMirror(type, signed, unsigned, boolean, text.Get), Writable = writable,
-            Minimum = ValueMirror(boundType, low, (ulong)low, false, ""), Maximum = ValueMirror(boundType, (long)high, high, true, ""),
+            Name = name.Get,
+            Value = ValueMirror(type, signed, unsigned, boolean, text.Get),
+            Writable = writable,
+            Minimum = ValueMirror(boundType, low, (ulong)low, false, ""),
+            Maximum = ValueMirror(boundType, (long)high, high, true, ""),
         };
         byte[] ours = SameBytes(mirror, (ref MessagePackWriter w) => new StoreRegisterRequest
         {
-            Name = Utf8(mirror.Name), Value = Value(mirror.Value), Writable = writable, Minimum = Value(mirror.Minimum), Maximum = Value(mirror.Maximum),
+            Name = Utf8(mirror.Name),
+            Value = Value(mirror.Value),
+            Writable = writable,
+            Minimum = Value(mirror.Minimum),
+            Maximum = Value(mirror.Maximum),
         }.Encode(ref w));
         StoreRegisterRequest decoded = DecodeAll<StoreRegisterRequest>(ours, StoreRegisterRequest.TryDecode);
         Assert.True(decoded.Name.SequenceEqual(Utf8(name.Get)));
@@ -179,13 +186,23 @@ public sealed class StoreWireCompatibilityProperties
     {
         StoreEventReplyMirror mirror = new()
         {
-            Status = (StoreStatus)status, Found = found, Kind = (StoreEventKind)kind, Name = name.Get,
-            Value = ValueMirror(type, signed, unsigned, (signed & 1) != 0, text.Get), Pending = pending, Dropped = dropped,
+            Status = (StoreStatus)status,
+            Found = found,
+            Kind = (StoreEventKind)kind,
+            Name = name.Get,
+            Value = ValueMirror(type, signed, unsigned, (signed & 1) != 0, text.Get),
+            Pending = pending,
+            Dropped = dropped,
         };
         byte[] ours = SameBytes(mirror, (ref MessagePackWriter w) => new StoreEventReply
         {
-            Status = mirror.Status, Found = found, Kind = mirror.Kind, Name = Utf8(name.Get), Value = Value(mirror.Value),
-            Pending = pending, Dropped = dropped,
+            Status = mirror.Status,
+            Found = found,
+            Kind = mirror.Kind,
+            Name = Utf8(name.Get),
+            Value = Value(mirror.Value),
+            Pending = pending,
+            Dropped = dropped,
         }.Encode(ref w));
         StoreEventReply decoded = DecodeAll<StoreEventReply>(ours, StoreEventReply.TryDecode);
         Assert.Equal((mirror.Status, found, mirror.Kind, pending, dropped), (decoded.Status, decoded.Found, decoded.Kind, decoded.Pending, decoded.Dropped));

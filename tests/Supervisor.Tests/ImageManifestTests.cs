@@ -38,8 +38,15 @@ public class ImageManifestTests
             writer.Write("name"); writer.Write(s.Name);
             writer.Write("restart"); writer.Write(s.Restart);
             writer.Write("max_restarts"); writer.Write(s.MaxRestarts);
-            writer.Write("after"); writer.WriteArrayHeader(s.After.Length); foreach (string a in s.After) writer.Write(a);
-            writer.Write("channels"); writer.WriteArrayHeader(s.Channels.Length); foreach (string c in s.Channels) writer.Write(c);
+            writer.Write("after"); writer.WriteArrayHeader(s.After.Length); foreach (string a in s.After)
+            {
+                writer.Write(a);
+            }
+
+            writer.Write("channels"); writer.WriteArrayHeader(s.Channels.Length); foreach (string c in s.Channels)
+            {
+                writer.Write(c);
+            }
         }
         writer.Flush();
         return buffer.WrittenSpan.ToArray();
@@ -85,7 +92,7 @@ public class ImageManifestTests
     [Fact]
     public void Too_many_services_or_restarts_are_refused()
     {
-        var many = Enumerable.Range(0, ImageManifest.MaxServices + 1).Select(i => new Service($"s{i}", "never", 0, [], [])).ToArray();
+        Service[] many = Enumerable.Range(0, ImageManifest.MaxServices + 1).Select(i => new Service($"s{i}", "never", 0, [], [])).ToArray();
         Assert.False(ImageManifest.TryRead(Encode(many), out _, out _));
         Assert.False(ImageManifest.TryRead(Encode(new[] { new Service("a", "never", 101, [], []) }), out _, out _));
     }
@@ -145,14 +152,24 @@ public class ImageManifestTests
             select ((Func<byte[]>)(() =>
             {
                 byte[] copy = (byte[])good.Clone();
-                foreach ((int at, int value) in flips) copy[at] = (byte)value;
+                foreach ((int at, int value) in flips)
+                {
+                    copy[at] = (byte)value;
+                }
+
                 return copy.AsSpan(0, cut).ToArray();
             }))();
         PropertyCheck.ForAll(mutated, blob =>
         {
             bool ok = ImageManifest.TryRead(blob, out ServicePlan[] plans, out string reason);
-            if (ok) Assert.All(plans, p => Assert.NotEmpty(p.Name));
-            else Assert.False(string.IsNullOrEmpty(reason));
+            if (ok)
+            {
+                Assert.All(plans, p => Assert.NotEmpty(p.Name));
+            }
+            else
+            {
+                Assert.False(string.IsNullOrEmpty(reason));
+            }
         });
     }
 }

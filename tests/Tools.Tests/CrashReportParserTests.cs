@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using CrashSymbolizer;
 using Xunit;
@@ -25,7 +26,7 @@ public class CrashReportParserTests
     [Fact]
     public void Parses_the_full_format()
     {
-        var r = Assert.Single(CrashReportParser.ParseAll(Full.Split('\n')));
+        CrashReport r = Assert.Single(CrashReportParser.ParseAll(Full.Split('\n')));
         Assert.Equal("CPU exception #PF Page fault", r.Reason);
         Assert.False(r.Truncated);
         Assert.True(r.IsCpuException);
@@ -50,7 +51,7 @@ public class CrashReportParserTests
               #0 0x0000000000100010
             *** END PANIC
             """;
-        var r = Assert.Single(CrashReportParser.ParseAll(log.Split('\n')));
+        CrashReport r = Assert.Single(CrashReportParser.ParseAll(log.Split('\n')));
         Assert.Equal("throw System.InvalidOperationException: boom", r.Reason);
         Assert.False(r.IsCpuException);
         Assert.Null(r.Values["vector"]);
@@ -63,13 +64,13 @@ public class CrashReportParserTests
     public void Keys_in_any_order_and_missing_lines()
     {
         string log = "*** PANIC: x\nrsp=0x10 rip=0x0000000000100020\n*** END PANIC";
-        var r = Assert.Single(CrashReportParser.ParseAll(log.Split('\n')));
+        CrashReport r = Assert.Single(CrashReportParser.ParseAll(log.Split('\n')));
         Assert.Equal(0x100020UL, r.Rip);
         Assert.Equal(0x10UL, r.Values["rsp"]);
         Assert.Empty(r.Frames);
         Assert.False(r.Values.ContainsKey("vector"));
 
-        var empty = Assert.Single(CrashReportParser.ParseAll(new[] { "*** PANIC:", "*** END PANIC" }));
+        CrashReport empty = Assert.Single(CrashReportParser.ParseAll(new[] { "*** PANIC:", "*** END PANIC" }));
         Assert.Equal("", empty.Reason);
         Assert.Null(empty.Rip);
     }
@@ -77,12 +78,12 @@ public class CrashReportParserTests
     [Fact]
     public void Report_cut_off_by_end_of_input_or_a_second_panic_is_truncated()
     {
-        var lines = new[]
+        string[] lines = new[]
         {
             "*** PANIC: first", "rip=0x0000000000100001", "stack:", "  #0 0x0000000000100001",
             "*** PANIC: second", "rip=0x0000000000100002",
         };
-        var reports = CrashReportParser.ParseAll(lines);
+        List<CrashReport> reports = CrashReportParser.ParseAll(lines);
         Assert.Equal(2, reports.Count);
         Assert.True(reports[0].Truncated);
         Assert.Equal(0x100001UL, reports[0].Rip);
@@ -95,7 +96,7 @@ public class CrashReportParserTests
     [Fact]
     public void Garbage_lines_are_ignored_inside_and_outside_reports()
     {
-        var lines = new[]
+        string[] lines = new[]
         {
             "rip=0x1234 outside any report", "\u0000\u00ff\u001b[31m noise", "*** END PANIC",
             "*** PANIC: noisy",
@@ -103,7 +104,7 @@ public class CrashReportParserTests
             "#x 0x10", "  #1 nothex", "#2 0x0000000000100bbb trailing text", "\u0000\u0001\u0002",
             "*** END PANIC",
         };
-        var r = Assert.Single(CrashReportParser.ParseAll(lines));
+        CrashReport r = Assert.Single(CrashReportParser.ParseAll(lines));
         Assert.Equal(0x1000aaUL, r.Rip);
         Assert.False(r.Values.ContainsKey("rsp"));
         Assert.Equal(new[] { new StackFrame(2, 0x100bbb) }, r.Frames);
@@ -112,8 +113,8 @@ public class CrashReportParserTests
     [Fact]
     public void Endless_report_is_closed_after_the_line_limit()
     {
-        var lines = new[] { "*** PANIC: loop" }.Concat(Enumerable.Repeat("  #0 0x0000000000100000", CrashReportParser.MaxReportLines + 10));
-        var reports = CrashReportParser.ParseAll(lines);
+        IEnumerable<string> lines = new[] { "*** PANIC: loop" }.Concat(Enumerable.Repeat("  #0 0x0000000000100000", CrashReportParser.MaxReportLines + 10));
+        List<CrashReport> reports = CrashReportParser.ParseAll(lines);
         Assert.True(reports[0].Truncated);
         Assert.True(reports[0].Frames.Count < CrashReportParser.MaxReportLines);
     }

@@ -12,7 +12,7 @@ public class DwarfLineTableTests
 {
     private static (BuiltFixture Fx, DwarfLineTable Lines) Load(string variant)
     {
-        var fx = GccFixture.Get(variant);
+        BuiltFixture fx = GccFixture.Get(variant);
         return (fx, DwarfLineTable.FromElf(ElfFile.Load(fx.ElfPath)));
     }
 
@@ -22,7 +22,7 @@ public class DwarfLineTableTests
     [InlineData("dwarf5-zlib", 5)]
     public void Decodes_every_unit_with_the_requested_version(string variant, int version)
     {
-        var (_, lines) = Load(variant);
+        (BuiltFixture _, DwarfLineTable? lines) = Load(variant);
         Assert.Empty(lines.Warnings);
         Assert.Equal(3, lines.UnitVersions.Count); // fixture.c, fixture_b.c, fixture_asm.S
         Assert.Contains(version, lines.UnitVersions);
@@ -35,9 +35,9 @@ public class DwarfLineTableTests
     [InlineData("dwarf5-zlib")]
     public void Known_addresses_map_to_known_lines(string variant)
     {
-        var (fx, lines) = Load(variant);
+        (BuiltFixture? fx, DwarfLineTable? lines) = Load(variant);
 
-        var fault = lines.Lookup(fx["fault_insn"]);
+        SourceLocation? fault = lines.Lookup(fx["fault_insn"]);
         Assert.NotNull(fault);
         Assert.EndsWith("/fixtures/fixture.c", fault!.Value.File, StringComparison.Ordinal);
         Assert.Equal(GccFixture.FaultLine, fault.Value.Line);
@@ -45,7 +45,7 @@ public class DwarfLineTableTests
         Assert.Equal(GccFixture.CallLine, lines.Lookup(fx["after_call"] - 1)?.Line);
         Assert.Equal(GccFixture.AfterCallLine, lines.Lookup(fx["after_call"])?.Line);
 
-        var second = lines.Lookup(fx["second_unit_function"]);
+        SourceLocation? second = lines.Lookup(fx["second_unit_function"]);
         Assert.EndsWith("/fixtures/fixture_b.c", second!.Value.File, StringComparison.Ordinal);
         Assert.Equal(3, second.Value.Line); // the opening brace line of second_unit_function
 
@@ -58,10 +58,13 @@ public class DwarfLineTableTests
     [InlineData("dwarf5")]
     public void Agrees_with_addr2line_on_every_text_address(string variant)
     {
-        var (fx, lines) = Load(variant);
-        var text = ElfFile.Load(fx.ElfPath).FindSection(".text")!;
+        (BuiltFixture? fx, DwarfLineTable? lines) = Load(variant);
+        ElfSection text = ElfFile.Load(fx.ElfPath).FindSection(".text")!;
         var addresses = new List<ulong>();
-        for (ulong a = text.Address; a < text.Address + text.Size; a++) addresses.Add(a);
+        for (ulong a = text.Address; a < text.Address + text.Size; a++)
+        {
+            addresses.Add(a);
+        }
 
         string args = $"-e \"{fx.ElfPath}\" " + string.Join(' ', addresses.Select(a => "0x" + a.ToString("x", CultureInfo.InvariantCulture)));
         string[] expected = GccFixture.Run("addr2line", args).Split('\n', StringSplitOptions.RemoveEmptyEntries);
@@ -71,11 +74,21 @@ public class DwarfLineTableTests
         {
             string e = expected[i];
             int paren = e.IndexOf(" (", StringComparison.Ordinal);
-            if (paren >= 0) e = e[..paren]; // " (discriminator N)"
-            var got = lines.Lookup(addresses[i]);
+            if (paren >= 0)
+            {
+                e = e[..paren]; // " (discriminator N)"
+            }
+
+            SourceLocation? got = lines.Lookup(addresses[i]);
             string actual = got is { } l ? $"{l.File}:{l.Line}" : "??:0";
-            if (e.EndsWith(":?", StringComparison.Ordinal) || e.EndsWith(":0", StringComparison.Ordinal)) Assert.True(got is null || got.Value.Line == 0, $"0x{addresses[i]:x}: addr2line unknown, we said {actual}");
-            else Assert.True(e == actual, $"0x{addresses[i]:x}: addr2line {e}, we said {actual}");
+            if (e.EndsWith(":?", StringComparison.Ordinal) || e.EndsWith(":0", StringComparison.Ordinal))
+            {
+                Assert.True(got is null || got.Value.Line == 0, $"0x{addresses[i]:x}: addr2line unknown, we said {actual}");
+            }
+            else
+            {
+                Assert.True(e == actual, $"0x{addresses[i]:x}: addr2line {e}, we said {actual}");
+            }
         }
     }
 

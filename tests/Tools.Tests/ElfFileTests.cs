@@ -15,12 +15,12 @@ public class ElfFileTests
     [InlineData("dwarf5-zlib")]
     public void Parses_header_and_sections_of_gcc_output(string variant)
     {
-        var fx = GccFixture.Get(variant);
+        BuiltFixture fx = GccFixture.Get(variant);
         var elf = ElfFile.Load(fx.ElfPath);
 
         Assert.Equal(ElfFile.MachineX86_64, elf.Machine);
         Assert.Equal(2, elf.FileType); // ET_EXEC
-        var text = elf.FindSection(".text");
+        ElfSection? text = elf.FindSection(".text");
         Assert.NotNull(text);
         Assert.Equal(0x100000UL, text!.Address);
         Assert.True(text.IsExecutable);
@@ -31,7 +31,7 @@ public class ElfFileTests
     [Fact]
     public void Reads_loaded_bytes_at_link_addresses()
     {
-        var fx = GccFixture.Get("dwarf5");
+        BuiltFixture fx = GccFixture.Get("dwarf5");
         var elf = ElfFile.Load(fx.ElfPath);
 
         // fault_insn is "movq $2, (%rax)": 48 c7 00 02 00 00 00
@@ -61,7 +61,7 @@ public class ElfFileTests
         byte[] full = File.ReadAllBytes(GccFixture.Get("dwarf5").ElfPath);
         byte[] cut = full.AsSpan(0, length < 0 ? full.Length + length : length).ToArray();
 
-        var e = Assert.Throws<ElfFormatException>(() => ElfFile.Parse(cut));
+        ElfFormatException e = Assert.Throws<ElfFormatException>(() => ElfFile.Parse(cut));
         Assert.DoesNotContain('\n', e.Message);
         Assert.True(e.Message.Contains("truncated", StringComparison.Ordinal) || e.Message.Contains("magic", StringComparison.Ordinal), e.Message);
     }
@@ -78,14 +78,14 @@ public class ElfFileTests
     [Fact]
     public void Missing_file_is_reported_by_name()
     {
-        var e = Assert.Throws<ElfFormatException>(() => ElfFile.Load("/nonexistent/dir/kernel.elf"));
+        ElfFormatException e = Assert.Throws<ElfFormatException>(() => ElfFile.Load("/nonexistent/dir/kernel.elf"));
         Assert.Equal("ELF file '/nonexistent/dir/kernel.elf' not found", e.Message);
     }
 
     [Fact]
     public void Load_segments_match_readelf()
     {
-        var fx = GccFixture.Get("dwarf5");
+        BuiltFixture fx = GccFixture.Get("dwarf5");
         var elf = ElfFile.Load(fx.ElfPath);
 
         // "  LOAD  0x001000 0x0000000000100000 0x0000000000100000 0x0000a1 0x0000a1 R E 0x1000"
@@ -97,7 +97,7 @@ public class ElfFileTests
             .ToList();
         Assert.NotEmpty(expected);
         Assert.Equal(expected, elf.LoadSegments.Select(s => (s.VirtualAddress, s.FileSize, s.MemorySize)).ToList());
-        var text = Assert.Single(elf.LoadSegments, s => s.VirtualAddress <= fx["fault_insn"] && fx["fault_insn"] < s.VirtualAddress + s.MemorySize);
+        ElfSegment text = Assert.Single(elf.LoadSegments, s => s.VirtualAddress <= fx["fault_insn"] && fx["fault_insn"] < s.VirtualAddress + s.MemorySize);
         Assert.Equal(1u, text.Flags & 1); // PF_X
 
         static ulong Hex(string s) => ulong.Parse(s.AsSpan(2), NumberStyles.HexNumber, CultureInfo.InvariantCulture);

@@ -40,9 +40,9 @@ public class EndToEndTests
     [InlineData("dwarf5-zlib")]
     public void Page_fault_report_is_passed_through_and_symbolized(string variant)
     {
-        var fx = GccFixture.Get(variant);
+        BuiltFixture fx = GccFixture.Get(variant);
         string log = PageFaultLog(fx);
-        var (exit, output, err) = Run(log, "--elf", fx.ElfPath);
+        (int exit, string? output, string? err) = Run(log, "--elf", fx.ElfPath);
 
         Assert.Equal(0, exit);
         Assert.Equal("", err);
@@ -77,9 +77,9 @@ public class EndToEndTests
     [Fact]
     public void Non_exception_panic_marks_rip_not_fault()
     {
-        var fx = GccFixture.Get("dwarf5");
+        BuiltFixture fx = GccFixture.Get("dwarf5");
         string log = $"*** PANIC: throw System.Exception: x\ncpu=0 vector=none error=none\nrip={Hex(fx["after_call"] - 5)}\n*** END PANIC\n";
-        var (exit, output, _) = Run(log, "--elf", fx.ElfPath);
+        (int exit, string? output, string _) = Run(log, "--elf", fx.ElfPath);
         Assert.Equal(0, exit);
         Assert.Contains("call fault_here   <-- rip", output, StringComparison.Ordinal);
         Assert.DoesNotContain("<-- fault", output, StringComparison.Ordinal);
@@ -89,9 +89,9 @@ public class EndToEndTests
     [Fact]
     public void Log_without_reports_and_garbage_pass_through_byte_for_byte()
     {
-        var fx = GccFixture.Get("dwarf5");
+        BuiltFixture fx = GccFixture.Get("dwarf5");
         string log = "hello\n\u0000\u0001\u00ff\u00e9 binary noise \u001b[0m\nrip=0x100000 not a report\n*** END PANIC\n\n";
-        var (exit, output, err) = Run(log, "--elf", fx.ElfPath);
+        (int exit, string? output, string? err) = Run(log, "--elf", fx.ElfPath);
         Assert.Equal(0, exit);
         Assert.Equal(log, output);
         Assert.Equal("", err);
@@ -100,9 +100,9 @@ public class EndToEndTests
     [Fact]
     public void Truncated_and_interrupted_reports_are_still_symbolized()
     {
-        var fx = GccFixture.Get("dwarf5");
+        BuiltFixture fx = GccFixture.Get("dwarf5");
         string log = $"*** PANIC: first\nrip={Hex(fx["fault_insn"])}\n*** PANIC: second\nrip={Hex(fx["second_unit_function"])}\n";
-        var (_, output, _) = Run(log, "--elf", fx.ElfPath);
+        (int _, string? output, string _) = Run(log, "--elf", fx.ElfPath);
         string[] lines = output.Split('\n');
         int second = Array.IndexOf(lines, "*** PANIC: second");
         int firstBlock = Array.FindIndex(lines, l => l.StartsWith("--- symbolized", StringComparison.Ordinal));
@@ -115,8 +115,8 @@ public class EndToEndTests
     [Fact]
     public void Report_without_rip_or_frames_says_so()
     {
-        var fx = GccFixture.Get("dwarf5");
-        var (exit, output, _) = Run("*** PANIC: nothing\n*** END PANIC\n", "--elf", fx.ElfPath);
+        BuiltFixture fx = GccFixture.Get("dwarf5");
+        (int exit, string? output, string _) = Run("*** PANIC: nothing\n*** END PANIC\n", "--elf", fx.ElfPath);
         Assert.Equal(0, exit);
         Assert.Contains("(no rip and no stack frames in the report)", output, StringComparison.Ordinal);
         Assert.Contains("code at rip: (no rip in the report)", output, StringComparison.Ordinal);
@@ -125,10 +125,10 @@ public class EndToEndTests
     [Fact]
     public void Input_file_option_reads_the_log_from_a_file()
     {
-        var fx = GccFixture.Get("dwarf4");
+        BuiltFixture fx = GccFixture.Get("dwarf4");
         string path = Path.Combine(Path.GetDirectoryName(fx.ElfPath)!, "serial.log");
         File.WriteAllText(path, PageFaultLog(fx));
-        var (exit, output, _) = Run("ignored stdin\n", "--elf=" + fx.ElfPath, "--input", path);
+        (int exit, string? output, string _) = Run("ignored stdin\n", "--elf=" + fx.ElfPath, "--input", path);
         Assert.Equal(0, exit);
         Assert.DoesNotContain("ignored stdin", output, StringComparison.Ordinal);
         Assert.Contains("fault_here+0x", output, StringComparison.Ordinal);
@@ -141,7 +141,7 @@ public class EndToEndTests
     [InlineData(new[] { "--elf", "/nonexistent/kernel.elf" }, "ELF file '/nonexistent/kernel.elf' not found")]
     public void Usage_and_missing_elf_errors_are_one_line_with_exit_2(string[] args, string message)
     {
-        var (exit, output, err) = Run("", args);
+        (int exit, string? output, string? err) = Run("", args);
         Assert.Equal(2, exit);
         Assert.Equal("", output);
         Assert.StartsWith("CrashSymbolizer: error: " + message + "\n", err, StringComparison.Ordinal);
@@ -151,10 +151,10 @@ public class EndToEndTests
     [Fact]
     public void Truncated_elf_is_a_one_line_error()
     {
-        var fx = GccFixture.Get("dwarf5");
+        BuiltFixture fx = GccFixture.Get("dwarf5");
         string cut = Path.Combine(Path.GetDirectoryName(fx.ElfPath)!, "cut.elf");
         File.WriteAllBytes(cut, File.ReadAllBytes(fx.ElfPath).AsSpan(0, 2000).ToArray());
-        var (exit, _, err) = Run("", "--elf", cut);
+        (int exit, string _, string? err) = Run("", "--elf", cut);
         Assert.Equal(2, exit);
         Assert.Matches(@"^CrashSymbolizer: error: '.*cut\.elf' is not a usable ELF file: section header table .* extends past end of file \(size 0x7d0; truncated\?\)\n$", err);
     }
@@ -162,8 +162,8 @@ public class EndToEndTests
     [Fact]
     public void Missing_input_file_is_a_one_line_error()
     {
-        var fx = GccFixture.Get("dwarf5");
-        var (exit, _, err) = Run("", "--elf", fx.ElfPath, "--input", "/nonexistent/serial.log");
+        BuiltFixture fx = GccFixture.Get("dwarf5");
+        (int exit, string _, string? err) = Run("", "--elf", fx.ElfPath, "--input", "/nonexistent/serial.log");
         Assert.Equal(2, exit);
         Assert.StartsWith("CrashSymbolizer: error: cannot read input '/nonexistent/serial.log'", err, StringComparison.Ordinal);
         Assert.Single(err.Split('\n', StringSplitOptions.RemoveEmptyEntries));

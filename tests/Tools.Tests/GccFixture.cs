@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
 using System.IO;
+using System.Threading.Tasks;
 
 namespace Tools.Tests;
 
@@ -30,13 +31,13 @@ public static class GccFixture
 
     public static readonly string[] Variants = { "dwarf4", "dwarf5", "dwarf5-zlib" };
 
-    private static readonly ConcurrentDictionary<string, Lazy<BuiltFixture>> Cache = new();
-    private static readonly Lazy<string> WorkDir = new(() => TestTempDirectory.For("crashsymbolizer-tests"));
+    private static readonly ConcurrentDictionary<string, Lazy<BuiltFixture>> s_cache = new();
+    private static readonly Lazy<string> s_workDir = new(() => TestTempDirectory.For("crashsymbolizer-tests"));
 
     public static string FixtureSourceDir => Path.Combine(AppContext.BaseDirectory, "fixtures");
 
     public static BuiltFixture Get(string variant) =>
-        Cache.GetOrAdd(variant, v => new Lazy<BuiltFixture>(() => Build(v))).Value;
+        s_cache.GetOrAdd(variant, v => new Lazy<BuiltFixture>(() => Build(v))).Value;
 
     private static BuiltFixture Build(string variant)
     {
@@ -47,7 +48,7 @@ public static class GccFixture
             "dwarf5-zlib" => "-gdwarf-5 -gz=zlib",
             _ => throw new ArgumentException(variant),
         };
-        string dir = Path.Combine(WorkDir.Value, variant);
+        string dir = Path.Combine(s_workDir.Value, variant);
         Directory.CreateDirectory(dir);
         string elf = Path.Combine(dir, "fixture.elf");
         string src = FixtureSourceDir;
@@ -55,10 +56,13 @@ public static class GccFixture
                    $"-Wl,-Ttext=0x100000 -Wl,--build-id=none -o \"{elf}\" " +
                    $"\"{src}/fixture.c\" \"{src}/fixture_b.c\" \"{src}/fixture_asm.S\"");
         var nm = new Dictionary<string, ulong>();
-        foreach (var line in Run("nm", $"\"{elf}\"").Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        foreach (string line in Run("nm", $"\"{elf}\"").Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {
-            var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            if (parts.Length == 3) nm[parts[2]] = ulong.Parse(parts[0], NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+            string[] parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (parts.Length == 3)
+            {
+                nm[parts[2]] = ulong.Parse(parts[0], NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+            }
         }
         return new BuiltFixture { ElfPath = elf, Variant = variant, Nm = nm };
     }
@@ -73,18 +77,21 @@ public static class GccFixture
             RedirectStandardInput = stdin is not null,
             UseShellExecute = false,
         };
-        using var p = Process.Start(psi) ?? throw new InvalidOperationException($"cannot start {file}");
+        using Process p = Process.Start(psi) ?? throw new InvalidOperationException($"cannot start {file}");
         if (stdin is not null)
         {
             p.StandardInput.Write(stdin);
             p.StandardInput.Close();
         }
-        var stderrTask = p.StandardError.ReadToEndAsync();
+        Task<string> stderrTask = p.StandardError.ReadToEndAsync();
         string stdout = p.StandardOutput.ReadToEnd();
         p.WaitForExit();
         string stderr = stderrTask.Result;
         if (p.ExitCode != 0)
+        {
             throw new InvalidOperationException($"{file} {arguments} exited {p.ExitCode}: {stderr}");
+        }
+
         return stdout;
     }
 }

@@ -21,7 +21,11 @@ public class ImageProfileAggregationTests
     public void Without_a_marker_every_instruction_counts()
     {
         var w = new TraceWindow();
-        foreach (ulong pc in new ulong[] { 1, 2, 2, 3, 3, 3 }) w.Add(pc);
+        foreach (ulong pc in new ulong[] { 1, 2, 2, 3, 3, 3 })
+        {
+            w.Add(pc);
+        }
+
         Assert.Equal(6, w.Instructions);
         Assert.Equal(new Dictionary<ulong, long> { [1] = 1, [2] = 2, [3] = 3 }, w.Counts);
         Assert.Equal(0, w.Iterations);
@@ -32,14 +36,18 @@ public class ImageProfileAggregationTests
     [Fact]
     public void A_marker_cuts_the_window_to_whole_iterations()
     {
-        const ulong m = 0x10;
-        var w = new TraceWindow(m);
+        const ulong M = 0x10;
+        var w = new TraceWindow(M);
         // 2 before | m a b | m a b | m a  (unfinished)
-        foreach (ulong pc in new ulong[] { 7, 8, m, 1, 2, m, 1, 2, m, 1 }) w.Add(pc);
+        foreach (ulong pc in new ulong[] { 7, 8, M, 1, 2, M, 1, 2, M, 1 })
+        {
+            w.Add(pc);
+        }
+
         Assert.Equal(3, w.MarkerEntries);
         Assert.Equal(2, w.Iterations);
         Assert.Equal(6, w.Instructions);
-        Assert.Equal(new Dictionary<ulong, long> { [m] = 2, [1] = 2, [2] = 2 }, w.Counts);
+        Assert.Equal(new Dictionary<ulong, long> { [M] = 2, [1] = 2, [2] = 2 }, w.Counts);
         Assert.Equal(2, w.LeftOutBefore);
         Assert.Equal(2, w.LeftOutAfter);
     }
@@ -48,7 +56,11 @@ public class ImageProfileAggregationTests
     public void A_marker_that_never_runs_leaves_everything_out_before()
     {
         var w = new TraceWindow(0x10);
-        foreach (ulong pc in new ulong[] { 1, 2, 3 }) w.Add(pc);
+        foreach (ulong pc in new ulong[] { 1, 2, 3 })
+        {
+            w.Add(pc);
+        }
+
         Assert.Equal(0, w.Iterations);
         Assert.Equal(0, w.Instructions);
         Assert.Empty(w.Counts);
@@ -61,17 +73,20 @@ public class ImageProfileAggregationTests
     [Property(MaxTest = 300)]
     public void The_window_is_the_slice_between_the_first_and_last_marker_entry(byte[] codes)
     {
-        const ulong marker = 0;
+        const ulong Marker = 0;
         ulong[] trace = (codes ?? Array.Empty<byte>()).Select(c => (ulong)(c % 5)).ToArray();
-        var w = new TraceWindow(marker);
-        foreach (ulong pc in trace) w.Add(pc);
+        var w = new TraceWindow(Marker);
+        foreach (ulong pc in trace)
+        {
+            w.Add(pc);
+        }
 
-        int first = Array.IndexOf(trace, marker), last = Array.LastIndexOf(trace, marker);
+        int first = Array.IndexOf(trace, Marker), last = Array.LastIndexOf(trace, Marker);
         ulong[] inside = first < 0 ? Array.Empty<ulong>() : trace[first..last];
         var expected = inside.GroupBy(pc => pc).ToDictionary(g => g.Key, g => (long)g.Count());
         Assert.Equal(expected, w.Counts.ToDictionary(e => e.Key, e => e.Value));
         Assert.Equal(inside.Length, w.Instructions);
-        Assert.Equal(trace.Count(pc => pc == marker), w.MarkerEntries);
+        Assert.Equal(trace.Count(pc => pc == Marker), w.MarkerEntries);
         Assert.Equal(Math.Max(0, w.MarkerEntries - 1), w.Iterations);
         Assert.Equal(trace.Length, w.Instructions + w.LeftOutBefore + w.LeftOutAfter);
     }
@@ -157,7 +172,7 @@ public class ImageProfileAggregationTests
     [Fact]
     public void The_table_header_reports_how_the_window_was_cut()
     {
-        FunctionProfile p = FunctionProfile.Build(new Dictionary<ulong, long> { [HandOff] = 3 }, ImageProfileAttributionTests.Map(), 1, "whole iterations",
+        var p = FunctionProfile.Build(new Dictionary<ulong, long> { [HandOff] = 3 }, ImageProfileAttributionTests.Map(), 1, "whole iterations",
                                                   new WindowStats(1000, 16, 2, 526, 16339));
         string header = ProfileTable.Format(p).Split('\n')[1];
         Assert.Equal("# trace: 1,000 instructions, 526 before the first iteration and 16,339 after the last left out; 16 logged but not run, 2 unparsed lines", header);
@@ -169,7 +184,7 @@ public class ImageProfileAggregationTests
     {
         using var stream = new MemoryStream();
         ProfileJson.Write(Profile(iterations: 4), stream);
-        using JsonDocument doc = JsonDocument.Parse(stream.ToArray());
+        using var doc = JsonDocument.Parse(stream.ToArray());
         JsonElement root = doc.RootElement;
         Assert.Equal(4, root.GetProperty("iterations").GetInt64());
         Assert.Equal(56, root.GetProperty("instructions").GetInt64());
@@ -192,7 +207,10 @@ public class ImageProfileAggregationTests
         // 1 stray instruction, then 3 iterations of TryCall -> HandOff x2 -> TryReceive, then an unfinished one.
         var lines = new List<string> { T(0x100000) };
         for (int i = 0; i < 4; i++)
+        {
             lines.AddRange(new[] { T(TryCall), T(TryCall + 8), T(HandOff), T(HandOff + 3), T(HandOff), T(TryReceive + 4) });
+        }
+
         lines.Add("garbage");
         var warnings = new List<string>();
         FunctionProfile p = ProfileAnalysis.Analyze(ImageProfileAttributionTests.Map(), new StringReader(string.Join('\n', lines)),
@@ -225,7 +243,7 @@ public class ImageProfileAggregationTests
     [Fact]
     public void Analysis_of_a_trace_without_instructions_fails_clearly()
     {
-        var e = Assert.Throws<ProfileException>(() => ProfileAnalysis.Analyze(ImageProfileAttributionTests.Map(),
+        ProfileException e = Assert.Throws<ProfileException>(() => ProfileAnalysis.Analyze(ImageProfileAttributionTests.Map(),
             new StringReader("nothing\nuseful\n"), null, 1, new List<string>()));
         Assert.Contains("the trace holds no instructions (2 unparsed lines)", e.Message, StringComparison.Ordinal);
     }
@@ -235,8 +253,8 @@ public class ImageProfileAggregationTests
     [InlineData(1)]
     public void Analysis_needs_two_marker_entries(int entries)
     {
-        var lines = Enumerable.Repeat(T(TryCall), entries).Append(T(HandOff));
-        var e = Assert.Throws<ProfileException>(() => ProfileAnalysis.Analyze(ImageProfileAttributionTests.Map(),
+        IEnumerable<string> lines = Enumerable.Repeat(T(TryCall), entries).Append(T(HandOff));
+        ProfileException e = Assert.Throws<ProfileException>(() => ProfileAnalysis.Analyze(ImageProfileAttributionTests.Map(),
             new StringReader(string.Join('\n', lines)), "TryCall", 1, new List<string>()));
         Assert.Contains($"was entered {entries} time", e.Message, StringComparison.Ordinal);
         Assert.Contains("at least two entries", e.Message, StringComparison.Ordinal);
@@ -245,7 +263,7 @@ public class ImageProfileAggregationTests
     [Fact]
     public void Analysis_with_an_unknown_marker_fails_before_reading()
     {
-        var e = Assert.Throws<ProfileException>(() => ProfileAnalysis.Analyze(ImageProfileAttributionTests.Map(),
+        ProfileException e = Assert.Throws<ProfileException>(() => ProfileAnalysis.Analyze(ImageProfileAttributionTests.Map(),
             new StringReader(T(HandOff)), "Nope.Missing", 1, new List<string>()));
         Assert.Contains("no function matches 'Nope.Missing'", e.Message, StringComparison.Ordinal);
     }

@@ -98,7 +98,7 @@ public class ImageProfileAttributionTests
         LoadedImage first = Service("store", ServiceBase);
         LoadedImage second = Service("klog", ServiceBase + 0x1000);
         var map = new AddressMap(new[] { Kernel(), first, second });
-        var overlap = Assert.Single(map.Overlaps);
+        (LoadedImage Earlier, LoadedImage Later) overlap = Assert.Single(map.Overlaps);
         Assert.Same(first, overlap.Earlier);
         Assert.Same(second, overlap.Later);
         Assert.Equal("klog", map.Resolve(ServiceBase + 0x1800).Image?.Name);
@@ -122,7 +122,7 @@ public class ImageProfileAttributionTests
     [InlineData("nothing")]
     public void A_marker_that_matches_no_function_is_an_error(string spec)
     {
-        var e = Assert.Throws<ProfileException>(() => Map().FindFunction(spec));
+        ProfileException e = Assert.Throws<ProfileException>(() => Map().FindFunction(spec));
         Assert.Contains("no function matches", e.Message, StringComparison.Ordinal);
     }
 
@@ -130,7 +130,7 @@ public class ImageProfileAttributionTests
     public void A_marker_in_two_images_is_ambiguous_until_the_image_is_named()
     {
         var map = new AddressMap(new[] { Kernel(), Service("echo-bench", ServiceBase), Service("echo-client", 0x90_0000_0000) });
-        var e = Assert.Throws<ProfileException>(() => map.FindFunction("EchoCall.TryCall"));
+        ProfileException e = Assert.Throws<ProfileException>(() => map.FindFunction("EchoCall.TryCall"));
         Assert.Contains("matches 2 functions", e.Message, StringComparison.Ordinal);
         Assert.Contains("echo-bench:Service.EchoBench.Microkernel.Services.Contracts.EchoCall.TryCall", e.Message, StringComparison.Ordinal);
         Assert.Contains("echo-client:", e.Message, StringComparison.Ordinal);
@@ -147,24 +147,24 @@ public class ImageProfileAttributionTests
     [Fact]
     public void A_fixed_address_kernel_spans_its_load_segments()
     {
-        var fx = GccFixture.Get("dwarf5");
-        ElfFile elf = ElfFile.Load(fx.ElfPath);
-        LoadedImage kernel = LoadedImage.FromElf("kernel", elf, 0);
+        BuiltFixture fx = GccFixture.Get("dwarf5");
+        var elf = ElfFile.Load(fx.ElfPath);
+        var kernel = LoadedImage.FromElf("kernel", elf, 0);
         Assert.Equal(0UL, kernel.Bias);
         Assert.Equal(elf.LoadSegments.Min(s => s.VirtualAddress), kernel.Start);
         Assert.Equal(elf.LoadSegments.Max(s => s.VirtualAddress + s.MemorySize), kernel.End);
         Assert.True(kernel.Contains(fx["caller"]));
         Assert.Equal("caller", new AddressMap(new[] { kernel }).Resolve(fx["caller"] + 1).Symbol?.Name);
 
-        var e = Assert.Throws<ProfileException>(() => LoadedImage.FromElf("kernel", elf, 0x1000));
+        ProfileException e = Assert.Throws<ProfileException>(() => LoadedImage.FromElf("kernel", elf, 0x1000));
         Assert.Contains("ET_EXEC", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void A_position_independent_service_is_placed_at_its_base()
     {
-        var pie = ProfileFixtures.Pie();
-        LoadedImage svc = LoadedImage.FromElf("svc", ElfFile.Load(pie.ElfPath), ServiceBase);
+        PieFixture pie = ProfileFixtures.Pie();
+        var svc = LoadedImage.FromElf("svc", ElfFile.Load(pie.ElfPath), ServiceBase);
         Assert.Equal(ServiceBase, svc.Bias);
         Assert.Equal(ServiceBase, svc.Start);       // its first PT_LOAD is at 0
         Assert.Equal(ServiceBase + pie.Span, svc.End);
@@ -175,7 +175,7 @@ public class ImageProfileAttributionTests
     [Fact]
     public void Missing_or_broken_service_elfs_are_warnings_and_their_code_is_unknown()
     {
-        var pie = ProfileFixtures.Pie();
+        PieFixture pie = ProfileFixtures.Pie();
         var warnings = new List<string>();
         AddressMap map = ImageLoader.Build(Kernel(), new[]
         {
@@ -201,8 +201,8 @@ public class ImageProfileAttributionTests
     [Fact]
     public void Services_are_opened_from_the_directory_by_name()
     {
-        var pie = ProfileFixtures.Pie();
-        var open = ImageLoader.ServicesIn(Path.GetDirectoryName(pie.ElfPath)!);
+        PieFixture pie = ProfileFixtures.Pie();
+        Func<string, ElfFile?> open = ImageLoader.ServicesIn(Path.GetDirectoryName(pie.ElfPath)!);
         Assert.NotNull(open("svc"));
         Assert.Null(open("absent"));
     }
@@ -222,9 +222,9 @@ public sealed class PieFixture
 
 internal static class ProfileFixtures
 {
-    private static readonly Lazy<PieFixture> Built = new(BuildPie);
+    private static readonly Lazy<PieFixture> s_built = new(BuildPie);
 
-    public static PieFixture Pie() => Built.Value;
+    public static PieFixture Pie() => s_built.Value;
 
     private static PieFixture BuildPie()
     {
@@ -237,13 +237,19 @@ internal static class ProfileFixtures
         foreach (string line in GccFixture.Run("nm", $"\"{elf}\"").Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {
             string[] parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            if (parts.Length == 3) nm[parts[2]] = Convert.ToUInt64(parts[0], 16);
+            if (parts.Length == 3)
+            {
+                nm[parts[2]] = Convert.ToUInt64(parts[0], 16);
+            }
         }
         ulong span = 0;
         foreach (string line in GccFixture.Run("readelf", $"-lW \"{elf}\"").Split('\n'))
         {
             string[] f = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            if (f.Length >= 6 && f[0] == "LOAD") span = Math.Max(span, Convert.ToUInt64(f[2], 16) + Convert.ToUInt64(f[5], 16));
+            if (f.Length >= 6 && f[0] == "LOAD")
+            {
+                span = Math.Max(span, Convert.ToUInt64(f[2], 16) + Convert.ToUInt64(f[5], 16));
+            }
         }
         return new PieFixture { ElfPath = elf, Nm = nm, Span = span };
     }

@@ -27,7 +27,7 @@ public sealed class ImageProfileCommandTests : IDisposable
     [Fact]
     public void Defaults_profile_the_kernel_bench()
     {
-        ProfileOptions o = ProfileOptions.Parse(Array.Empty<string>());
+        var o = ProfileOptions.Parse(Array.Empty<string>());
         Assert.Equal("out/test.elf", o.Image);
         Assert.Equal(Path.Combine(Path.GetFullPath("out"), "services"), o.ServicesDirectory);
         Assert.Equal("bench=kernel", o.Append);
@@ -43,7 +43,7 @@ public sealed class ImageProfileCommandTests : IDisposable
     [Fact]
     public void Options_take_a_separate_or_an_inline_value()
     {
-        ProfileOptions o = ProfileOptions.Parse(new[]
+        var o = ProfileOptions.Parse(new[]
         {
             "--image", "/x/y/k.elf", "--per=echo-bench:EchoCall.TryCall", "--top", "15", "--json=p.json",
             "--from", "start=", "--to=end=", "--timeout", "20", "--qemu", "/opt/qemu", "--append", "", "-v",
@@ -74,14 +74,14 @@ public sealed class ImageProfileCommandTests : IDisposable
     [InlineData("--from: '(' is not a valid regular expression", "--from", "(")]
     public void Bad_command_lines_are_usage_errors(string message, params string[] args)
     {
-        var e = Assert.Throws<UsageException>(() => ProfileOptions.Parse(args));
+        UsageException e = Assert.Throws<UsageException>(() => ProfileOptions.Parse(args));
         Assert.Contains(message, e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Usage_errors_exit_2_with_the_usage_and_help_exits_0()
     {
-        var (code, stdout, stderr) = await Run("--top", "none");
+        (int code, string? stdout, string? stderr) = await Run("--top", "none");
         Assert.Equal(2, code);
         Assert.Empty(stdout);
         Assert.StartsWith("ImageProfile: error: --top needs a positive whole number", stderr, StringComparison.Ordinal);
@@ -95,7 +95,7 @@ public sealed class ImageProfileCommandTests : IDisposable
     [Fact]
     public async Task A_missing_kernel_image_exits_2_before_anything_runs()
     {
-        var (code, stdout, stderr) = await Run("--image", Path.Combine(_dir, "none.elf"), "--qemu", "/nonexistent/qemu");
+        (int code, string? stdout, string? stderr) = await Run("--image", Path.Combine(_dir, "none.elf"), "--qemu", "/nonexistent/qemu");
         Assert.Equal(2, code);
         Assert.Empty(stdout);
         Assert.Equal($"ImageProfile: error: kernel image: ELF file '{Path.Combine(_dir, "none.elf")}' not found", stderr.TrimEnd());
@@ -104,7 +104,7 @@ public sealed class ImageProfileCommandTests : IDisposable
     [Fact]
     public async Task A_missing_qemu_is_one_clear_error()
     {
-        var (code, _, stderr) = await Run("--image", GccFixture.Get("dwarf5").ElfPath, "--qemu", "/nonexistent/qemu-system-x86_64");
+        (int code, string _, string? stderr) = await Run("--image", GccFixture.Get("dwarf5").ElfPath, "--qemu", "/nonexistent/qemu-system-x86_64");
         Assert.Equal(1, code);
         Assert.StartsWith("ImageProfile: error: cannot start QEMU '/nonexistent/qemu-system-x86_64'", stderr, StringComparison.Ordinal);
         Assert.Contains("--qemu PATH", stderr, StringComparison.Ordinal);
@@ -114,13 +114,13 @@ public sealed class ImageProfileCommandTests : IDisposable
     [Fact]
     public async Task A_kept_trace_is_profiled_across_the_kernel_and_a_service()
     {
-        var fx = GccFixture.Get("dwarf5");
-        var pie = ProfileFixtures.Pie();
+        BuiltFixture fx = GccFixture.Get("dwarf5");
+        PieFixture pie = ProfileFixtures.Pie();
         string serial = Path.Combine(_dir, "serial.log"), trace = Path.Combine(_dir, "trace.log"), json = Path.Combine(_dir, "p.json");
         File.WriteAllLines(serial, new[] { "[info] boot: microkernel starting", $"[info] proc: service svc pid=2 base=0x{SvcBase:x16}" });
         File.WriteAllText(trace, SyntheticTrace(fx, pie, iterations: 3));
 
-        var (code, stdout, stderr) = await Run("--image", fx.ElfPath, "--services", Path.GetDirectoryName(pie.ElfPath)!,
+        (int code, string? stdout, string? stderr) = await Run("--image", fx.ElfPath, "--services", Path.GetDirectoryName(pie.ElfPath)!,
                                                "--trace", trace, "--serial", serial, "--per", "caller", "--json", json);
         Assert.True(code == 0, stderr);
         Assert.Equal("", stderr);
@@ -131,7 +131,7 @@ public sealed class ImageProfileCommandTests : IDisposable
         Assert.EndsWith("         5.0  total\n", stdout, StringComparison.Ordinal);
         Assert.True(File.Exists(trace)); // a kept trace is the user's; only the tool's own temporary files are deleted
 
-        using JsonDocument doc = JsonDocument.Parse(File.ReadAllBytes(json));
+        using var doc = JsonDocument.Parse(File.ReadAllBytes(json));
         Assert.Equal(3, doc.RootElement.GetProperty("iterations").GetInt64());
         Assert.Equal(2, doc.RootElement.GetProperty("trace").GetProperty("left_out_after").GetInt64());
     }
@@ -141,7 +141,7 @@ public sealed class ImageProfileCommandTests : IDisposable
     {
         string serial = Path.Combine(_dir, "serial.log");
         File.WriteAllText(serial, "");
-        var (code, _, stderr) = await Run("--image", GccFixture.Get("dwarf5").ElfPath, "--trace", Path.Combine(_dir, "absent.log"), "--serial", serial);
+        (int code, string _, string? stderr) = await Run("--image", GccFixture.Get("dwarf5").ElfPath, "--trace", Path.Combine(_dir, "absent.log"), "--serial", serial);
         Assert.Equal(1, code);
         Assert.Contains("trace '", stderr, StringComparison.Ordinal);
         Assert.Contains("absent.log' not found", stderr, StringComparison.Ordinal);
@@ -190,8 +190,8 @@ public sealed class ImageProfileCommandTests : IDisposable
     [Fact]
     public async Task The_monitor_switches_tracing_on_and_off_at_the_marker_lines_and_quits()
     {
-        var fx = GccFixture.Get("dwarf5");
-        var pie = ProfileFixtures.Pie();
+        BuiltFixture fx = GccFixture.Get("dwarf5");
+        PieFixture pie = ProfileFixtures.Pie();
         string keep = Path.Combine(_dir, "keep");
         string qemu = FakeQemu($"""
             echo "[info] proc: service svc pid=2 base=0x{SvcBase:x16}"
@@ -203,7 +203,7 @@ public sealed class ImageProfileCommandTests : IDisposable
             """);
         using var monitor = new FakeMonitor(Path.Combine(keep, "monitor.sock"), Path.Combine(keep, "trace.log"), SyntheticTrace(fx, pie, iterations: 2));
 
-        var (code, stdout, stderr) = await Run("--image", fx.ElfPath, "--services", Path.GetDirectoryName(pie.ElfPath)!,
+        (int code, string? stdout, string? stderr) = await Run("--image", fx.ElfPath, "--services", Path.GetDirectoryName(pie.ElfPath)!,
                                                "--qemu", qemu, "--keep", keep, "--per", "caller", "--timeout", "60");
         Assert.True(code == 0, stderr);
         Assert.Equal(new[] { "log exec,nochain", "log none", "quit" }, await monitor.Commands());
@@ -222,7 +222,7 @@ public sealed class ImageProfileCommandTests : IDisposable
             exit 4
             """);
         using var monitor = new FakeMonitor(Path.Combine(keep, "monitor.sock"), Path.Combine(keep, "trace.log"), "");
-        var (code, stdout, stderr) = await Run("--image", GccFixture.Get("dwarf5").ElfPath, "--qemu", qemu, "--keep", keep);
+        (int code, string? stdout, string? stderr) = await Run("--image", GccFixture.Get("dwarf5").ElfPath, "--qemu", qemu, "--keep", keep);
         Assert.Equal(1, code);
         Assert.Empty(stdout);
         Assert.StartsWith("ImageProfile: error: the --from marker /null_syscall_ticks=/ never appeared on the serial console before QEMU exited with status 4",
@@ -242,7 +242,7 @@ public sealed class ImageProfileCommandTests : IDisposable
             exit 0
             """);
         using var monitor = new FakeMonitor(Path.Combine(keep, "monitor.sock"), Path.Combine(keep, "trace.log"), "");
-        var (code, _, stderr) = await Run("--image", GccFixture.Get("dwarf5").ElfPath, "--qemu", qemu, "--keep", keep,
+        (int code, string _, string? stderr) = await Run("--image", GccFixture.Get("dwarf5").ElfPath, "--qemu", qemu, "--keep", keep,
                                           "--from", "start_here=", "--to", "stop_here=");
         Assert.Equal(1, code);
         Assert.StartsWith("ImageProfile: error: the --to marker /stop_here=/ never appeared on the serial console before QEMU exited with status 0",
@@ -260,7 +260,7 @@ public sealed class ImageProfileCommandTests : IDisposable
             """);
         using var monitor = new FakeMonitor(Path.Combine(keep, "monitor.sock"), Path.Combine(keep, "trace.log"), "");
         var clock = Stopwatch.StartNew();
-        var (code, _, stderr) = await Run("--image", GccFixture.Get("dwarf5").ElfPath, "--qemu", qemu, "--keep", keep, "--timeout", "2");
+        (int code, string _, string? stderr) = await Run("--image", GccFixture.Get("dwarf5").ElfPath, "--qemu", qemu, "--keep", keep, "--timeout", "2");
         Assert.Equal(1, code);
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"took {clock.Elapsed}");
         Assert.Contains("the --from marker /null_syscall_ticks=/ never appeared on the serial console within 2 s (QEMU killed)", stderr, StringComparison.Ordinal);
@@ -276,7 +276,7 @@ public sealed class ImageProfileCommandTests : IDisposable
             """);
         using var monitor = new FakeMonitor(Path.Combine(keep, "monitor.sock"), Path.Combine(keep, "trace.log"), "",
                                             reply: "Invalid log items: exec,nochain");
-        var (code, _, stderr) = await Run("--image", GccFixture.Get("dwarf5").ElfPath, "--qemu", qemu, "--keep", keep, "--timeout", "60");
+        (int code, string _, string? stderr) = await Run("--image", GccFixture.Get("dwarf5").ElfPath, "--qemu", qemu, "--keep", keep, "--timeout", "60");
         Assert.Equal(1, code);
         Assert.Contains("QEMU's monitor rejected 'log exec,nochain': Invalid log items: exec,nochain", stderr, StringComparison.Ordinal);
     }
@@ -288,7 +288,10 @@ public sealed class ImageProfileCommandTests : IDisposable
         var lines = new List<string> { T(fx["fault_here"]) };
         ulong svc = SvcBase + pie["second_unit_function"];
         for (int i = 0; i < iterations; i++)
+        {
             lines.AddRange(new[] { T(fx["caller"]), T(fx["caller"] + 1), T(svc), T(svc + 1), T(0xdead_0000) });
+        }
+
         lines.Add(T(fx["caller"]));
         lines.Add(T(fx["caller"] + 1));
         return string.Join('\n', lines) + "\n";
@@ -322,7 +325,10 @@ public sealed class ImageProfileCommandTests : IDisposable
 
             """.Replace("\r\n", "\n", StringComparison.Ordinal));
         if (!OperatingSystem.IsWindows())
+        {
             File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
         return path;
     }
 

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using FsCheck.Xunit;
@@ -59,8 +60,8 @@ public class ImageProfileParserTests
     [Fact]
     public void Reads_the_pc_of_a_block_that_was_left_before_it_ran()
     {
-        const string stopped = "Stopped execution of TB chain before 0x7fbd1499bc40 [000000857e37babc] ";
-        Assert.Equal(TraceLineKind.NotExecuted, TraceLineParser.Classify(stopped, out ulong pc));
+        const string Stopped = "Stopped execution of TB chain before 0x7fbd1499bc40 [000000857e37babc] ";
+        Assert.Equal(TraceLineKind.NotExecuted, TraceLineParser.Classify(Stopped, out ulong pc));
         Assert.Equal(0x857e37babcUL, pc);
         Assert.Equal(TraceLineKind.Unparsed, TraceLineParser.Classify("Stopped execution of TB chain before 0x7fbd1499bc40 [zz] ", out _));
         Assert.Equal(TraceLineKind.Unparsed, TraceLineParser.Classify("Stopped execution of TB chain before 0x7fbd1499bc40", out _));
@@ -127,7 +128,7 @@ public class ImageProfileParserTests
     [Fact]
     public void Collects_every_start_in_order_including_restarts()
     {
-        var loads = ServiceLoadParser.ParseAll(new[]
+        IReadOnlyList<ServiceLoad> loads = ServiceLoadParser.ParseAll(new[]
         {
             "[info] boot: microkernel starting",
             "[info] proc: service supervisor pid=1 base=0x0000008911b62000",

@@ -19,15 +19,19 @@ public class LiveFilterProcessTests
             UseShellExecute = false,
         };
         psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "CrashSymbolizer.dll"));
-        foreach (var a in args) psi.ArgumentList.Add(a);
+        foreach (string a in args)
+        {
+            psi.ArgumentList.Add(a);
+        }
+
         return Process.Start(psi)!;
     }
 
     [Fact]
     public async Task Each_line_comes_out_before_the_next_goes_in()
     {
-        var fx = GccFixture.Get("dwarf5");
-        using var p = Start("--elf", fx.ElfPath);
+        BuiltFixture fx = GccFixture.Get("dwarf5");
+        using Process p = Start("--elf", fx.ElfPath);
         try
         {
             var timeout = TimeSpan.FromSeconds(30);
@@ -53,14 +57,17 @@ public class LiveFilterProcessTests
         }
         finally
         {
-            if (!p.HasExited) p.Kill();
+            if (!p.HasExited)
+            {
+                p.Kill();
+            }
         }
     }
 
     [Fact]
     public async Task Invalid_elf_exits_2_with_one_stderr_line_and_no_stack_trace()
     {
-        using var p = Start("--elf", Path.Combine(GccFixture.FixtureSourceDir, "fixture.c"));
+        using Process p = Start("--elf", Path.Combine(GccFixture.FixtureSourceDir, "fixture.c"));
         p.StandardInput.Close();
         string err = await p.StandardError.ReadToEndAsync();
         await p.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));

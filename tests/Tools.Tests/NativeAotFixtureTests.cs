@@ -28,7 +28,7 @@ public class NativeAotFixtureTests
         Assert.Empty(lines.Warnings);
         Assert.Equal(new[] { 4 }, lines.UnitVersions);
 
-        var fault = lines.Lookup(FaultRip);
+        SourceLocation? fault = lines.Lookup(FaultRip);
         Assert.EndsWith("/Program.cs", fault?.File, StringComparison.Ordinal);
         Assert.Equal(11, fault?.Line);
         Assert.Equal(16, lines.Lookup(ReturnToMain - 1)?.Line);

@@ -8,16 +8,16 @@ public class SymbolTableTests
 {
     private static (BuiltFixture Fx, SymbolTable Symbols) Load()
     {
-        var fx = GccFixture.Get("dwarf5");
+        BuiltFixture fx = GccFixture.Get("dwarf5");
         return (fx, SymbolTable.FromElf(ElfFile.Load(fx.ElfPath)));
     }
 
     [Fact]
     public void Sized_function_wins_over_a_label_inside_it()
     {
-        var (fx, symbols) = Load();
+        (BuiltFixture? fx, SymbolTable? symbols) = Load();
         // fault_insn is a NOTYPE label inside fault_here; the function is the useful answer.
-        var s = symbols.Lookup(fx["fault_insn"]);
+        ElfSymbol? s = symbols.Lookup(fx["fault_insn"]);
         Assert.Equal("fault_here", s?.Name);
         Assert.Equal(fx["fault_here"], s?.Address);
     }
@@ -25,7 +25,7 @@ public class SymbolTableTests
     [Fact]
     public void Finds_functions_at_start_and_last_byte()
     {
-        var (fx, symbols) = Load();
+        (BuiltFixture? fx, SymbolTable? symbols) = Load();
         Assert.Equal("caller", symbols.Lookup(fx["caller"])?.Name);
         Assert.Equal("fault_here", symbols.Lookup(fx["caller"] - 1)?.Name);
         Assert.Equal("second_unit_function", symbols.Lookup(fx["second_unit_function"] + 3)?.Name);
@@ -34,7 +34,7 @@ public class SymbolTableTests
     [Fact]
     public void Padding_after_a_sized_function_is_unknown()
     {
-        var (fx, symbols) = Load();
+        (BuiltFixture? fx, SymbolTable? symbols) = Load();
         ulong start = fx["asm_sized"];
         Assert.Equal("asm_sized", symbols.Lookup(start + 1)?.Name);   // ret
         Assert.Null(symbols.Lookup(start + 2));                        // int3 padding up to asm_label
@@ -44,14 +44,14 @@ public class SymbolTableTests
     [Fact]
     public void Unsized_label_covers_following_code()
     {
-        var (fx, symbols) = Load();
+        (BuiltFixture? fx, SymbolTable? symbols) = Load();
         Assert.Equal("asm_label", symbols.Lookup(fx["asm_label"] + 3)?.Name);
     }
 
     [Fact]
     public void Addresses_outside_the_image_are_unknown()
     {
-        var (_, symbols) = Load();
+        (BuiltFixture _, SymbolTable? symbols) = Load();
         Assert.Null(symbols.Lookup(0));
         Assert.Null(symbols.Lookup(0xffff_ffff_8000_0000));
     }

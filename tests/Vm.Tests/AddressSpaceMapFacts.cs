@@ -32,7 +32,7 @@ public class AddressSpaceMapFacts
     [Fact]
     public void Zero_length_is_EINVAL_everywhere()
     {
-        var h = New();
+        MapHarness h = New();
         var sink = new RecordingSink();
         Assert.Equal(VmError.EINVAL, h.Map.Map(0, 0, RW, VmAreaKind.Anonymous, MapFlags.None, 0, ref sink, out _));
         Assert.Equal(VmError.EINVAL, h.Map.Map(At(0), 0, RW, VmAreaKind.Anonymous, MapFlags.Fixed, 0, ref sink, out _));
@@ -45,7 +45,7 @@ public class AddressSpaceMapFacts
     [Fact]
     public void Unaligned_addresses_are_EINVAL_and_lengths_round_up()
     {
-        var h = New();
+        MapHarness h = New();
         var sink = new RecordingSink();
         Assert.Equal(VmError.EINVAL, h.Map.Map(At(1) + 1, Page, RW, VmAreaKind.Anonymous, MapFlags.Fixed, 0, ref sink, out _));
         Assert.Equal(VmError.EINVAL, h.Map.Map(At(1) + 1, Page, RW, VmAreaKind.Anonymous, MapFlags.FixedNoReplace, 0, ref sink, out _));
@@ -65,26 +65,26 @@ public class AddressSpaceMapFacts
     [Fact]
     public void Ranges_that_overflow_two_to_the_64_are_EINVAL()
     {
-        const ulong top = 0xFFFF_FFFF_FFFF_F000; // highest page-aligned bound
-        var h = new MapHarness(top - (16 * Page), top, 16);
+        const ulong Top = 0xFFFF_FFFF_FFFF_F000; // highest page-aligned bound
+        var h = new MapHarness(Top - (16 * Page), Top, 16);
         var sink = new RecordingSink();
-        Assert.Equal(VmError.EINVAL, h.Map.Map(top - Page, 2 * Page, RW, VmAreaKind.Anonymous, MapFlags.Fixed, 0, ref sink, out _));
+        Assert.Equal(VmError.EINVAL, h.Map.Map(Top - Page, 2 * Page, RW, VmAreaKind.Anonymous, MapFlags.Fixed, 0, ref sink, out _));
         Assert.Equal(VmError.EINVAL, h.Map.Map(0, ulong.MaxValue, RW, VmAreaKind.Anonymous, MapFlags.None, 0, ref sink, out _));
-        Assert.Equal(VmError.EINVAL, h.Map.Map(top - Page, ulong.MaxValue - Page + 2, RW, VmAreaKind.Anonymous, MapFlags.Fixed, 0, ref sink, out _));
-        Assert.Equal(VmError.EINVAL, h.Map.Unmap(top, 2 * Page, ref sink));
-        Assert.Equal(VmError.EINVAL, h.Map.Unmap(top - Page, ulong.MaxValue - (2 * Page), ref sink));
-        Assert.Equal(VmError.EINVAL, h.Map.Protect(top - Page, 2 * Page, R, ref sink));
+        Assert.Equal(VmError.EINVAL, h.Map.Map(Top - Page, ulong.MaxValue - Page + 2, RW, VmAreaKind.Anonymous, MapFlags.Fixed, 0, ref sink, out _));
+        Assert.Equal(VmError.EINVAL, h.Map.Unmap(Top, 2 * Page, ref sink));
+        Assert.Equal(VmError.EINVAL, h.Map.Unmap(Top - Page, ulong.MaxValue - (2 * Page), ref sink));
+        Assert.Equal(VmError.EINVAL, h.Map.Protect(Top - Page, 2 * Page, R, ref sink));
 
         // A huge length that rounds fine is just "no room" for a hint-only map.
         Assert.Equal(VmError.ENOMEM, h.Map.Map(ulong.MaxValue, 17 * Page, RW, VmAreaKind.Anonymous, MapFlags.None, 0, ref sink, out _));
 
         // The last page of the space works; a hint past every page falls back to the bottom.
-        Assert.Equal(VmError.None, h.Map.Map(top - Page, Page, RW, VmAreaKind.Anonymous, MapFlags.Fixed, 0, ref sink, out ulong last));
-        Assert.Equal(top - Page, last);
+        Assert.Equal(VmError.None, h.Map.Map(Top - Page, Page, RW, VmAreaKind.Anonymous, MapFlags.Fixed, 0, ref sink, out ulong last));
+        Assert.Equal(Top - Page, last);
         Assert.Equal(VmError.None, h.Map.Map(ulong.MaxValue, Page, R, VmAreaKind.Anonymous, MapFlags.None, 0, ref sink, out ulong low));
-        Assert.Equal(top - (16 * Page), low);
-        Assert.True(h.Map.Find(top - 1, out VmArea area));
-        Assert.Equal(top, area.End);
+        Assert.Equal(Top - (16 * Page), low);
+        Assert.True(h.Map.Find(Top - 1, out VmArea area));
+        Assert.Equal(Top, area.End);
         Assert.False(h.Map.Find(ulong.MaxValue, out _));
         Assert.Empty(sink.Reports);
         h.AssertValid();
@@ -93,7 +93,7 @@ public class AddressSpaceMapFacts
     [Fact]
     public void Fixed_map_over_several_areas_reports_each_replaced_piece()
     {
-        var h = New();
+        MapHarness h = New();
         Map(h, 2, 4, R);
         Map(h, 6, 4, RW);
         Map(h, 12, 4, RX);
@@ -119,10 +119,10 @@ public class AddressSpaceMapFacts
     [Fact]
     public void Protect_across_a_hole_is_ENOMEM_and_changes_nothing()
     {
-        var h = New();
+        MapHarness h = New();
         Map(h, 0, 4, RW);
         Map(h, 5, 4, RW);
-        var before = Shape(h);
+        (ulong, ulong, VmProtection)[] before = Shape(h);
         var sink = new RecordingSink();
         Assert.Equal(VmError.ENOMEM, h.Map.Protect(At(2), 4 * Page, R, ref sink));
         Assert.Equal(VmError.ENOMEM, h.Map.Protect(At(9), Page, R, ref sink));
@@ -135,27 +135,27 @@ public class AddressSpaceMapFacts
     [Fact]
     public void Write_with_execute_is_refused()
     {
-        var h = New();
+        MapHarness h = New();
         var sink = new RecordingSink();
-        const VmProtection wx = VmProtection.Write | VmProtection.Execute;
-        Assert.Equal(VmError.EACCES, h.Map.Map(0, Page, wx, VmAreaKind.Anonymous, MapFlags.None, 0, ref sink, out _));
-        Assert.Equal(VmError.EACCES, h.Map.Map(At(0), Page, wx | R, VmAreaKind.Image, MapFlags.Fixed, 0, ref sink, out _));
+        const VmProtection Wx = VmProtection.Write | VmProtection.Execute;
+        Assert.Equal(VmError.EACCES, h.Map.Map(0, Page, Wx, VmAreaKind.Anonymous, MapFlags.None, 0, ref sink, out _));
+        Assert.Equal(VmError.EACCES, h.Map.Map(At(0), Page, Wx | R, VmAreaKind.Image, MapFlags.Fixed, 0, ref sink, out _));
         Map(h, 0, 4, RW);
-        Assert.Equal(VmError.EACCES, h.Map.Protect(At(0), Page, wx, ref sink));
-        Assert.Equal(VmError.EACCES, h.Map.Protect(At(0), Page, wx | R, ref sink));
+        Assert.Equal(VmError.EACCES, h.Map.Protect(At(0), Page, Wx, ref sink));
+        Assert.Equal(VmError.EACCES, h.Map.Protect(At(0), Page, Wx | R, ref sink));
         Assert.Equal(VmError.EINVAL, h.Map.Protect(At(0), Page, (VmProtection)8, ref sink));
 
         // Flipping writable code to executable read-only (the JIT pattern) is fine.
         Assert.Equal(VmError.None, h.Map.Protect(At(0), 2 * Page, RX, ref sink));
         Assert.Equal(new[] { Report.Of(false, new VmArea(At(0), At(2), RW, VmAreaKind.Anonymous, 0), RX) }, sink.Reports);
-        Assert.All(h.Areas(), a => Assert.False(a.Protection.HasFlag(wx)));
+        Assert.All(h.Areas(), a => Assert.False(a.Protection.HasFlag(Wx)));
         h.AssertValid();
     }
 
     [Fact]
     public void Protect_splits_and_merges_back()
     {
-        var h = New();
+        MapHarness h = New();
         Map(h, 0, 10, RW);
         var sink = new RecordingSink();
         Assert.Equal(VmError.None, h.Map.Protect(At(3), 2 * Page, R, ref sink));
@@ -175,7 +175,7 @@ public class AddressSpaceMapFacts
     [Fact]
     public void Unmap_of_a_hole_succeeds_and_partial_unmap_splits()
     {
-        var h = New();
+        MapHarness h = New();
         var sink = new RecordingSink();
         Assert.Equal(VmError.None, h.Map.Unmap(At(0), 64 * Page, ref sink));
         Assert.Empty(sink.Reports);
@@ -193,11 +193,11 @@ public class AddressSpaceMapFacts
     [Fact]
     public void Pool_exhaustion_is_ENOMEM_and_leaves_the_map_unchanged()
     {
-        var h = New(capacity: 2);
+        MapHarness h = New(capacity: 2);
         Map(h, 0, 10, RW);
         Map(h, 20, 10, R);
         Assert.Equal(0, h.Map.FreeNodes);
-        var before = Shape(h);
+        (ulong, ulong, VmProtection)[] before = Shape(h);
         var sink = new RecordingSink();
 
         Assert.Equal(VmError.ENOMEM, h.Map.Unmap(At(4), Page, ref sink));          // would split one area in two
@@ -218,7 +218,7 @@ public class AddressSpaceMapFacts
         Assert.Equal(1, h.Map.FreeNodes);
 
         // An empty pool maps nothing.
-        var none = New(capacity: 0);
+        MapHarness none = New(capacity: 0);
         Assert.Equal(VmError.ENOMEM, none.Map.Map(0, Page, R, VmAreaKind.Anonymous, MapFlags.None, 0, ref sink, out _));
         none.AssertValid();
     }
@@ -226,7 +226,7 @@ public class AddressSpaceMapFacts
     [Fact]
     public void Guard_areas_hold_no_access()
     {
-        var h = New();
+        MapHarness h = New();
         var sink = new RecordingSink();
         Assert.Equal(VmError.EINVAL, h.Map.Map(At(0), Page, R, VmAreaKind.Guard, MapFlags.Fixed, 0, ref sink, out _));
         Assert.Equal(VmError.EINVAL, h.Map.Map(At(0), Page, VmProtection.None, VmAreaKind.Guard, MapFlags.Fixed | MapFlags.Populate, 0, ref sink, out _));
@@ -256,7 +256,7 @@ public class AddressSpaceMapFacts
     [Fact]
     public void Image_and_device_memory_are_not_demand_filled()
     {
-        var h = New();
+        MapHarness h = New();
         Map(h, 0, 2, RX, VmAreaKind.Image);
         Map(h, 2, 2, RW, VmAreaKind.Device);
         Assert.Equal(VmFaultResolution.NotPresent, h.Map.ResolveFault(At(0), VmProtection.Execute, out _));
@@ -267,7 +267,7 @@ public class AddressSpaceMapFacts
     [Fact]
     public void Hint_only_maps_first_fit_at_or_above_the_hint_then_anywhere()
     {
-        var h = New(pages: 32);
+        MapHarness h = New(pages: 32);
         var sink = new RecordingSink();
         Map(h, 0, 4, R);
         Map(h, 6, 10, R, name: 1);
@@ -289,7 +289,7 @@ public class AddressSpaceMapFacts
     [Fact]
     public void Bad_flags_kinds_and_bounds_are_EINVAL()
     {
-        var h = New();
+        MapHarness h = New();
         var sink = new RecordingSink();
         Assert.Equal(VmError.EINVAL, h.Map.Map(At(0), Page, R, VmAreaKind.Anonymous, MapFlags.Fixed | MapFlags.FixedNoReplace, 0, ref sink, out _));
         Assert.Equal(VmError.EINVAL, h.Map.Map(At(0), Page, R, VmAreaKind.Anonymous, (MapFlags)0x80, 0, ref sink, out _));

@@ -49,16 +49,16 @@ public class AddressSpaceMapModelTests
 
     /// <summary>Few protections so neighbours often match and merge; W+X and unknown bits
     /// now and then.</summary>
-    private static readonly Gen<VmProtection> ProtectionGen = Gen.Frequency(
+    private static readonly Gen<VmProtection> s_protectionGen = Gen.Frequency(
         (20, Gen.Elements(VmProtection.None, VmProtection.Read, VmProtection.Read | VmProtection.Write, VmProtection.Read | VmProtection.Execute)),
         (1, Gen.Elements(VmProtection.Write | VmProtection.Execute, VmProtection.Read | VmProtection.Write | VmProtection.Execute, (VmProtection)8, VmProtection.Write, VmProtection.Execute)));
 
-    private static readonly Gen<VmAreaKind> KindGen = Gen.Frequency(
+    private static readonly Gen<VmAreaKind> s_kindGen = Gen.Frequency(
         (12, Gen.Constant(VmAreaKind.Anonymous)),
         (4, Gen.Elements(VmAreaKind.Stack, VmAreaKind.Guard, VmAreaKind.Image, VmAreaKind.Device)),
         (1, Gen.Constant((VmAreaKind)5)));
 
-    private static readonly Gen<MapFlags> FlagsGen = Gen.Frequency(
+    private static readonly Gen<MapFlags> s_flagsGen = Gen.Frequency(
         (6, Gen.Constant(MapFlags.None)),
         (6, Gen.Constant(MapFlags.Fixed)),
         (4, Gen.Constant(MapFlags.FixedNoReplace)),
@@ -69,16 +69,16 @@ public class AddressSpaceMapModelTests
         from kind in Gen.Frequency((5, Gen.Constant(OpKind.Map)), (3, Gen.Constant(OpKind.Unmap)), (4, Gen.Constant(OpKind.Protect)), (2, Gen.Constant(OpKind.Find)))
         from address in AddressGen(lowest, pages)
         from length in LengthGen(pages)
-        from protection in ProtectionGen
-        from areaKind in KindGen
-        from flags in FlagsGen
+        from protection in s_protectionGen
+        from areaKind in s_kindGen
+        from flags in s_flagsGen
         from name in Gen.Choose(0, 2)
         from access in Gen.Elements(VmProtection.None, VmProtection.Read, VmProtection.Write, VmProtection.Execute)
         select new Op(kind, address, length,
             areaKind == VmAreaKind.Guard && kind == OpKind.Map && protection != VmProtection.Read ? VmProtection.None : protection,
             areaKind, flags, (ushort)name, access);
 
-    private static readonly Gen<Scenario> ScenarioGen =
+    private static readonly Gen<Scenario> s_scenarioGen =
         from lowest in Gen.Elements(0UL, 0x400000UL, 0xFFFF_FFFF_FFFF_F000UL)
         from pages in Gen.Elements(64, 128, 256)
         from capacity in Gen.Frequency((3, Gen.Constant(1024)), (1, Gen.Elements(0, 1, 2, 3, 5, 8, 16)))
@@ -91,7 +91,7 @@ public class AddressSpaceMapModelTests
     public void Random_sequences_match_the_page_model()
     {
         var outcomes = new Dictionary<string, int>();
-        PropertyCheck.ForAll(ScenarioGen, s => Run(s, outcomes), 1500);
+        PropertyCheck.ForAll(s_scenarioGen, s => Run(s, outcomes), 1500);
 
         // The generator must reach every interesting outcome, or the property proves little.
         string[] required =

@@ -63,7 +63,7 @@ public sealed unsafe class MapHarness
     {
         Assert.Equal(VmMapCheck.Ok, Map.Validate());
         int capacity = Map.NodeCapacity;
-        var inUse = Enumerable.Range(0, capacity).Where(i => Pool[i].Height != 0).ToArray();
+        int[] inUse = Enumerable.Range(0, capacity).Where(i => Pool[i].Height != 0).ToArray();
         Assert.Equal(Map.AreaCount, inUse.Length);
         Assert.Equal(capacity - Map.AreaCount, Map.FreeNodes);
         if (inUse.Length == 0)
@@ -157,7 +157,7 @@ public sealed class VmModel
     public ulong MappedBytes()
     {
         ulong total = 0;
-        foreach (var p in Pages)
+        foreach (PageState p in Pages)
         {
             total += p.Mapped ? Page : 0;
         }
@@ -272,12 +272,12 @@ public sealed class VmModel
             next[i] = new PageState { Mapped = true, Protection = protection, Kind = kind, Name = name };
         }
 
-        var removed = Runs(Pages, Lowest, first, end, _ => true);
+        List<VmArea> removed = Runs(Pages, Lowest, first, end, _ => true);
         VmError status = Commit(next);
         if (status == VmError.None)
         {
             address = start;
-            foreach (var r in removed)
+            foreach (VmArea r in removed)
             {
                 reports.Add(Report.Of(true, r));
             }
@@ -344,11 +344,11 @@ public sealed class VmModel
             next[i] = default;
         }
 
-        var removed = Runs(Pages, Lowest, first, last, _ => true);
+        List<VmArea> removed = Runs(Pages, Lowest, first, last, _ => true);
         status = Commit(next);
         if (status == VmError.None)
         {
-            foreach (var r in removed)
+            foreach (VmArea r in removed)
             {
                 reports.Add(Report.Of(true, r));
             }
@@ -404,11 +404,11 @@ public sealed class VmModel
             next[i].Protection = protection;
         }
 
-        var changed = Runs(Pages, Lowest, first, last, p => p.Protection != protection);
+        List<VmArea> changed = Runs(Pages, Lowest, first, last, p => p.Protection != protection);
         status = Commit(next);
         if (status == VmError.None)
         {
-            foreach (var r in changed)
+            foreach (VmArea r in changed)
             {
                 reports.Add(Report.Of(false, r, protection));
             }
@@ -425,7 +425,7 @@ public sealed class VmModel
             return false;
         }
 
-        foreach (var a in Areas())
+        foreach (VmArea a in Areas())
         {
             if (a.Contains(address))
             {
@@ -449,7 +449,7 @@ public sealed class VmModel
             return VmFaultResolution.GuardHit;
         }
 
-        var needed = access == VmProtection.None ? VmProtection.Read : access;
+        VmProtection needed = access == VmProtection.None ? VmProtection.Read : access;
         if ((area.Protection & needed) != needed)
         {
             return VmFaultResolution.AccessDenied;

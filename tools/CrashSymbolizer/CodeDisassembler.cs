@@ -38,23 +38,32 @@ public static class CodeDisassembler
         ArgumentNullException.ThrowIfNull(elf);
         ArgumentNullException.ThrowIfNull(symbols);
         if (elf.Machine != ElfFile.MachineX86_64)
+        {
             return new Disassembly(Array.Empty<DisassembledInstruction>(), null, $"no disassembly: ELF machine {elf.Machine} is not x86-64");
+        }
+
         if (elf.ReadLoaded(address, 1).Length == 0)
+        {
             return new Disassembly(Array.Empty<DisassembledInstruction>(), null, "no disassembly: address is not in any loaded section of the ELF");
+        }
 
         var formatter = new IntelFormatter(new Resolver(symbols));
         formatter.Options.HexPrefix = "0x"; // match the 0x numbers everywhere else in the report
         formatter.Options.HexSuffix = null;
         formatter.Options.UppercaseHex = false;
-        var sym = symbols.Lookup(address);
+        ElfSymbol? sym = symbols.Lookup(address);
         if (sym is { } s && address - s.Address <= MaxWalk)
         {
-            var listing = Decode(elf, formatter, s.Address, address, before, after);
-            if (listing is not null) return new Disassembly(listing, s.Name, null);
-            var fromRip = Decode(elf, formatter, address, address, 0, after)!;
+            List<DisassembledInstruction>? listing = Decode(elf, formatter, s.Address, address, before, after);
+            if (listing is not null)
+            {
+                return new Disassembly(listing, s.Name, null);
+            }
+
+            List<DisassembledInstruction> fromRip = Decode(elf, formatter, address, address, 0, after)!;
             return new Disassembly(fromRip, null, $"decoding from {s.Name} did not land on this address; listing starts here");
         }
-        var plain = Decode(elf, formatter, address, address, 0, after)!;
+        List<DisassembledInstruction> plain = Decode(elf, formatter, address, address, 0, after)!;
         return new Disassembly(plain, null, "no symbol covers this address, so no earlier instruction boundary is known; listing starts here");
     }
 
@@ -70,13 +79,28 @@ public static class CodeDisassembler
         int offset = 0;
         while (offset < bytes.Length)
         {
-            decoder.Decode(out var instr);
-            if (instr.Length == 0) break;
-            if (offset + instr.Length > bytes.Length) break; // ran out of bytes mid-instruction
+            decoder.Decode(out Instruction instr);
+            if (instr.Length == 0)
+            {
+                break;
+            }
+
+            if (offset + instr.Length > bytes.Length)
+            {
+                break; // ran out of bytes mid-instruction
+            }
+
             ulong ip = instr.IP;
-            if (!found && ip > target) return null;          // overshot: target is mid-instruction
+            if (!found && ip > target)
+            {
+                return null;          // overshot: target is mid-instruction
+            }
+
             string text;
-            if (instr.IsInvalid) text = "(bad)";
+            if (instr.IsInvalid)
+            {
+                text = "(bad)";
+            }
             else
             {
                 formatter.Format(instr, output);
@@ -95,13 +119,19 @@ public static class CodeDisassembler
                 else
                 {
                     previous.Enqueue(d);
-                    if (previous.Count > before) previous.Dequeue();
+                    if (previous.Count > before)
+                    {
+                        previous.Dequeue();
+                    }
                 }
             }
             else
             {
                 result.Add(d);
-                if (result.Count >= previous.Count + 1 + after) break;
+                if (result.Count >= previous.Count + 1 + after)
+                {
+                    break;
+                }
             }
         }
         return found ? result : null;

@@ -29,8 +29,8 @@ public sealed class CrashReport
     public bool Truncated { get; set; }
 
     /// <summary>The faulting (or panic call site) instruction pointer, when printed.</summary>
-    public ulong? Rip => Values.TryGetValue("rip", out var v) ? v : null;
+    public ulong? Rip => Values.TryGetValue("rip", out ulong? v) ? v : null;
 
     /// <summary>True when the report names a CPU exception vector (not <c>vector=none</c>).</summary>
-    public bool IsCpuException => Values.TryGetValue("vector", out var v) && v is not null;
+    public bool IsCpuException => Values.TryGetValue("vector", out ulong? v) && v is not null;
 }

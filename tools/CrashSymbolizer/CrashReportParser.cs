@@ -43,8 +43,12 @@ public sealed partial class CrashReportParser
     /// </summary>
     public CrashReport? Abort()
     {
-        var r = _current;
-        if (r is not null) r.Truncated = true;
+        CrashReport? r = _current;
+        if (r is not null)
+        {
+            r.Truncated = true;
+        }
+
         _current = null;
         return r;
     }
@@ -58,35 +62,51 @@ public sealed partial class CrashReportParser
         ArgumentNullException.ThrowIfNull(line);
         if (IsStart(line))
         {
-            var interrupted = Abort();
+            CrashReport? interrupted = Abort();
             int at = line.IndexOf(StartMarker, StringComparison.Ordinal);
             _current = new CrashReport { Reason = line[(at + StartMarker.Length)..].Trim() };
             _lines = 0;
             return interrupted;
         }
-        if (_current is null) return null;
+        if (_current is null)
+        {
+            return null;
+        }
+
         if (IsEnd(line))
         {
-            var done = _current;
+            CrashReport done = _current;
             _current = null;
             return done;
         }
-        if (++_lines >= MaxReportLines) return Abort();
+        if (++_lines >= MaxReportLines)
+        {
+            return Abort();
+        }
 
-        var frame = FrameRegex().Match(line);
+        Match frame = FrameRegex().Match(line);
         if (frame.Success)
         {
             if (int.TryParse(frame.Groups[1].ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture, out int index) &&
                 TryParseNumber(frame.Groups[2].Value, out ulong addr))
+            {
                 _current.Frames.Add(new StackFrame(index, addr));
+            }
+
             return null;
         }
         foreach (Match m in PairRegex().Matches(line))
         {
             string key = m.Groups[1].Value.ToLowerInvariant();
             string value = m.Groups[2].Value;
-            if (value.Equals("none", StringComparison.OrdinalIgnoreCase)) _current.Values[key] = null;
-            else if (TryParseNumber(value, out ulong v)) _current.Values[key] = v;
+            if (value.Equals("none", StringComparison.OrdinalIgnoreCase))
+            {
+                _current.Values[key] = null;
+            }
+            else if (TryParseNumber(value, out ulong v))
+            {
+                _current.Values[key] = v;
+            }
         }
         return null;
     }
@@ -100,20 +120,30 @@ public sealed partial class CrashReportParser
         ArgumentNullException.ThrowIfNull(lines);
         var parser = new CrashReportParser();
         var result = new System.Collections.Generic.List<CrashReport>();
-        foreach (var line in lines)
+        foreach (string line in lines)
         {
-            var r = parser.Feed(line);
-            if (r is not null) result.Add(r);
+            CrashReport? r = parser.Feed(line);
+            if (r is not null)
+            {
+                result.Add(r);
+            }
         }
-        var last = parser.Finish();
-        if (last is not null) result.Add(last);
+        CrashReport? last = parser.Finish();
+        if (last is not null)
+        {
+            result.Add(last);
+        }
+
         return result;
     }
 
     private static bool TryParseNumber(string s, out ulong value)
     {
         if (s.StartsWith("0x", StringComparison.OrdinalIgnoreCase))
+        {
             return ulong.TryParse(s.AsSpan(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out value);
+        }
+
         return ulong.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out value);
     }
 

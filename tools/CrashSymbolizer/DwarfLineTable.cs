@@ -45,8 +45,12 @@ public sealed class DwarfLineTable
     public static DwarfLineTable FromElf(ElfFile elf)
     {
         ArgumentNullException.ThrowIfNull(elf);
-        var debugLine = elf.FindSection(".debug_line");
-        if (debugLine is null) return new DwarfLineTable();
+        ElfSection? debugLine = elf.FindSection(".debug_line");
+        if (debugLine is null)
+        {
+            return new DwarfLineTable();
+        }
+
         var table = new DwarfLineTable();
         byte[] lineStr, str, line;
         try
@@ -61,8 +65,14 @@ public sealed class DwarfLineTable
             return table;
         }
         var code = new List<(ulong Start, ulong End)>();
-        foreach (var s in elf.Sections)
-            if (s.IsExecutable && s.IsAlloc && s.Size != 0) code.Add((s.Address, s.Address + s.Size));
+        foreach (ElfSection s in elf.Sections)
+        {
+            if (s.IsExecutable && s.IsAlloc && s.Size != 0)
+            {
+                code.Add((s.Address, s.Address + s.Size));
+            }
+        }
+
         Func<ulong, bool>? keep = elf.FileType != 1 && code.Count > 0
             ? a => code.Exists(c => a >= c.Start && a < c.End)
             : null;
@@ -89,14 +99,19 @@ public sealed class DwarfLineTable
         {
             int mid = (lo + hi) >>> 1;
             if (_ranges[mid].Start <= address) { found = mid; lo = mid + 1; }
-            else hi = mid - 1;
+            else
+            {
+                hi = mid - 1;
+            }
         }
         // Ranges may overlap (duplicate sequences); look back a little for one that contains it.
         for (int i = found, steps = 0; i >= 0 && steps < 8; i--, steps++)
         {
-            var r = _ranges[i];
+            Range r = _ranges[i];
             if (address >= r.Start && address < r.End)
+            {
                 return new SourceLocation(_files[r.File], r.Line, r.Column);
+            }
         }
         return null;
     }
@@ -127,9 +142,15 @@ public sealed class DwarfLineTable
             {
                 length = r.U32();
                 if (length == 0xffffffff) { length = r.U64(); dwarf64 = true; }
-                else if (length >= 0xfffffff0) throw new InvalidDataException($"reserved unit length 0x{length:x}");
+                else if (length >= 0xfffffff0)
+                {
+                    throw new InvalidDataException($"reserved unit length 0x{length:x}");
+                }
+
                 if (length > (ulong)(data.Length - r.Position))
+                {
                     throw new InvalidDataException("unit extends past end of .debug_line (truncated?)");
+                }
             }
             catch (InvalidDataException e)
             {
@@ -167,25 +188,48 @@ public sealed class DwarfLineTable
     private void ParseUnit(DwarfReader r, bool dwarf64, byte[] lineStr, byte[] str, Func<ulong, bool>? keep)
     {
         var h = new Header { Version = r.U16() };
-        if (h.Version is < 2 or > 5) throw new InvalidDataException($"unsupported .debug_line version {h.Version}");
+        if (h.Version is < 2 or > 5)
+        {
+            throw new InvalidDataException($"unsupported .debug_line version {h.Version}");
+        }
+
         if (h.Version >= 5)
         {
             h.AddressSize = r.U8();
             r.U8(); // segment_selector_size
         }
         ulong headerLength = r.Offset(dwarf64);
-        if (headerLength > (ulong)(r.Limit - r.Position)) throw new InvalidDataException("header_length past end of unit");
+        if (headerLength > (ulong)(r.Limit - r.Position))
+        {
+            throw new InvalidDataException("header_length past end of unit");
+        }
+
         int programStart = r.Position + (int)headerLength;
         h.MinInstLength = r.U8();
-        if (h.Version >= 4) r.U8(); // maximum_operations_per_instruction (1 on x86)
+        if (h.Version >= 4)
+        {
+            r.U8(); // maximum_operations_per_instruction (1 on x86)
+        }
+
         h.DefaultIsStmt = r.U8() != 0;
         h.LineBase = (sbyte)r.U8();
         h.LineRange = r.U8();
         h.OpcodeBase = r.U8();
-        if (h.LineRange == 0) throw new InvalidDataException("line_range is 0");
-        if (h.OpcodeBase == 0) throw new InvalidDataException("opcode_base is 0");
+        if (h.LineRange == 0)
+        {
+            throw new InvalidDataException("line_range is 0");
+        }
+
+        if (h.OpcodeBase == 0)
+        {
+            throw new InvalidDataException("opcode_base is 0");
+        }
+
         h.StandardLengths = new byte[h.OpcodeBase - 1];
-        for (int i = 0; i < h.StandardLengths.Length; i++) h.StandardLengths[i] = r.U8();
+        for (int i = 0; i < h.StandardLengths.Length; i++)
+        {
+            h.StandardLengths[i] = r.U8();
+        }
 
         if (h.Version >= 5)
         {
@@ -195,7 +239,11 @@ public sealed class DwarfLineTable
         else
         {
             h.Dirs.Add(""); // index 0: the compilation directory, not recorded here
-            for (string d = r.CString(); d.Length != 0; d = r.CString()) h.Dirs.Add(d);
+            for (string d = r.CString(); d.Length != 0; d = r.CString())
+            {
+                h.Dirs.Add(d);
+            }
+
             h.Files.Add(""); // file numbers are 1-based before DWARF 5
             for (string f = r.CString(); f.Length != 0; f = r.CString())
             {
@@ -214,14 +262,22 @@ public sealed class DwarfLineTable
     {
         int formatCount = r.U8();
         var formats = new (ulong Content, ulong Form)[formatCount];
-        for (int i = 0; i < formatCount; i++) formats[i] = (r.ULeb(), r.ULeb());
+        for (int i = 0; i < formatCount; i++)
+        {
+            formats[i] = (r.ULeb(), r.ULeb());
+        }
+
         ulong count = r.ULeb();
-        if (count > (ulong)(r.Limit - r.Position)) throw new InvalidDataException("entry count larger than unit");
+        if (count > (ulong)(r.Limit - r.Position))
+        {
+            throw new InvalidDataException("entry count larger than unit");
+        }
+
         for (ulong n = 0; n < count; n++)
         {
             string path = "";
             ulong dirIndex = 0;
-            foreach (var (content, form) in formats)
+            foreach ((ulong content, ulong form) in formats)
             {
                 string? s = null;
                 ulong value = 0;
@@ -239,13 +295,23 @@ public sealed class DwarfLineTable
                     case 0x09: r.Skip(r.ULeb()); break;                                  // DW_FORM_block
                     default: throw new InvalidDataException($"unsupported form 0x{form:x} in line table header");
                 }
-                if (content == 1 && s is not null) path = s;       // DW_LNCT_path
-                else if (content == 2) dirIndex = value;           // DW_LNCT_directory_index
+                if (content == 1 && s is not null)
+                {
+                    path = s;       // DW_LNCT_path
+                }
+                else if (content == 2)
+                {
+                    dirIndex = value;           // DW_LNCT_directory_index
+                }
             }
             if (isDirs)
+            {
                 h.Dirs.Add(n == 0 || IsAbsolute(path) || h.Dirs.Count == 0 ? path : Combine(h.Dirs[0], path));
+            }
             else
+            {
                 h.Files.Add(JoinPath(h, dirIndex, path));
+            }
         }
     }
 
@@ -256,7 +322,11 @@ public sealed class DwarfLineTable
 
     private static string JoinPath(Header h, ulong dirIndex, string file)
     {
-        if (IsAbsolute(file) || dirIndex >= (ulong)h.Dirs.Count) return file;
+        if (IsAbsolute(file) || dirIndex >= (ulong)h.Dirs.Count)
+        {
+            return file;
+        }
+
         return Combine(h.Dirs[(int)dirIndex], file);
     }
 
@@ -289,33 +359,41 @@ public sealed class DwarfLineTable
             switch (op)
             {
                 case 0: // extended opcode
-                {
-                    ulong len = r.ULeb();
-                    if (len == 0) break;
-                    if (len > (ulong)(r.Limit - r.Position)) throw new InvalidDataException("extended opcode past end of unit");
-                    int next = r.Position + (int)len;
-                    byte sub = r.U8();
-                    switch (sub)
                     {
-                        case 1: // DW_LNE_end_sequence
-                            Emit();
-                            EndSequence(rows, h, keep);
-                            Reset();
+                        ulong len = r.ULeb();
+                        if (len == 0)
+                        {
                             break;
-                        case 2: // DW_LNE_set_address
-                            int size = (int)len - 1;
-                            address = size is 1 or 2 or 4 or 8 ? r.UInt(size) : throw new InvalidDataException($"set_address with {size}-byte operand");
-                            break;
-                        case 3: // DW_LNE_define_file (DWARF <= 4)
-                            string f = r.CString();
-                            ulong dir = r.ULeb();
-                            h.Files.Add(JoinPath(h, dir, f));
-                            break;
-                        // 4 = DW_LNE_set_discriminator and vendor opcodes: skipped via 'next'.
+                        }
+
+                        if (len > (ulong)(r.Limit - r.Position))
+                        {
+                            throw new InvalidDataException("extended opcode past end of unit");
+                        }
+
+                        int next = r.Position + (int)len;
+                        byte sub = r.U8();
+                        switch (sub)
+                        {
+                            case 1: // DW_LNE_end_sequence
+                                Emit();
+                                EndSequence(rows, h, keep);
+                                Reset();
+                                break;
+                            case 2: // DW_LNE_set_address
+                                int size = (int)len - 1;
+                                address = size is 1 or 2 or 4 or 8 ? r.UInt(size) : throw new InvalidDataException($"set_address with {size}-byte operand");
+                                break;
+                            case 3: // DW_LNE_define_file (DWARF <= 4)
+                                string f = r.CString();
+                                ulong dir = r.ULeb();
+                                h.Files.Add(JoinPath(h, dir, f));
+                                break;
+                                // 4 = DW_LNE_set_discriminator and vendor opcodes: skipped via 'next'.
+                        }
+                        r.Position = next;
+                        break;
                     }
-                    r.Position = next;
-                    break;
-                }
                 case 1: Emit(); break;                                               // copy
                 case 2: address += r.ULeb() * h.MinInstLength; break;                // advance_pc
                 case 3: line += r.SLeb(); break;                                     // advance_line
@@ -326,7 +404,11 @@ public sealed class DwarfLineTable
                 case 9: address += r.U16(); break;                                   // fixed_advance_pc
                 case 12: r.ULeb(); break;                                            // set_isa
                 default:                                                             // unknown standard opcode: skip its operands
-                    for (int i = 0; i < h.StandardLengths[op - 1]; i++) r.ULeb();
+                    for (int i = 0; i < h.StandardLengths[op - 1]; i++)
+                    {
+                        r.ULeb();
+                    }
+
                     break;
             }
         }
@@ -335,13 +417,25 @@ public sealed class DwarfLineTable
 
     private void EndSequence(List<Row> rows, Header h, Func<ulong, bool>? keep)
     {
-        if (rows.Count < 2) return;
+        if (rows.Count < 2)
+        {
+            return;
+        }
+
         for (int i = 0; i + 1 < rows.Count; i++)
         {
-            var a = rows[i];
+            Row a = rows[i];
             ulong end = rows[i + 1].Address;
-            if (end <= a.Address) continue;
-            if (keep is not null && !keep(a.Address)) continue;
+            if (end <= a.Address)
+            {
+                continue;
+            }
+
+            if (keep is not null && !keep(a.Address))
+            {
+                continue;
+            }
+
             string path = a.File < (ulong)h.Files.Count ? h.Files[(int)a.File] : $"<file #{a.File}>";
             _ranges.Add(new Range(a.Address, end, InternFile(path), a.Line, a.Column));
         }

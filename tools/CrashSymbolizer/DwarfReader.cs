@@ -30,8 +30,12 @@ internal sealed class DwarfReader
 
     private ReadOnlySpan<byte> Take(int n)
     {
-        if (n < 0 || Position > Limit - n) throw new InvalidDataException("DWARF data truncated");
-        var span = _data.AsSpan(Position, n);
+        if (n < 0 || Position > Limit - n)
+        {
+            throw new InvalidDataException("DWARF data truncated");
+        }
+
+        Span<byte> span = _data.AsSpan(Position, n);
         Position += n;
         return span;
     }
@@ -61,9 +65,16 @@ internal sealed class DwarfReader
         while (true)
         {
             byte b = U8();
-            if (shift < 64) result |= (ulong)(b & 0x7f) << shift;
+            if (shift < 64)
+            {
+                result |= (ulong)(b & 0x7f) << shift;
+            }
+
             shift += 7;
-            if ((b & 0x80) == 0) return result;
+            if ((b & 0x80) == 0)
+            {
+                return result;
+            }
         }
     }
 
@@ -75,17 +86,29 @@ internal sealed class DwarfReader
         do
         {
             b = U8();
-            if (shift < 64) result |= (long)(b & 0x7f) << shift;
+            if (shift < 64)
+            {
+                result |= (long)(b & 0x7f) << shift;
+            }
+
             shift += 7;
         } while ((b & 0x80) != 0);
-        if (shift < 64 && (b & 0x40) != 0) result |= -1L << shift;
+        if (shift < 64 && (b & 0x40) != 0)
+        {
+            result |= -1L << shift;
+        }
+
         return result;
     }
 
     public string CString()
     {
         int end = Array.IndexOf(_data, (byte)0, Position, Limit - Position);
-        if (end < 0) throw new InvalidDataException("unterminated string in DWARF data");
+        if (end < 0)
+        {
+            throw new InvalidDataException("unterminated string in DWARF data");
+        }
+
         string s = Encoding.UTF8.GetString(_data, Position, end - Position);
         Position = end + 1;
         return s;
@@ -93,17 +116,29 @@ internal sealed class DwarfReader
 
     public void Skip(ulong n)
     {
-        if (n > (ulong)(Limit - Position)) throw new InvalidDataException("DWARF data truncated");
+        if (n > (ulong)(Limit - Position))
+        {
+            throw new InvalidDataException("DWARF data truncated");
+        }
+
         Position += (int)n;
     }
 
     /// <summary>A NUL-terminated string at <paramref name="offset"/> in a string section (.debug_str, .debug_line_str).</summary>
     public static string StringAt(byte[] section, ulong offset)
     {
-        if (offset >= (ulong)section.Length) throw new InvalidDataException($"string offset 0x{offset:x} outside string section");
+        if (offset >= (ulong)section.Length)
+        {
+            throw new InvalidDataException($"string offset 0x{offset:x} outside string section");
+        }
+
         int start = (int)offset;
         int end = Array.IndexOf(section, (byte)0, start);
-        if (end < 0) end = section.Length;
+        if (end < 0)
+        {
+            end = section.Length;
+        }
+
         return Encoding.UTF8.GetString(section, start, end - start);
     }
 }

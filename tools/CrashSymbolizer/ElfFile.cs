@@ -83,13 +83,24 @@ public sealed class ElfFile
     private void ParseHeaders()
     {
         if (_data.Length < 4 || _data[0] != 0x7f || _data[1] != (byte)'E' || _data[2] != (byte)'L' || _data[3] != (byte)'F')
+        {
             throw new ElfFormatException("no ELF magic (\\x7fELF)");
+        }
+
         if (_data.Length < 64)
+        {
             throw new ElfFormatException($"file is {_data.Length} bytes, shorter than an ELF64 header (truncated?)");
+        }
+
         if (_data[4] != 2)
+        {
             throw new ElfFormatException("not a 64-bit ELF (EI_CLASS != ELFCLASS64)");
+        }
+
         if (_data[5] != 1)
+        {
             throw new ElfFormatException("not a little-endian ELF (EI_DATA != ELFDATA2LSB)");
+        }
 
         ReadOnlySpan<byte> h = _data;
         FileType = U16(h, 16);
@@ -106,24 +117,40 @@ public sealed class ElfFile
         if (shoff != 0)
         {
             if (shentsize < 64)
+            {
                 throw new ElfFormatException($"section header entry size {shentsize} is too small");
+            }
+
             CheckRange(shoff, shentsize, "section header table");
             if (shnum == 0)
+            {
                 shnum = U64(h, checked((int)shoff) + 32); // extended numbering: count in section 0's sh_size
+            }
+
             if (shstrndx == 0xffff)
+            {
                 shstrndx = U32(h, checked((int)shoff) + 40); // SHN_XINDEX: index in section 0's sh_link
+            }
+
             CheckRange(shoff, shnum * shentsize, "section header table");
         }
         if (phoff != 0 && phnum != 0)
         {
             if (phentsize < 56)
+            {
                 throw new ElfFormatException($"program header entry size {phentsize} is too small");
+            }
+
             CheckRange(phoff, phnum * phentsize, "program header table");
             for (ulong i = 0; i < phnum; i++)
             {
                 int p = checked((int)(phoff + i * phentsize));
                 uint type = U32(h, p);
-                if (type != 1) continue; // PT_LOAD
+                if (type != 1)
+                {
+                    continue; // PT_LOAD
+                }
+
                 uint flags = U32(h, p + 4);
                 ulong offset = U64(h, p + 8), vaddr = U64(h, p + 16), filesz = U64(h, p + 32), memsz = U64(h, p + 40);
                 CheckRange(offset, filesz, $"PT_LOAD segment at 0x{vaddr:x}");
@@ -139,15 +166,20 @@ public sealed class ElfFile
         }
         for (int i = 0; i < raw.Count; i++)
         {
-            var r = raw[i];
+            (uint Name, uint Type, ulong Flags, ulong Addr, ulong Off, ulong Size, uint Link, ulong EntSize) r = raw[i];
             if (r.Type != ElfSection.TypeNoBits && r.Type != 0)
+            {
                 CheckRange(r.Off, r.Size, $"section #{i}");
+            }
         }
         if (raw.Count > 0 && shstrndx >= (uint)raw.Count)
+        {
             throw new ElfFormatException($"section name table index {shstrndx} out of range");
+        }
+
         for (int i = 0; i < raw.Count; i++)
         {
-            var r = raw[i];
+            (uint Name, uint Type, ulong Flags, ulong Addr, ulong Off, ulong Size, uint Link, ulong EntSize) r = raw[i];
             string name = raw.Count > 0 ? ReadString(raw[(int)shstrndx].Off, raw[(int)shstrndx].Size, r.Name) : "";
             _sections.Add(new ElfSection(i, name, r.Type, r.Flags, r.Addr, r.Off, r.Size, r.Link, r.EntSize));
         }
@@ -157,26 +189,42 @@ public sealed class ElfFile
     {
         ulong len = (ulong)_data.Length;
         if (offset > len || size > len - offset)
+        {
             throw new ElfFormatException(
                 $"{what} at file offset 0x{offset:x} (+0x{size:x}) extends past end of file (size 0x{len:x}; truncated?)");
+        }
     }
 
     /// <summary>Reads a NUL-terminated string at <paramref name="index"/> inside a string table.</summary>
     internal string ReadString(ulong tableOffset, ulong tableSize, uint index)
     {
-        if (index >= tableSize) return "";
+        if (index >= tableSize)
+        {
+            return "";
+        }
+
         int start = checked((int)(tableOffset + index));
         int end = checked((int)(tableOffset + tableSize));
         int nul = Array.IndexOf(_data, (byte)0, start, end - start);
-        if (nul < 0) nul = end;
+        if (nul < 0)
+        {
+            nul = end;
+        }
+
         return Encoding.UTF8.GetString(_data, start, nul - start);
     }
 
     /// <summary>The first section called <paramref name="name"/>, or null.</summary>
     public ElfSection? FindSection(string name)
     {
-        foreach (var s in _sections)
-            if (s.Name == name) return s;
+        foreach (ElfSection s in _sections)
+        {
+            if (s.Name == name)
+            {
+                return s;
+            }
+        }
+
         return null;
     }
 
@@ -188,22 +236,39 @@ public sealed class ElfFile
     public byte[] GetSectionData(ElfSection section)
     {
         ArgumentNullException.ThrowIfNull(section);
-        if (section.IsNoBits || section.Size == 0) return Array.Empty<byte>();
-        var bytes = _data.AsSpan(checked((int)section.Offset), checked((int)section.Size));
-        if (!section.IsCompressed) return bytes.ToArray();
+        if (section.IsNoBits || section.Size == 0)
+        {
+            return Array.Empty<byte>();
+        }
+
+        Span<byte> bytes = _data.AsSpan(checked((int)section.Offset), checked((int)section.Size));
+        if (!section.IsCompressed)
+        {
+            return bytes.ToArray();
+        }
+
         if (bytes.Length < 24)
+        {
             throw new ElfFormatException($"compressed section {section.Name} has no Elf64_Chdr");
+        }
+
         uint chType = BinaryPrimitives.ReadUInt32LittleEndian(bytes);
         ulong chSize = BinaryPrimitives.ReadUInt64LittleEndian(bytes[8..]);
         if (chType != 1)
+        {
             throw new ElfFormatException($"section {section.Name} uses compression type {chType}; only zlib (1) is supported");
+        }
+
         if (chSize > int.MaxValue)
+        {
             throw new ElfFormatException($"compressed section {section.Name} is too large");
+        }
+
         try
         {
             using var input = new MemoryStream(bytes[24..].ToArray());
             using var z = new ZLibStream(input, CompressionMode.Decompress);
-            var result = new byte[chSize];
+            byte[] result = new byte[chSize];
             z.ReadExactly(result);
             return result;
         }
@@ -216,7 +281,7 @@ public sealed class ElfFile
     /// <summary>Contents of the named section, or an empty array when it does not exist.</summary>
     public byte[] GetSectionData(string name)
     {
-        var s = FindSection(name);
+        ElfSection? s = FindSection(name);
         return s is null ? Array.Empty<byte>() : GetSectionData(s);
     }
 
@@ -228,16 +293,24 @@ public sealed class ElfFile
     /// </summary>
     public byte[] ReadLoaded(ulong address, int count)
     {
-        foreach (var s in _sections)
+        foreach (ElfSection s in _sections)
         {
-            if (!s.ContainsAddress(address) || s.IsNoBits || s.IsCompressed) continue;
+            if (!s.ContainsAddress(address) || s.IsNoBits || s.IsCompressed)
+            {
+                continue;
+            }
+
             ulong avail = s.Size - (address - s.Address);
             int n = (int)Math.Min((ulong)count, avail);
             return _data.AsSpan(checked((int)(s.Offset + (address - s.Address))), n).ToArray();
         }
-        foreach (var (vaddr, offset, filesz, _, _) in _loadSegments)
+        foreach ((ulong vaddr, ulong offset, ulong filesz, ulong _, uint _) in _loadSegments)
         {
-            if (address < vaddr || address - vaddr >= filesz) continue;
+            if (address < vaddr || address - vaddr >= filesz)
+            {
+                continue;
+            }
+
             ulong avail = filesz - (address - vaddr);
             int n = (int)Math.Min((ulong)count, avail);
             return _data.AsSpan(checked((int)(offset + (address - vaddr))), n).ToArray();
@@ -248,8 +321,14 @@ public sealed class ElfFile
     /// <summary>True when <paramref name="address"/> lies in an executable section.</summary>
     public bool IsCodeAddress(ulong address)
     {
-        foreach (var s in _sections)
-            if (s.IsExecutable && s.ContainsAddress(address)) return true;
+        foreach (ElfSection s in _sections)
+        {
+            if (s.IsExecutable && s.ContainsAddress(address))
+            {
+                return true;
+            }
+        }
+
         return false;
     }
 

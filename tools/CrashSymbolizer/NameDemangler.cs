@@ -20,25 +20,46 @@ public static class NameDemangler
     public static string? Readable(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
-        if (name.StartsWith("_Z", StringComparison.Ordinal)) return null; // C++ (Itanium) mangling
+        if (name.StartsWith("_Z", StringComparison.Ordinal))
+        {
+            return null; // C++ (Itanium) mangling
+        }
+
         int split = LastSeparatorOutsideGenerics(name);
-        if (split <= 0 || split + 2 >= name.Length) return null;
+        if (split <= 0 || split + 2 >= name.Length)
+        {
+            return null;
+        }
 
         string type = name[..split];
         string method = name[(split + 2)..];
-        if (type.StartsWith("S_P_CoreLib_", StringComparison.Ordinal)) type = type["S_P_CoreLib_".Length..];
+        if (type.StartsWith("S_P_CoreLib_", StringComparison.Ordinal))
+        {
+            type = type["S_P_CoreLib_".Length..];
+        }
 
         var sb = new StringBuilder(name.Length);
         int depth = 0;
         foreach (char c in type)
         {
-            if (c == '<') depth++;
-            else if (c == '>') depth--;
+            if (c == '<')
+            {
+                depth++;
+            }
+            else if (c == '>')
+            {
+                depth--;
+            }
+
             sb.Append(c == '_' && depth == 0 ? '.' : c);
         }
         // Collapse doubled dots from leading/trailing underscores in identifiers.
         string readableType = sb.ToString().Replace("..", ".", StringComparison.Ordinal).Trim('.');
-        if (readableType.Length == 0) return null;
+        if (readableType.Length == 0)
+        {
+            return null;
+        }
+
         string result = readableType + "." + method;
         return result == name ? null : result;
     }
@@ -49,8 +70,14 @@ public static class NameDemangler
         for (int i = 0; i + 1 < name.Length; i++)
         {
             char c = name[i];
-            if (c == '<') depth++;
-            else if (c == '>') depth--;
+            if (c == '<')
+            {
+                depth++;
+            }
+            else if (c == '>')
+            {
+                depth--;
+            }
             else if (depth == 0 && c == '_' && name[i + 1] == '_' && i > 0)
             {
                 last = i;

@@ -18,7 +18,7 @@ public static class Program
     public static int Main(string[] args)
     {
         // Latin-1 maps every byte to one char and back, so non-UTF-8 serial noise passes through unchanged.
-        var latin1 = Encoding.Latin1;
+        Encoding latin1 = Encoding.Latin1;
         using var stdout = new StreamWriter(Console.OpenStandardOutput(), latin1) { AutoFlush = false };
         using var stdin = new StreamReader(Console.OpenStandardInput(), latin1);
         try
@@ -57,14 +57,29 @@ public static class Program
                     return 0;
                 case "--elf" or "--input":
                     string? value = inline ?? (i + 1 < args.Length ? args[++i] : null);
-                    if (string.IsNullOrEmpty(value)) return Fail(stderr, $"{a} needs a value");
-                    if (a == "--elf") elfPath = value; else inputPath = value;
+                    if (string.IsNullOrEmpty(value))
+                    {
+                        return Fail(stderr, $"{a} needs a value");
+                    }
+
+                    if (a == "--elf")
+                    {
+                        elfPath = value;
+                    }
+                    else
+                    {
+                        inputPath = value;
+                    }
+
                     break;
                 default:
                     return Fail(stderr, $"unknown argument '{args[i]}'");
             }
         }
-        if (elfPath is null) return Fail(stderr, "--elf PATH is required");
+        if (elfPath is null)
+        {
+            return Fail(stderr, "--elf PATH is required");
+        }
 
         ReportSymbolizer symbolizer;
         try
@@ -76,8 +91,10 @@ public static class Program
             stderr.WriteLine("CrashSymbolizer: error: " + e.Message);
             return 2;
         }
-        foreach (var w in symbolizer.Lines.Warnings)
+        foreach (string w in symbolizer.Lines.Warnings)
+        {
             stderr.WriteLine("CrashSymbolizer: warning: " + w);
+        }
 
         TextReader input = stdin;
         StreamReader? file = null;

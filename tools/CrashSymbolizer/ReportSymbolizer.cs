@@ -67,17 +67,24 @@ public sealed class ReportSymbolizer
     public AddressDescription Describe(ulong address, bool isReturnAddress)
     {
         ulong probe = isReturnAddress && address != 0 ? address - 1 : address;
-        var sym = Symbols.Lookup(probe);
+        ElfSymbol? sym = Symbols.Lookup(probe);
         return new AddressDescription(address, sym, sym is { } s ? address - s.Address : 0, Lines.Lookup(probe));
     }
 
     /// <summary><c>file:line</c> with the path shortened against the base directory, or <c>??</c>.</summary>
     public string FormatLocation(SourceLocation? location)
     {
-        if (location is not { } l) return "??";
+        if (location is not { } l)
+        {
+            return "??";
+        }
+
         string file = l.File;
         if (_baseDirectory is not null && file.StartsWith(_baseDirectory, StringComparison.Ordinal))
+        {
             file = file[_baseDirectory.Length..];
+        }
+
         return l.Line == 0 ? $"{file}:?" : string.Create(CultureInfo.InvariantCulture, $"{file}:{l.Line}");
     }
 
@@ -87,34 +94,52 @@ public sealed class ReportSymbolizer
         ArgumentNullException.ThrowIfNull(report);
         var output = new List<string> { $"--- symbolized ({_displayName})" };
         if (report.Truncated)
+        {
             output.Add("  (report incomplete: no \"*** END PANIC\" line; symbolized what was there)");
+        }
 
         var rows = new List<(string Label, AddressDescription D)>();
         ulong? rip = report.Rip;
-        if (rip is { } r) rows.Add(("rip", Describe(r, isReturnAddress: false)));
-        foreach (var f in report.Frames)
+        if (rip is { } r)
+        {
+            rows.Add(("rip", Describe(r, isReturnAddress: false)));
+        }
+
+        foreach (StackFrame f in report.Frames)
         {
             bool exact = f.Address == rip || (rip is null && f.Index == 0);
             rows.Add(("#" + f.Index.ToString(CultureInfo.InvariantCulture), Describe(f.Address, isReturnAddress: !exact)));
         }
         if (rows.Count == 0)
+        {
             output.Add("  (no rip and no stack frames in the report)");
+        }
 
         int labelWidth = rows.Count == 0 ? 3 : rows.Max(x => x.Label.Length);
         int symWidth = rows.Count == 0 ? 2 : rows.Max(x => x.D.SymbolText.Length);
-        foreach (var (label, d) in rows)
+        foreach ((string? label, AddressDescription d) in rows)
         {
             var sb = new StringBuilder("  ");
             sb.Append(label.PadRight(labelWidth)).Append("  ");
             sb.Append(CultureInfo.InvariantCulture, $"0x{d.Address:x16}  ");
             sb.Append(d.SymbolText.PadRight(symWidth)).Append("  ");
             sb.Append(FormatLocation(d.Location));
-            if (d.ReadableName is { } readable) sb.Append("  (").Append(readable).Append(')');
+            if (d.ReadableName is { } readable)
+            {
+                sb.Append("  (").Append(readable).Append(')');
+            }
+
             output.Add(sb.ToString().TrimEnd());
         }
 
-        if (rip is { } at) AppendCode(output, at, report.IsCpuException);
-        else output.Add("  code at rip: (no rip in the report)");
+        if (rip is { } at)
+        {
+            AppendCode(output, at, report.IsCpuException);
+        }
+        else
+        {
+            output.Add("  code at rip: (no rip in the report)");
+        }
 
         output.Add("--- end symbolized");
         return output;
@@ -122,14 +147,22 @@ public sealed class ReportSymbolizer
 
     private void AppendCode(List<string> output, ulong rip, bool isFault)
     {
-        var listing = CodeDisassembler.Around(Elf, Symbols, rip);
+        Disassembly listing = CodeDisassembler.Around(Elf, Symbols, rip);
         string header = listing.StartSymbol is { } s ? $"  code at rip (decoded from {s}):" : "  code at rip:";
         output.Add(header);
-        if (listing.Note is { } note) output.Add("    (" + note + ")");
-        if (listing.Instructions.Count == 0) return;
+        if (listing.Note is { } note)
+        {
+            output.Add("    (" + note + ")");
+        }
+
+        if (listing.Instructions.Count == 0)
+        {
+            return;
+        }
+
         int bytesWidth = listing.Instructions.Max(i => i.Bytes.Length * 3 - 1);
         string marker = isFault ? "   <-- fault" : "   <-- rip";
-        foreach (var i in listing.Instructions)
+        foreach (DisassembledInstruction i in listing.Instructions)
         {
             string hex = string.Join(' ', i.Bytes.Select(b => b.ToString("x2", CultureInfo.InvariantCulture)));
             string line = string.Create(CultureInfo.InvariantCulture, $"    0x{i.Address:x16}  {hex.PadRight(bytesWidth)}  {i.Text}");

@@ -31,7 +31,10 @@ public sealed class SerialLogFilter
         while ((line = input.ReadLine()) is not null)
         {
             if (parser.InReport && CrashReportParser.IsStart(line))
+            {
                 Emit(parser.Abort(), output);
+            }
+
             output.WriteLine(line);
             Emit(parser.Feed(line), output);
             output.Flush();
@@ -42,11 +45,18 @@ public sealed class SerialLogFilter
 
     private void Emit(CrashReport? report, TextWriter output)
     {
-        if (report is null) return;
+        if (report is null)
+        {
+            return;
+        }
+
         ReportCount++;
         try
         {
-            foreach (var l in _symbolizer.Symbolize(report)) output.WriteLine(l);
+            foreach (string l in _symbolizer.Symbolize(report))
+            {
+                output.WriteLine(l);
+            }
         }
 #pragma warning disable CA1031 // a bug in symbolization must not stop the log from flowing
         catch (Exception e)

@@ -23,7 +23,11 @@ public sealed class SymbolTable
         list.Sort(static (a, b) =>
         {
             int c = a.Address.CompareTo(b.Address);
-            if (c != 0) return c;
+            if (c != 0)
+            {
+                return c;
+            }
+
             c = Rank(b).CompareTo(Rank(a)); // best candidate first among equal addresses
             return c != 0 ? c : string.CompareOrdinal(a.Name, b.Name);
         });
@@ -43,15 +47,30 @@ public sealed class SymbolTable
     {
         ArgumentNullException.ThrowIfNull(elf);
         ElfSection? symtab = null;
-        foreach (var s in elf.Sections)
+        foreach (ElfSection s in elf.Sections)
+        {
             if (s.Type == ElfSection.TypeSymTab) { symtab = s; break; }
+        }
+
         if (symtab is null)
-            foreach (var s in elf.Sections)
+        {
+            foreach (ElfSection s in elf.Sections)
+            {
                 if (s.Type == ElfSection.TypeDynSym) { symtab = s; break; }
-        if (symtab is null) return new SymbolTable(Array.Empty<ElfSymbol>(), elf);
+            }
+        }
+
+        if (symtab is null)
+        {
+            return new SymbolTable(Array.Empty<ElfSymbol>(), elf);
+        }
+
         if (symtab.Link >= elf.Sections.Count)
+        {
             throw new ElfFormatException($"symbol table {symtab.Name} links to missing string table #{symtab.Link}");
-        var strtab = elf.Sections[(int)symtab.Link];
+        }
+
+        ElfSection strtab = elf.Sections[(int)symtab.Link];
 
         byte[] data = elf.GetSectionData(symtab);
         int entSize = symtab.EntrySize >= 24 ? (int)symtab.EntrySize : 24;
@@ -66,10 +85,22 @@ public sealed class SymbolTable
             ulong size = BinaryPrimitives.ReadUInt64LittleEndian(e[16..]);
             byte type = (byte)(info & 0xf);
             byte bind = (byte)(info >> 4);
-            if (type is not (0 or 1 or 2 or 10)) continue;     // skip SECTION, FILE, TLS, ...
-            if (shndx == 0 || shndx >= 0xff00) continue;         // undefined, ABS, COMMON
+            if (type is not (0 or 1 or 2 or 10))
+            {
+                continue;     // skip SECTION, FILE, TLS, ...
+            }
+
+            if (shndx == 0 || shndx >= 0xff00)
+            {
+                continue;         // undefined, ABS, COMMON
+            }
+
             string name = elf.ReadString(strtab.Offset, strtab.Size, nameIdx);
-            if (name.Length == 0 || name.StartsWith(".L", StringComparison.Ordinal) || name[0] == '$') continue;
+            if (name.Length == 0 || name.StartsWith(".L", StringComparison.Ordinal) || name[0] == '$')
+            {
+                continue;
+            }
+
             symbols.Add(new ElfSymbol(name, value, size, type, bind is 1 or 2, shndx));
         }
         return new SymbolTable(symbols, elf);
@@ -85,18 +116,26 @@ public sealed class SymbolTable
     public ElfSymbol? Lookup(ulong address)
     {
         int hi = LastAtOrBefore(address);
-        if (hi < 0) return null;
+        if (hi < 0)
+        {
+            return null;
+        }
 
         // 1) A sized symbol containing the address. Functions do not nest, so a short
         //    backwards walk past labels and aliases is enough.
         ElfSymbol? best = null;
         for (int i = hi, steps = 0; i >= 0 && steps < 64; i--, steps++)
         {
-            var s = _byAddress[i];
+            ElfSymbol s = _byAddress[i];
             if (s.Contains(address) && (best is null || Rank(s) > Rank(best.Value)))
+            {
                 best = s;
+            }
         }
-        if (best is not null) return best;
+        if (best is not null)
+        {
+            return best;
+        }
 
         // 2) The nearest preceding symbol, if it is unsized and in the same section.
         //    A sized symbol at that same address is more authoritative: it says where
@@ -107,10 +146,21 @@ public sealed class SymbolTable
         ElfSymbol? near = null;
         for (int i = hi; i >= 0 && _byAddress[i].Address == at; i--)
         {
-            var s = _byAddress[i];
-            if (s.Size != 0) return null;
-            if (!InOwnSection(s, address)) continue;
-            if (near is null || Rank(s) > Rank(near.Value)) near = s;
+            ElfSymbol s = _byAddress[i];
+            if (s.Size != 0)
+            {
+                return null;
+            }
+
+            if (!InOwnSection(s, address))
+            {
+                continue;
+            }
+
+            if (near is null || Rank(s) > Rank(near.Value))
+            {
+                near = s;
+            }
         }
         return near;
     }
@@ -118,16 +168,26 @@ public sealed class SymbolTable
     // True unless the symbol's section is known, loaded, and does not hold the address.
     private bool InOwnSection(ElfSymbol symbol, ulong address)
     {
-        if (_elf is null || symbol.SectionIndex >= _elf.Sections.Count) return true;
-        var sec = _elf.Sections[symbol.SectionIndex];
+        if (_elf is null || symbol.SectionIndex >= _elf.Sections.Count)
+        {
+            return true;
+        }
+
+        ElfSection sec = _elf.Sections[symbol.SectionIndex];
         return !sec.IsAlloc || sec.ContainsAddress(address);
     }
 
     /// <summary>The first symbol named exactly <paramref name="name"/>, or null.</summary>
     public ElfSymbol? FindByName(string name)
     {
-        foreach (var s in _byAddress)
-            if (s.Name == name) return s;
+        foreach (ElfSymbol s in _byAddress)
+        {
+            if (s.Name == name)
+            {
+                return s;
+            }
+        }
+
         return null;
     }
 
@@ -145,7 +205,10 @@ public sealed class SymbolTable
         {
             int mid = (lo + hi) >>> 1;
             if (_byAddress[mid].Address <= address) { found = mid; lo = mid + 1; }
-            else hi = mid - 1;
+            else
+            {
+                hi = mid - 1;
+            }
         }
         return found;
     }

@@ -28,9 +28,16 @@ public sealed class AddressMap
         _images = images.ToArray();
         var overlaps = new List<(LoadedImage, LoadedImage)>();
         for (int i = 0; i < _images.Length; i++)
+        {
             for (int j = i + 1; j < _images.Length; j++)
+            {
                 if (_images[i].Start < _images[j].End && _images[j].Start < _images[i].End)
+                {
                     overlaps.Add((_images[i], _images[j]));
+                }
+            }
+        }
+
         Overlaps = overlaps;
     }
 
@@ -50,7 +57,11 @@ public sealed class AddressMap
         for (int i = _images.Length - 1; i >= 0; i--)
         {
             LoadedImage image = _images[i];
-            if (!image.Contains(pc)) continue;
+            if (!image.Contains(pc))
+            {
+                continue;
+            }
+
             ulong address = pc - image.Bias;
             ElfSymbol? symbol = image.Symbols.Lookup(address);
             return new CodeLocation(image, symbol, symbol is { } s && s.Address == address);
@@ -79,16 +90,31 @@ public sealed class AddressMap
         var matches = new List<(LoadedImage Image, ElfSymbol Symbol)>();
         foreach (LoadedImage image in _images)
         {
-            if (imageName is not null && image.Name != imageName) continue;
+            if (imageName is not null && image.Name != imageName)
+            {
+                continue;
+            }
+
             foreach (ElfSymbol s in image.Symbols.Symbols)
+            {
                 if (s.Type == ElfSymbol.TypeFunc && NameMatches(s.Name, name)
                     && !matches.Any(m => m.Image == image && m.Symbol.Address == s.Address))
+                {
                     matches.Add((image, s));
+                }
+            }
         }
-        if (matches.Count == 1) return matches[0].Symbol.Address + matches[0].Image.Bias;
+        if (matches.Count == 1)
+        {
+            return matches[0].Symbol.Address + matches[0].Image.Bias;
+        }
+
         string where = imageName ?? string.Join(", ", _images.Select(i => i.Name));
         if (matches.Count == 0)
+        {
             throw new ProfileException($"no function matches '{name}' in {where}");
+        }
+
         string candidates = string.Join(", ", matches.Take(6).Select(m => $"{m.Image.Name}:{DisplayName(m.Symbol.Name)}"));
         throw new ProfileException($"'{spec}' matches {matches.Count} functions ({candidates}{(matches.Count > 6 ? ", ..." : "")}); " +
                                    "name the image (IMAGE:NAME) or more of the name");
@@ -99,9 +125,17 @@ public sealed class AddressMap
 
     private static bool NameMatches(string raw, string wanted)
     {
-        if (raw == wanted) return true;
+        if (raw == wanted)
+        {
+            return true;
+        }
+
         string? readable = NameDemangler.Readable(raw);
-        if (readable is null) return false;
+        if (readable is null)
+        {
+            return false;
+        }
+
         return readable == wanted
             || (readable.Length > wanted.Length && readable.EndsWith(wanted, StringComparison.Ordinal)
                 && readable[readable.Length - wanted.Length - 1] == '.');

@@ -15,7 +15,7 @@ namespace ImageProfile;
 internal sealed class HmpMonitor : IDisposable
 {
     private const string Prompt = "(qemu) ";
-    private static readonly TimeSpan ReplyTimeout = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan s_replyTimeout = TimeSpan.FromSeconds(10);
     private readonly Socket _socket;
     private readonly NetworkStream _stream;
     private readonly StringBuilder _received = new();
@@ -52,9 +52,15 @@ internal sealed class HmpMonitor : IDisposable
                 }
             }
             if (qemu.HasExited)
+            {
                 throw new ProfileException($"QEMU exited (status {qemu.ExitCode}) before its monitor socket {path} accepted a connection");
+            }
+
             if (clock.Elapsed > within)
+            {
                 throw new ProfileException($"QEMU's monitor socket {path} did not accept a connection within {within.TotalSeconds:F0} s");
+            }
+
             await Task.Delay(20, cancel).ConfigureAwait(false);
         }
     }
@@ -71,7 +77,10 @@ internal sealed class HmpMonitor : IDisposable
         if (output.Length > 0 && (output.Contains("Invalid", StringComparison.OrdinalIgnoreCase)
                                   || output.Contains("unknown command", StringComparison.OrdinalIgnoreCase)
                                   || output.Contains("Error", StringComparison.OrdinalIgnoreCase)))
+        {
             throw new ProfileException($"QEMU's monitor rejected '{command}': {output}");
+        }
+
         return output;
     }
 
@@ -85,7 +94,7 @@ internal sealed class HmpMonitor : IDisposable
     private async Task<string> ReadReplyAsync(string what, CancellationToken cancel)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancel);
-        timeout.CancelAfter(ReplyTimeout);
+        timeout.CancelAfter(s_replyTimeout);
         byte[] buffer = new byte[4096];
         try
         {
@@ -99,13 +108,17 @@ internal sealed class HmpMonitor : IDisposable
                     return text[..prompt];
                 }
                 int n = await _stream.ReadAsync(buffer, timeout.Token).ConfigureAwait(false);
-                if (n == 0) throw new ProfileException($"QEMU's monitor closed the connection while answering {what}");
+                if (n == 0)
+                {
+                    throw new ProfileException($"QEMU's monitor closed the connection while answering {what}");
+                }
+
                 _received.Append(Encoding.Latin1.GetString(buffer, 0, n));
             }
         }
         catch (OperationCanceledException) when (!cancel.IsCancellationRequested)
         {
-            throw new ProfileException($"QEMU's monitor did not answer {what} within {ReplyTimeout.TotalSeconds:F0} s");
+            throw new ProfileException($"QEMU's monitor did not answer {what} within {s_replyTimeout.TotalSeconds:F0} s");
         }
     }
 

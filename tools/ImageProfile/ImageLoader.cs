@@ -34,7 +34,10 @@ public static class ImageLoader
                 try
                 {
                     elf = openService(load.Name);
-                    if (elf is null) warnings.Add($"no ELF for service {load.Name}; its instructions count as '?'");
+                    if (elf is null)
+                    {
+                        warnings.Add($"no ELF for service {load.Name}; its instructions count as '?'");
+                    }
                 }
                 catch (ElfFormatException e)
                 {
@@ -43,7 +46,11 @@ public static class ImageLoader
                 }
                 elfs[load.Name] = elf;
             }
-            if (elf is null) continue;
+            if (elf is null)
+            {
+                continue;
+            }
+
             string name = names.Add(load.Name) ? load.Name : $"{load.Name}#{load.Pid}";
             names.Add(name);
             try
@@ -56,8 +63,11 @@ public static class ImageLoader
             }
         }
         var map = new AddressMap(images);
-        foreach (var (earlier, later) in map.Overlaps)
+        foreach ((LoadedImage? earlier, LoadedImage? later) in map.Overlaps)
+        {
             warnings.Add($"{earlier} and {later} overlap; PCs in both count for {later.Name}");
+        }
+
         return map;
     }
 

@@ -20,7 +20,11 @@ public sealed class LoadedImage
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentNullException.ThrowIfNull(symbols);
-        if (end <= start) throw new ArgumentException($"image {name}: end 0x{end:x} is not above start 0x{start:x}", nameof(end));
+        if (end <= start)
+        {
+            throw new ArgumentException($"image {name}: end 0x{end:x} is not above start 0x{start:x}", nameof(end));
+        }
+
         Name = name;
         Bias = bias;
         Start = start;
@@ -64,19 +68,39 @@ public sealed class LoadedImage
             3 => loadBase,
             _ => throw new ProfileException($"{name}: ELF type {elf.FileType} is neither an executable (2) nor a position-independent executable (3)"),
         };
-        if (elf.LoadSegments.Count == 0) throw new ProfileException($"{name}: the ELF has no PT_LOAD segment");
+        if (elf.LoadSegments.Count == 0)
+        {
+            throw new ProfileException($"{name}: the ELF has no PT_LOAD segment");
+        }
+
         ulong low = ulong.MaxValue, high = 0;
         foreach (ElfSegment s in elf.LoadSegments)
         {
-            if (s.MemorySize == 0) continue;
+            if (s.MemorySize == 0)
+            {
+                continue;
+            }
+
             ulong end = s.VirtualAddress + s.MemorySize;
-            if (end < s.VirtualAddress) throw new ProfileException($"{name}: PT_LOAD segment at 0x{s.VirtualAddress:x} wraps around the address space");
+            if (end < s.VirtualAddress)
+            {
+                throw new ProfileException($"{name}: PT_LOAD segment at 0x{s.VirtualAddress:x} wraps around the address space");
+            }
+
             low = Math.Min(low, s.VirtualAddress);
             high = Math.Max(high, end);
         }
-        if (low >= high) throw new ProfileException($"{name}: the ELF's PT_LOAD segments are all empty");
+        if (low >= high)
+        {
+            throw new ProfileException($"{name}: the ELF's PT_LOAD segments are all empty");
+        }
+
         ulong start = low + bias, stop = high + bias;
-        if (start < low || stop < high) throw new ProfileException($"{name}: base 0x{loadBase:x} puts the image past the end of the address space");
+        if (start < low || stop < high)
+        {
+            throw new ProfileException($"{name}: base 0x{loadBase:x} puts the image past the end of the address space");
+        }
+
         return new LoadedImage(name, bias, start, stop, SymbolTable.FromElf(elf));
     }
 

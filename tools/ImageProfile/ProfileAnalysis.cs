@@ -31,19 +31,28 @@ public static class ProfileAnalysis
         var window = new TraceWindow(marker);
         TraceReadResult read = TraceReader.Read(trace, window);
         if (read.UnparsedLines > 0)
+        {
             warnings.Add(string.Create(CultureInfo.InvariantCulture,
                 $"{read.UnparsedLines} trace line{(read.UnparsedLines == 1 ? "" : "s")} did not parse (skipped), e.g. ") +
                 string.Join(" | ", read.UnparsedSamples.Select(s => $"'{s}'")));
+        }
+
         if (read.Instructions == 0)
+        {
             throw new ProfileException(string.Create(CultureInfo.InvariantCulture,
                 $"the trace holds no instructions ({read.UnparsedLines} unparsed lines); was tracing switched on?"));
+        }
+
         string source;
         if (per is not null)
         {
             if (window.MarkerEntries < 2)
+            {
                 throw new ProfileException(string.Create(CultureInfo.InvariantCulture,
                     $"the marker function '{per}' (0x{marker:x}) was entered {window.MarkerEntries} time{(window.MarkerEntries == 1 ? "" : "s")} " +
                     $"in the traced window; at least two entries are needed to cut whole iterations"));
+            }
+
             iterations = window.Iterations;
             source = $"whole iterations between entries into {per}";
         }

@@ -62,7 +62,7 @@ public static class ProfileJson
     /// <summary>Writes <paramref name="profile"/> to the file <paramref name="path"/>, with a final newline.</summary>
     public static void WriteFile(FunctionProfile profile, string path)
     {
-        using var file = File.Create(path);
+        using FileStream file = File.Create(path);
         Write(profile, file);
         file.WriteByte((byte)'\n');
     }

@@ -120,16 +120,29 @@ public sealed class ProfileOptions
             string Value()
             {
                 string? v = inline ?? (i + 1 < args.Count ? args[++i] : null);
-                if (string.IsNullOrEmpty(v)) throw new UsageException($"{a} needs a value");
+                if (string.IsNullOrEmpty(v))
+                {
+                    throw new UsageException($"{a} needs a value");
+                }
+
                 return v;
             }
         }
         if (iterationsGiven && o.Per is not null)
+        {
             throw new UsageException("--iterations and --per both set the iteration count; give one");
+        }
+
         if ((o.Trace is null) != (o.Serial is null))
+        {
             throw new UsageException("--trace and --serial go together (a kept run's trace.log and serial.log)");
+        }
+
         if (o.Trace is not null && o.Keep is not null)
+        {
             throw new UsageException("--keep applies to a QEMU run, not to --trace");
+        }
+
         o.ServicesDirectory = services ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(o.Image)) ?? ".", "services");
         return o;
     }
@@ -149,7 +162,10 @@ public sealed class ProfileOptions
     private static long Positive(string option, string value)
     {
         if (!long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out long n) || n < 1)
+        {
             throw new UsageException($"{option} needs a positive whole number, not '{value}'");
+        }
+
         return n;
     }
 }

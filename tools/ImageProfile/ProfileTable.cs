@@ -16,7 +16,11 @@ public static class ProfileTable
     public static string Format(FunctionProfile profile, int? top = null)
     {
         ArgumentNullException.ThrowIfNull(profile);
-        if (top is < 0) throw new ArgumentOutOfRangeException(nameof(top), "top must not be negative");
+        if (top is < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(top), "top must not be negative");
+        }
+
         CultureInfo inv = CultureInfo.InvariantCulture;
         var sb = new StringBuilder();
 
@@ -25,7 +29,10 @@ public static class ProfileTable
         {
             sb.Append(inv, $"# trace: {w.TraceInstructions:N0} instructions");
             if (w.LeftOutBefore != 0 || w.LeftOutAfter != 0)
+            {
                 sb.Append(inv, $", {w.LeftOutBefore:N0} before the first iteration and {w.LeftOutAfter:N0} after the last left out");
+            }
+
             sb.Append(inv, $"; {w.NotExecuted:N0} logged but not run, {w.UnparsedLines:N0} unparsed line{(w.UnparsedLines == 1 ? "" : "s")}\n");
         }
 
@@ -33,7 +40,10 @@ public static class ProfileTable
         int imageWidth = Math.Max("image".Length, shown.Count == 0 ? 0 : shown.Max(r => r.Image.Length));
         sb.Append(inv, $"{"instr/iter",12}  {"calls/iter",10}  {"image".PadRight(imageWidth)}  function\n");
         foreach (FunctionRow r in shown)
+        {
             sb.Append(inv, $"{profile.PerIteration(r.Instructions),12:F1}  {profile.PerIteration(r.Calls),10:F2}  {r.Image.PadRight(imageWidth)}  {r.Symbol}\n");
+        }
+
         int rest = profile.Functions.Count - shown.Count;
         if (rest > 0)
         {
@@ -44,7 +54,10 @@ public static class ProfileTable
         sb.Append('\n');
         sb.Append(inv, $"{"instr/iter",12}  image\n");
         foreach (ImageTotal i in profile.Images)
+        {
             sb.Append(inv, $"{profile.PerIteration(i.Instructions),12:F1}  {i.Image}\n");
+        }
+
         sb.Append(inv, $"{profile.PerIteration(profile.Instructions),12:F1}  total\n");
         return sb.ToString();
     }

@@ -65,7 +65,10 @@ public static class Program
                 tracePath = options.Trace;
                 serialPath = options.Serial;
                 serial = ReadLines(serialPath, "serial log");
-                if (!File.Exists(tracePath)) throw new ProfileException($"trace '{tracePath}' not found");
+                if (!File.Exists(tracePath))
+                {
+                    throw new ProfileException($"trace '{tracePath}' not found");
+                }
             }
             else
             {
@@ -85,8 +88,15 @@ public static class Program
                 var request = new QemuTraceRequest(options.Qemu, options.Image, options.Append, options.From, options.To,
                                                    tracePath, Path.Combine(dir, "monitor.sock"), options.Timeout);
                 serial = await QemuTracer.RunAsync(request, options.Verbose ? stderr : null).ConfigureAwait(false);
-                if (options.Keep is not null) File.WriteAllLines(serialPath, serial, Encoding.Latin1);
-                if (!File.Exists(tracePath)) throw new ProfileException("QEMU wrote no trace file; was tracing switched on?");
+                if (options.Keep is not null)
+                {
+                    File.WriteAllLines(serialPath, serial, Encoding.Latin1);
+                }
+
+                if (!File.Exists(tracePath))
+                {
+                    throw new ProfileException("QEMU wrote no trace file; was tracing switched on?");
+                }
             }
 
             var warnings = new List<string>();
@@ -94,10 +104,21 @@ public static class Program
                                                ImageLoader.ServicesIn(options.ServicesDirectory), warnings);
             FunctionProfile profile;
             using (var trace = new StreamReader(tracePath, Encoding.Latin1, false, 1 << 16))
+            {
                 profile = ProfileAnalysis.Analyze(map, trace, options.Per, options.Iterations, warnings);
-            foreach (string w in warnings) stderr.WriteLine("ImageProfile: warning: " + w);
+            }
+
+            foreach (string w in warnings)
+            {
+                stderr.WriteLine("ImageProfile: warning: " + w);
+            }
+
             stdout.Write(ProfileTable.Format(profile, options.Top));
-            if (options.Json is not null) ProfileJson.WriteFile(profile, options.Json);
+            if (options.Json is not null)
+            {
+                ProfileJson.WriteFile(profile, options.Json);
+            }
+
             return 0;
         }
         catch (ProfileException e)
@@ -128,7 +149,11 @@ public static class Program
 
     private static string[] ReadLines(string path, string what)
     {
-        if (!File.Exists(path)) throw new ProfileException($"{what} '{path}' not found");
+        if (!File.Exists(path))
+        {
+            throw new ProfileException($"{what} '{path}' not found");
+        }
+
         return File.ReadAllLines(path, Encoding.Latin1);
     }
 }

@@ -66,7 +66,11 @@ public static class QemuTracer
     {
         ArgumentNullException.ThrowIfNull(versionOutput);
         Match m = Regex.Match(versionOutput, @"QEMU emulator version (\d+)\.(\d+)(?:\.(\d+))?", RegexOptions.CultureInvariant);
-        if (!m.Success) return null;
+        if (!m.Success)
+        {
+            return null;
+        }
+
         int Part(int group) => m.Groups[group].Success ? int.Parse(m.Groups[group].Value, System.Globalization.CultureInfo.InvariantCulture) : 0;
         return new Version(Part(1), Part(2), Part(3));
     }
@@ -86,8 +90,12 @@ public static class QemuTracer
         start.ArgumentList.Add("--version");
         try
         {
-            using Process? probe = Process.Start(start);
-            if (probe is null) return null;
+            using var probe = Process.Start(start);
+            if (probe is null)
+            {
+                return null;
+            }
+
             Task<string> output = probe.StandardOutput.ReadToEndAsync();
             if (!probe.WaitForExit(bound))
             {
@@ -121,7 +129,10 @@ public static class QemuTracer
             StandardErrorEncoding = Encoding.Latin1,
             UseShellExecute = false,
         };
-        foreach (string a in Arguments(request, ProbeVersion(request.Qemu, TimeSpan.FromSeconds(10)))) start.ArgumentList.Add(a);
+        foreach (string a in Arguments(request, ProbeVersion(request.Qemu, TimeSpan.FromSeconds(10))))
+        {
+            start.ArgumentList.Add(a);
+        }
 
         Process qemu;
         try
@@ -138,18 +149,25 @@ public static class QemuTracer
             var stderr = new Queue<string>();
             qemu.ErrorDataReceived += (_, e) =>
             {
-                if (e.Data is null) return;
+                if (e.Data is null)
+                {
+                    return;
+                }
+
                 lock (stderr)
                 {
                     stderr.Enqueue(e.Data);
-                    if (stderr.Count > StderrTailLines) stderr.Dequeue();
+                    if (stderr.Count > StderrTailLines)
+                    {
+                        stderr.Dequeue();
+                    }
                 }
             };
             qemu.BeginErrorReadLine();
 
             bool timedOut = false;
             using var deadline = new CancellationTokenSource(request.Timeout);
-            using var kill = deadline.Token.Register(() => { timedOut = true; Kill(qemu); });
+            using CancellationTokenRegistration kill = deadline.Token.Register(() => { timedOut = true; Kill(qemu); });
             var serial = new List<string>();
             HmpMonitor? monitor = null;
             try
@@ -228,7 +246,10 @@ public static class QemuTracer
     {
         try
         {
-            if (!qemu.HasExited) qemu.Kill(entireProcessTree: true);
+            if (!qemu.HasExited)
+            {
+                qemu.Kill(entireProcessTree: true);
+            }
         }
         catch (Exception e) when (e is InvalidOperationException or Win32Exception)
         {
@@ -240,10 +261,25 @@ public static class QemuTracer
     {
         var sb = new StringBuilder();
         string[] err;
-        lock (stderr) err = stderr.ToArray();
-        if (err.Length > 0) sb.Append("; QEMU said: ").Append(string.Join(" | ", err));
-        if (serial.Count > 0) sb.Append("; last console line: '").Append(serial[^1]).Append('\'');
-        else sb.Append("; the console stayed empty");
+        lock (stderr)
+        {
+            err = stderr.ToArray();
+        }
+
+        if (err.Length > 0)
+        {
+            sb.Append("; QEMU said: ").Append(string.Join(" | ", err));
+        }
+
+        if (serial.Count > 0)
+        {
+            sb.Append("; last console line: '").Append(serial[^1]).Append('\'');
+        }
+        else
+        {
+            sb.Append("; the console stayed empty");
+        }
+
         return sb.ToString();
     }
 }

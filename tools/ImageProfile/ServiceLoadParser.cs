@@ -27,7 +27,11 @@ public static partial class ServiceLoadParser
         ArgumentNullException.ThrowIfNull(line);
         load = default;
         Match m = Line().Match(line);
-        if (!m.Success) return false;
+        if (!m.Success)
+        {
+            return false;
+        }
+
         load = new ServiceLoad(
             m.Groups["name"].Value,
             int.Parse(m.Groups["pid"].Value, NumberStyles.None, CultureInfo.InvariantCulture),
@@ -41,7 +45,13 @@ public static partial class ServiceLoadParser
         ArgumentNullException.ThrowIfNull(lines);
         var loads = new List<ServiceLoad>();
         foreach (string line in lines)
-            if (TryParse(line, out ServiceLoad load)) loads.Add(load);
+        {
+            if (TryParse(line, out ServiceLoad load))
+            {
+                loads.Add(load);
+            }
+        }
+
         return loads;
     }
 }

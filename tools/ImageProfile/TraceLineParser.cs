@@ -38,9 +38,21 @@ public static class TraceLineParser
     public static TraceLineKind Classify(ReadOnlySpan<char> line, out ulong pc)
     {
         pc = 0;
-        if (line.IsWhiteSpace()) return TraceLineKind.Blank;
-        if (TryParsePc(line, out pc)) return TraceLineKind.Instruction;
-        if (TryParseNotExecuted(line, out pc)) return TraceLineKind.NotExecuted;
+        if (line.IsWhiteSpace())
+        {
+            return TraceLineKind.Blank;
+        }
+
+        if (TryParsePc(line, out pc))
+        {
+            return TraceLineKind.Instruction;
+        }
+
+        if (TryParseNotExecuted(line, out pc))
+        {
+            return TraceLineKind.NotExecuted;
+        }
+
         return TraceLineKind.Unparsed;
     }
 
@@ -52,13 +64,25 @@ public static class TraceLineParser
     {
         pc = 0;
         const string Prefix = "Stopped execution of TB chain before ";
-        if (!line.StartsWith(Prefix, StringComparison.Ordinal)) return false;
+        if (!line.StartsWith(Prefix, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
         ReadOnlySpan<char> rest = line[Prefix.Length..];
         int open = rest.IndexOf('[');
-        if (open < 0) return false;
+        if (open < 0)
+        {
+            return false;
+        }
+
         rest = rest[(open + 1)..];
         int close = rest.IndexOf(']');
-        if (close <= 0 || close > 16 || !IsHex(rest[..close])) return false;
+        if (close <= 0 || close > 16 || !IsHex(rest[..close]))
+        {
+            return false;
+        }
+
         return ulong.TryParse(rest[..close], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out pc);
     }
 
@@ -69,43 +93,95 @@ public static class TraceLineParser
     public static bool TryParsePc(ReadOnlySpan<char> line, out ulong pc)
     {
         pc = 0;
-        if (!line.StartsWith("Trace ", StringComparison.Ordinal)) return false;
+        if (!line.StartsWith("Trace ", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
         ReadOnlySpan<char> rest = line["Trace ".Length..];
         int colon = rest.IndexOf(':');
-        if (colon <= 0 || !IsDecimal(rest[..colon])) return false; // CPU index
+        if (colon <= 0 || !IsDecimal(rest[..colon]))
+        {
+            return false; // CPU index
+        }
+
         int open = rest.IndexOf('[');
-        if (open < 0) return false;
+        if (open < 0)
+        {
+            return false;
+        }
+
         rest = rest[(open + 1)..];
         int close = rest.IndexOf(']');
-        if (close < 0) return false;
+        if (close < 0)
+        {
+            return false;
+        }
+
         ReadOnlySpan<char> fields = rest[..close];
 
         int slash = fields.IndexOf('/');
-        if (slash <= 0 || !IsHex(fields[..slash])) return false;     // cs_base
+        if (slash <= 0 || !IsHex(fields[..slash]))
+        {
+            return false;     // cs_base
+        }
+
         fields = fields[(slash + 1)..];
         slash = fields.IndexOf('/');
-        if (slash <= 0) return false;
+        if (slash <= 0)
+        {
+            return false;
+        }
+
         ReadOnlySpan<char> pcField = fields[..slash];
-        if (pcField.Length > 16 || !IsHex(pcField)) return false;
+        if (pcField.Length > 16 || !IsHex(pcField))
+        {
+            return false;
+        }
+
         fields = fields[(slash + 1)..];
         slash = fields.IndexOf('/');
-        if (slash <= 0 || !IsHex(fields[..slash]) || !IsHex(fields[(slash + 1)..])) return false; // flags, cflags
+        if (slash <= 0 || !IsHex(fields[..slash]) || !IsHex(fields[(slash + 1)..]))
+        {
+            return false; // flags, cflags
+        }
+
         return ulong.TryParse(pcField, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out pc);
     }
 
     private static bool IsHex(ReadOnlySpan<char> s)
     {
-        if (s.IsEmpty) return false;
+        if (s.IsEmpty)
+        {
+            return false;
+        }
+
         foreach (char c in s)
-            if (!char.IsAsciiHexDigit(c)) return false;
+        {
+            if (!char.IsAsciiHexDigit(c))
+            {
+                return false;
+            }
+        }
+
         return true;
     }
 
     private static bool IsDecimal(ReadOnlySpan<char> s)
     {
-        if (s.IsEmpty) return false;
+        if (s.IsEmpty)
+        {
+            return false;
+        }
+
         foreach (char c in s)
-            if (!char.IsAsciiDigit(c)) return false;
+        {
+            if (!char.IsAsciiDigit(c))
+            {
+                return false;
+            }
+        }
+
         return true;
     }
 }

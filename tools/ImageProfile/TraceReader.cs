@@ -45,7 +45,11 @@ public static class TraceReader
                     break;
                 case TraceLineKind.NotExecuted or TraceLineKind.Unparsed:
                     unparsed++;
-                    if (samples.Count < SampleCount) samples.Add(line.Length > 160 ? line[..160] + "..." : line);
+                    if (samples.Count < SampleCount)
+                    {
+                        samples.Add(line.Length > 160 ? line[..160] + "..." : line);
+                    }
+
                     break;
             }
         }

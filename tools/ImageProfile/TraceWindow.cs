@@ -57,7 +57,10 @@ public sealed class TraceWindow
             else
             {
                 foreach (KeyValuePair<ulong, long> e in _pending)
+                {
                     _counts[e.Key] = _counts.GetValueOrDefault(e.Key) + e.Value;
+                }
+
                 Instructions += _pendingInstructions;
             }
             _pending.Clear();

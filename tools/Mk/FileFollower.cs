@@ -56,8 +56,15 @@ public static class FileFollower
         try
         {
             while (follow && !File.Exists(path) && writerAlive() && !cancel.IsCancellationRequested)
+            {
                 await Delay(cancel).ConfigureAwait(false);
-            if (!File.Exists(path)) return;
+            }
+
+            if (!File.Exists(path))
+            {
+                return;
+            }
+
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete,
                 bufferSize: 1, useAsync: false);
             bool lastPass = !follow;
@@ -69,10 +76,18 @@ public static class FileFollower
                 {
                     writer.Advance(read);
                     FlushResult flushed = await writer.FlushAsync(CancellationToken.None).ConfigureAwait(false);
-                    if (flushed.IsCompleted) return;
+                    if (flushed.IsCompleted)
+                    {
+                        return;
+                    }
+
                     continue;
                 }
-                if (lastPass || cancel.IsCancellationRequested) return;
+                if (lastPass || cancel.IsCancellationRequested)
+                {
+                    return;
+                }
+
                 if (!writerAlive()) { lastPass = true; continue; }
                 await Delay(cancel).ConfigureAwait(false);
             }

@@ -18,13 +18,13 @@ namespace Mk;
 /// invalid manifest.</summary>
 public static class Program
 {
-    private static readonly Option<bool> Verbose = new("--verbose")
+    private static readonly Option<bool> s_verbose = new("--verbose")
     {
         Description = "Show detail: every make line, the QEMU command, stack traces of errors",
         Recursive = true,
     };
 
-    private static readonly Option<string?> InstancesDirectory = new("--instances")
+    private static readonly Option<string?> s_instancesDirectory = new("--instances")
     {
         Description = "Folder of instance state folders (default: $MK_INSTANCES_DIR, else out/instances)",
         Recursive = true,
@@ -49,8 +49,8 @@ public static class Program
     private static RootCommand BuildCommands()
     {
         var root = new RootCommand("mk: compose, build, boot and watch microkernel images (manifests in images/*.yaml)");
-        root.Options.Add(Verbose);
-        root.Options.Add(InstancesDirectory);
+        root.Options.Add(s_verbose);
+        root.Options.Add(s_instancesDirectory);
 
         var manifestArgument = new Argument<string>("MANIFEST") { Description = "Image manifest, e.g. images/default.yaml" };
         var output = new Option<string>("--output", "-o") { Description = "Folder to write NAME.manifest.msgpack, NAME.services and NAME.vars.mk into", Required = true, HelpName = "DIR" };
@@ -73,13 +73,13 @@ public static class Program
         ps.SetAction(p => Guard(p, c => Verbs.Ps(c, p.GetValue(all))));
         root.Subcommands.Add(ps);
 
-        var logsName = NameArgument();
+        Argument<string> logsName = NameArgument();
         var logsFollow = new Option<bool>("--follow", "-f") { Description = "Keep printing what the console writes until the instance exits" };
         var logs = new Command("logs", "Print an instance's console (first serial port)") { logsName, logsFollow };
         logs.SetAction((p, cancel) => GuardAsync(p, c => Verbs.Logs(c, p.GetRequiredValue(logsName), p.GetValue(logsFollow), cancel)));
         root.Subcommands.Add(logs);
 
-        var stopName = NameArgument();
+        Argument<string> stopName = NameArgument();
         var timeout = new Option<double>("--timeout") { Description = "Seconds to wait for the guest to power off before forcing", DefaultValueFactory = _ => 10, HelpName = "SECONDS" };
         var force = new Option<bool>("--force") { Description = "Quit QEMU at once instead of pressing the power button" };
         var stop = new Command("stop", "Press the instance's ACPI power button (QMP system_powerdown); quit QEMU if it is still running after --timeout")
@@ -89,14 +89,14 @@ public static class Program
         stop.SetAction((p, cancel) => GuardAsync(p, c => Verbs.Stop(c, p.GetRequiredValue(stopName), p.GetValue(timeout), p.GetValue(force), cancel)));
         root.Subcommands.Add(stop);
 
-        var rmName = NameArgument();
+        Argument<string> rmName = NameArgument();
         var rm = new Command("rm", "Delete an exited instance's folder") { rmName };
         rm.SetAction(p => Guard(p, c => Verbs.Rm(c, p.GetRequiredValue(rmName))));
         root.Subcommands.Add(rm);
 
         root.Subcommands.Add(KlogCommand());
 
-        var storeName = NameArgument();
+        Argument<string> storeName = NameArgument();
         var storeEntries = new Argument<string[]>("ENTRY") { Description = "Store entries to read, e.g. kernel/memory/free-kib", Arity = ArgumentArity.OneOrMore };
         var storeTimeout = new Option<double>("--timeout") { Description = "Seconds to wait for each answer", DefaultValueFactory = _ => 5, HelpName = "SECONDS" };
         var storeGet = new Command("get", "Read store entries from a running instance (through its hostlink service)") { storeName, storeEntries, storeTimeout };
@@ -128,7 +128,7 @@ public static class Program
 
     private static Command KlogCommand()
     {
-        var name = NameArgument();
+        Argument<string> name = NameArgument();
         var follow = new Option<bool>("--follow", "-f") { Description = "Keep decoding records as they arrive until the instance exits" };
         var level = new Option<string?>("--level") { Description = "Least level shown: debug, info, warning, error", HelpName = "LEVEL" };
         var source = new Option<string[]>("--source") { Description = "Show only records from this source (repeatable)", HelpName = "S", AllowMultipleArgumentsPerToken = false };
@@ -144,11 +144,18 @@ public static class Program
             if (levelText is not null)
             {
                 if (!KlogRecord.TryParseLevel(levelText, out uint parsed))
+                {
                     throw new MkException($"--level must be debug, info, warning or error, not `{levelText}`", null, 2);
+                }
+
                 minimum = parsed;
             }
             double? sinceSeconds = p.GetValue(since);
-            if (sinceSeconds is < 0) throw new MkException("--since must not be negative", null, 2);
+            if (sinceSeconds is < 0)
+            {
+                throw new MkException("--since must not be negative", null, 2);
+            }
+
             string[] sources = p.GetValue(source) ?? Array.Empty<string>();
             var filter = new KlogFilter(minimum, sources, sinceSeconds is double s ? (ulong)(s * 1e9) : null);
             return Verbs.Klog(c, p.GetRequiredValue(name), p.GetValue(follow), filter, cancel);
@@ -164,23 +171,35 @@ public static class Program
     // Errors end as one line (and a hint); --verbose adds the exception with its stack.
     private static async Task<int> GuardAsync(ParseResult parse, Func<CommandContext, Task<int>> body)
     {
-        bool verbose = parse.GetValue(Verbose);
-        var context = new CommandContext(parse, verbose, parse.GetValue(InstancesDirectory));
+        bool verbose = parse.GetValue(s_verbose);
+        var context = new CommandContext(parse, verbose, parse.GetValue(s_instancesDirectory));
         try
         {
             return await body(context).ConfigureAwait(false);
         }
         catch (ManifestException e)
         {
-            foreach (ManifestDiagnostic error in e.Errors) Console.Error.WriteLine(error.ToString());
+            foreach (ManifestDiagnostic error in e.Errors)
+            {
+                Console.Error.WriteLine(error.ToString());
+            }
+
             Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"mk: {e.Errors.Count} error(s) in the manifest"));
             return 2;
         }
         catch (MkException e)
         {
             Console.Error.WriteLine("mk: error: " + e.Message);
-            if (e.Hint is not null) Console.Error.WriteLine("  hint: " + e.Hint);
-            if (verbose && e.InnerException is not null) Console.Error.WriteLine(e.InnerException);
+            if (e.Hint is not null)
+            {
+                Console.Error.WriteLine("  hint: " + e.Hint);
+            }
+
+            if (verbose && e.InnerException is not null)
+            {
+                Console.Error.WriteLine(e.InnerException);
+            }
+
             return e.ExitCode;
         }
         catch (OperationCanceledException)

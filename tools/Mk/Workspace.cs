@@ -42,11 +42,18 @@ public sealed class Workspace
     {
         string? instances = instancesOption ?? NonEmpty(Environment.GetEnvironmentVariable("MK_INSTANCES_DIR"));
         string? root = NonEmpty(Environment.GetEnvironmentVariable("MK_ROOT"));
-        if (root is not null && IsRoot(root)) return new Workspace(root, instances);
+        if (root is not null && IsRoot(root))
+        {
+            return new Workspace(root, instances);
+        }
+
         root = FindUp(Directory.GetCurrentDirectory()) ?? FindUp(AppContext.BaseDirectory);
         if (root is null)
+        {
             throw new MkException("cannot find the repository (a folder with a Makefile and services/)",
                 $"run {Workspace.CommandName} from the repository, or set MK_ROOT to it");
+        }
+
         return new Workspace(root, instances);
     }
 
@@ -59,7 +66,10 @@ public sealed class Workspace
     {
         for (DirectoryInfo? dir = new(start); dir is not null; dir = dir.Parent)
         {
-            if (IsRoot(dir.FullName)) return dir.FullName;
+            if (IsRoot(dir.FullName))
+            {
+                return dir.FullName;
+            }
         }
         return null;
     }

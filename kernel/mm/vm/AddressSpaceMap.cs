@@ -113,8 +113,8 @@ public unsafe partial struct AddressSpaceMap
         where TSink : struct, IVmRangeSink
     {
         address = 0;
-        const MapFlags known = MapFlags.Fixed | MapFlags.FixedNoReplace | MapFlags.Populate;
-        if ((flags & ~known) != 0 || (flags & (MapFlags.Fixed | MapFlags.FixedNoReplace)) == (MapFlags.Fixed | MapFlags.FixedNoReplace))
+        const MapFlags Known = MapFlags.Fixed | MapFlags.FixedNoReplace | MapFlags.Populate;
+        if ((flags & ~Known) != 0 || (flags & (MapFlags.Fixed | MapFlags.FixedNoReplace)) == (MapFlags.Fixed | MapFlags.FixedNoReplace))
         {
             return VmError.EINVAL;
         }
@@ -168,7 +168,7 @@ public unsafe partial struct AddressSpaceMap
             }
         }
 
-        Edit edit = new Edit(EditKind.Map, start, start + length, new VmArea(start, start + length, protection, kind, name));
+        var edit = new Edit(EditKind.Map, start, start + length, new VmArea(start, start + length, protection, kind, name));
         VmError status = Commit(in edit, ref sink);
         if (status == VmError.None)
         {
@@ -199,7 +199,7 @@ public unsafe partial struct AddressSpaceMap
             return VmError.EINVAL;
         }
 
-        Edit edit = new Edit(EditKind.Unmap, address, end, default);
+        var edit = new Edit(EditKind.Unmap, address, end, default);
         return Commit(in edit, ref sink);
     }
 
@@ -258,7 +258,7 @@ public unsafe partial struct AddressSpaceMap
             return VmError.EACCES;
         }
 
-        Edit edit = new Edit(EditKind.Protect, address, end, new VmArea(address, end, protection, VmAreaKind.Anonymous, 0));
+        var edit = new Edit(EditKind.Protect, address, end, new VmArea(address, end, protection, VmAreaKind.Anonymous, 0));
         return Commit(in edit, ref sink);
     }
 
@@ -475,8 +475,8 @@ public unsafe partial struct AddressSpaceMap
             return VmError.EINVAL;
         }
 
-        const VmProtection wx = VmProtection.Write | VmProtection.Execute;
-        return (protection & wx) == wx ? VmError.EACCES : VmError.None;
+        const VmProtection Wx = VmProtection.Write | VmProtection.Execute;
+        return (protection & Wx) == Wx ? VmError.EACCES : VmError.None;
     }
 
     /// <summary>First fit for an already page-rounded length: at or above the rounded hint,

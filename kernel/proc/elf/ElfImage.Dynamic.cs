@@ -37,7 +37,11 @@ public partial struct ElfImage
                     return ElfStatus.UnsupportedRelocationFormat;
                 case ElfFormat.DtRelSz:
                 case ElfFormat.DtRelrSz:
-                    if (value != 0) return ElfStatus.UnsupportedRelocationFormat;
+                    if (value != 0)
+                    {
+                        return ElfStatus.UnsupportedRelocationFormat;
+                    }
+
                     continue;
                 case ElfFormat.DtRela: bit = SeenRela; rela = value; break;
                 case ElfFormat.DtRelaSz: bit = SeenRelaSize; relaSize = value; break;

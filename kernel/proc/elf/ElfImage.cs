@@ -418,7 +418,11 @@ public partial struct ElfImage
                     status = AddLoadSegment(reader, flags, offset, vaddr, filesz, memsz, align);
                     break;
                 case ElfFormat.PtDynamic:
-                    if (hasDynamic) return ElfStatus.DuplicateSegment;
+                    if (hasDynamic)
+                    {
+                        return ElfStatus.DuplicateSegment;
+                    }
+
                     hasDynamic = true;
                     dynamicOffset = offset;
                     dynamicSize = filesz;
@@ -428,18 +432,34 @@ public partial struct ElfImage
                 case ElfFormat.PtShlib:
                     return ElfStatus.UnsupportedSegmentType;
                 case ElfFormat.PtTls:
-                    if (_hasTls) return ElfStatus.DuplicateSegment;
+                    if (_hasTls)
+                    {
+                        return ElfStatus.DuplicateSegment;
+                    }
+
                     _hasTls = true;
                     tlsHeader = header;
                     break;
                 case ElfFormat.PtGnuStack:
-                    if (hasStack) return ElfStatus.DuplicateSegment;
+                    if (hasStack)
+                    {
+                        return ElfStatus.DuplicateSegment;
+                    }
+
                     hasStack = true;
-                    if ((flags & ElfFormat.PfX) != 0) return ElfStatus.ExecutableStack;
+                    if ((flags & ElfFormat.PfX) != 0)
+                    {
+                        return ElfStatus.ExecutableStack;
+                    }
+
                     _stackSize = memsz;
                     break;
                 case ElfFormat.PtGnuRelro:
-                    if (hasRelro) return ElfStatus.DuplicateSegment;
+                    if (hasRelro)
+                    {
+                        return ElfStatus.DuplicateSegment;
+                    }
+
                     hasRelro = true;
                     relroVaddr = vaddr;
                     relroSize = memsz;
@@ -586,9 +606,21 @@ public partial struct ElfImage
         }
 
         ElfProtection protection = ElfProtection.None;
-        if ((flags & ElfFormat.PfR) != 0) protection |= ElfProtection.Read;
-        if ((flags & ElfFormat.PfW) != 0) protection |= ElfProtection.Write;
-        if ((flags & ElfFormat.PfX) != 0) protection |= ElfProtection.Execute;
+        if ((flags & ElfFormat.PfR) != 0)
+        {
+            protection |= ElfProtection.Read;
+        }
+
+        if ((flags & ElfFormat.PfW) != 0)
+        {
+            protection |= ElfProtection.Write;
+        }
+
+        if ((flags & ElfFormat.PfX) != 0)
+        {
+            protection |= ElfProtection.Execute;
+        }
+
         _segments[_segmentCount] = new ElfSegment(vaddr, memsz, offset, filesz, protection);
         _segmentCount++;
         return ElfStatus.Ok;

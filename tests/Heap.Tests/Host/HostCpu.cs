@@ -7,12 +7,12 @@ namespace Microkernel.Memory.Heap.Tests;
 public readonly struct FakeCpu : ICpuContext
 {
     [ThreadStatic]
-    private static uint t_cpu;
+    private static uint s_cpu;
 
-    public uint CurrentCpu => t_cpu;
+    public uint CurrentCpu => s_cpu;
 
     /// <summary>Makes the calling thread CPU <paramref name="cpu"/>.</summary>
-    public static void Become(uint cpu) => t_cpu = cpu;
+    public static void Become(uint cpu) => s_cpu = cpu;
 }
 
 /// <summary>A compare-and-swap spin lock that backs off to yielding (threads outnumber cores

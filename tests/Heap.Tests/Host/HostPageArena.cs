@@ -100,7 +100,7 @@ public sealed unsafe class HostPageArena : IDisposable
         {
             lock (_gate)
             {
-                if (!_live.TryGetValue(address, out var held) || held.Count != count)
+                if (!_live.TryGetValue(address, out (int Count, nuint Run) held) || held.Count != count)
                 {
                     BadFrees++;
                     return;
@@ -132,7 +132,7 @@ public sealed unsafe class HostPageArena : IDisposable
     {
         lock (_gate)
         {
-            foreach (var held in _live.Values)
+            foreach ((int Count, nuint Run) held in _live.Values)
             {
                 NativeMemory.AlignedFree((void*)held.Run);
             }

@@ -18,7 +18,7 @@ public sealed class ImageBuilder
     /// <summary>How many lines of make's output a failure shows.</summary>
     public const int FailureTailLines = 30;
 
-    private static readonly string[] StepPrefixes = { "  IL ", "  ILC ", "  LD ", "  IMAGE " };
+    private static readonly string[] s_stepPrefixes = { "  IL ", "  ILC ", "  LD ", "  IMAGE " };
 
     private readonly Workspace _workspace;
     private readonly TextWriter _output;
@@ -38,7 +38,11 @@ public sealed class ImageBuilder
     public ImageManifest LoadManifest(string manifestPath)
     {
         ManifestParseResult result = ManifestParser.Load(manifestPath, _workspace.LoadServiceCatalog());
-        if (!result.Succeeded) throw new ManifestException(result.Errors);
+        if (!result.Succeeded)
+        {
+            throw new ManifestException(result.Errors);
+        }
+
         return result.Manifest!;
     }
 
@@ -63,9 +67,16 @@ public sealed class ImageBuilder
         if (exitCode != 0)
         {
             if (lines.Any(l => l.Contains("No rule to make target", StringComparison.Ordinal) && l.Contains(image, StringComparison.Ordinal)))
+            {
                 throw new MkException($"the Makefile has no rule for out/{manifest.Name}.elf yet",
                     "the rule that builds any image from out/manifests/NAME.vars.mk is still to come; images/default.yaml and images/test.yaml build today");
-            foreach (string line in lines.TakeLast(FailureTailLines)) _output.WriteLine("    " + line);
+            }
+
+            foreach (string line in lines.TakeLast(FailureTailLines))
+            {
+                _output.WriteLine("    " + line);
+            }
+
             throw new MkException(string.Create(CultureInfo.InvariantCulture,
                 $"building {Relative(image)} failed (make exited with {exitCode} after {clock.Elapsed.TotalSeconds:F1}s); its last lines are above"));
         }
@@ -82,19 +93,36 @@ public sealed class ImageBuilder
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
-        foreach (string argument in arguments) start.ArgumentList.Add(argument);
+        foreach (string argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
         var lines = new List<string>();
-        var gate = new object();
+        object gate = new object();
         void OnLine(string? line)
         {
-            if (line is null) return;
+            if (line is null)
+            {
+                return;
+            }
+
             lock (gate)
             {
                 lines.Add(line);
-                if (lines.Count > 4 * FailureTailLines) lines.RemoveRange(0, lines.Count - FailureTailLines);
-                if (_verbose) _output.WriteLine("    " + line);
-                else if (StepPrefixes.Any(p => line.StartsWith(p, StringComparison.Ordinal)))
+                if (lines.Count > 4 * FailureTailLines)
+                {
+                    lines.RemoveRange(0, lines.Count - FailureTailLines);
+                }
+
+                if (_verbose)
+                {
+                    _output.WriteLine("    " + line);
+                }
+                else if (s_stepPrefixes.Any(p => line.StartsWith(p, StringComparison.Ordinal)))
+                {
                     _output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  [{clock.Elapsed.TotalSeconds,6:F1}s] {line.Trim()}"));
+                }
             }
         }
         Process process;
@@ -114,7 +142,10 @@ public sealed class ImageBuilder
             process.BeginOutputReadLine();
             process.BeginErrorReadLine();
             process.WaitForExit();
-            lock (gate) return (process.ExitCode, lines.ToList());
+            lock (gate)
+            {
+                return (process.ExitCode, lines.ToList());
+            }
         }
     }
 

@@ -38,7 +38,11 @@ internal static class Verbs
 
     public static Task<int> Run(CommandContext context, RunRequest request, CancellationToken cancel)
     {
-        if (request.Name is not null) InstanceStore.ValidateName(request.Name);
+        if (request.Name is not null)
+        {
+            InstanceStore.ValidateName(request.Name);
+        }
+
         var runner = new InstanceRunner(context.Workspace, context.Instances, context.Out, context.Verbose);
         return runner.RunAsync(request, cancel);
     }
@@ -50,7 +54,11 @@ internal static class Verbs
         foreach (Instance instance in context.Instances.List())
         {
             bool running = instance.IsRunning;
-            if (!running && !all) continue;
+            if (!running && !all)
+            {
+                continue;
+            }
+
             rows.Add(new[]
             {
                 instance.Name,
@@ -62,14 +70,21 @@ internal static class Verbs
         }
         int[] widths = Enumerable.Range(0, 5).Select(c => rows.Max(r => r[c].Length)).ToArray();
         foreach (string[] row in rows)
+        {
             context.Out.WriteLine(string.Join("  ", row.Select((cell, c) => c == 4 ? cell : cell.PadRight(widths[c]))).TrimEnd());
+        }
+
         return 0;
     }
 
     /// <summary>12s, 3m04s, 2h05m, 1d03h.</summary>
     public static string FormatDuration(TimeSpan span)
     {
-        if (span < TimeSpan.Zero) span = TimeSpan.Zero;
+        if (span < TimeSpan.Zero)
+        {
+            span = TimeSpan.Zero;
+        }
+
         return span.TotalMinutes < 1 ? string.Create(CultureInfo.InvariantCulture, $"{(int)span.TotalSeconds}s")
             : span.TotalHours < 1 ? string.Create(CultureInfo.InvariantCulture, $"{(int)span.TotalMinutes}m{span.Seconds:D2}s")
             : span.TotalDays < 1 ? string.Create(CultureInfo.InvariantCulture, $"{(int)span.TotalHours}h{span.Minutes:D2}m")
@@ -80,12 +95,19 @@ internal static class Verbs
     {
         Instance instance = context.Instances.Get(name);
         if (!instance.Info.Detached)
+        {
             throw new MkException($"`{name}` was run in the foreground: its console went to the terminal that started it",
                 "run with -d to keep the console in a file that logs can show");
+        }
+
         using Stream stdout = Console.OpenStandardOutput();
         await FileFollower.ReadAsync(instance.ConsolePath, follow, () => instance.IsRunning, (buffer, _) =>
         {
-            foreach (ReadOnlyMemory<byte> segment in buffer) stdout.Write(segment.Span);
+            foreach (ReadOnlyMemory<byte> segment in buffer)
+            {
+                stdout.Write(segment.Span);
+            }
+
             stdout.Flush();
             return buffer.End;
         }, cancel).ConfigureAwait(false);
@@ -94,7 +116,11 @@ internal static class Verbs
 
     public static async Task<int> Stop(CommandContext context, string name, double timeoutSeconds, bool force, CancellationToken cancel)
     {
-        if (timeoutSeconds is < 0 or > 3600) throw new MkException("--timeout must be from 0 to 3600 seconds", null, 2);
+        if (timeoutSeconds is < 0 or > 3600)
+        {
+            throw new MkException("--timeout must be from 0 to 3600 seconds", null, 2);
+        }
+
         Instance instance = context.Instances.Get(name);
         var runner = new InstanceRunner(context.Workspace, context.Instances, context.Out, context.Verbose);
         StopOutcome outcome = await runner.StopAsync(instance, TimeSpan.FromSeconds(timeoutSeconds), force, cancel).ConfigureAwait(false);
@@ -121,13 +147,20 @@ internal static class Verbs
     public static async Task<int> StoreGet(CommandContext context, string name, string[] entries, double timeoutSeconds, CancellationToken cancel)
     {
         Instance instance = context.Instances.Get(name);
-        if (!instance.IsRunning) throw new MkException($"{name} is not running", null, 1);
+        if (!instance.IsRunning)
+        {
+            throw new MkException($"{name} is not running", null, 1);
+        }
+
         IReadOnlyList<HostLink.HostLinkReply> replies = await HostLink.HostLinkClient.GetAsync(
             instance.HostLinkPath, entries, TimeSpan.FromSeconds(timeoutSeconds), cancel).ConfigureAwait(false);
         int failures = 0;
         foreach (HostLink.HostLinkReply reply in replies)
         {
-            if (reply.Status == 0) context.Out.WriteLine($"{reply.Name} = {reply.Value} ({reply.Type})");
+            if (reply.Status == 0)
+            {
+                context.Out.WriteLine($"{reply.Name} = {reply.Value} ({reply.Type})");
+            }
             else
             {
                 failures++;
@@ -147,15 +180,25 @@ internal static class Verbs
         {
             records.Clear();
             SequencePosition used = decoder.Decode(buffer, isFinal, records);
-            foreach (KlogRecord record in records) printer.Print(record);
+            foreach (KlogRecord record in records)
+            {
+                printer.Print(record);
+            }
+
             context.Out.Flush();
             return used;
         }, cancel).ConfigureAwait(false);
         if (context.Verbose)
+        {
             context.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"klog: {decoder.RecordCount} record(s) decoded, {printer.Printed} shown, {decoder.SkippedBytes} byte(s) skipped as not a frame"));
+        }
+
         if (decoder.RecordCount == 0)
+        {
             context.Error.WriteLine($"klog: no records in {instance.KlogPath} (the kernel exports them on the second serial port)");
+        }
+
         return 0;
     }
 }

@@ -102,7 +102,10 @@ public static class ManifestCompiler
         void Put(string fileName, byte[] content)
         {
             string path = Path.Combine(directory, fileName);
-            if (OutputFile.WriteIfChanged(path, content)) written.Add(path);
+            if (OutputFile.WriteIfChanged(path, content))
+            {
+                written.Add(path);
+            }
         }
         Put(manifest.Name + ".manifest.msgpack", Encode(manifest));
         Put(manifest.Name + ".services", Encoding.UTF8.GetBytes(ServicesLine(manifest)));
@@ -113,6 +116,9 @@ public static class ManifestCompiler
     private static void WriteStrings(ref MessagePackWriter writer, IReadOnlyList<string> values)
     {
         writer.WriteArrayHeader(values.Count);
-        foreach (string value in values) writer.Write(value);
+        foreach (string value in values)
+        {
+            writer.Write(value);
+        }
     }
 }

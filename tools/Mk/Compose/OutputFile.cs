@@ -14,7 +14,10 @@ public static class OutputFile
         if (File.Exists(path))
         {
             byte[] existing = File.ReadAllBytes(path);
-            if (content.SequenceEqual(existing)) return false;
+            if (content.SequenceEqual(existing))
+            {
+                return false;
+            }
         }
         string temporary = path + ".tmp" + Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
         File.WriteAllBytes(temporary, content.ToArray());

@@ -26,8 +26,18 @@ public static class HostLinkClient
     /// <summary>Store status names, by value (StoreStatus in the contract).</summary>
     public static string StatusName(uint status) => status switch
     {
-        0 => "ok", 1 => "unknown name", 2 => "wrong type", 3 => "read-only", 4 => "rejected", 5 => "exists",
-        6 => "in use", 7 => "full", 8 => "bad name", 9 => "not owner", 10 => "too long", 255 => "store unavailable",
+        0 => "ok",
+        1 => "unknown name",
+        2 => "wrong type",
+        3 => "read-only",
+        4 => "rejected",
+        5 => "exists",
+        6 => "in use",
+        7 => "full",
+        8 => "bad name",
+        9 => "not owner",
+        10 => "too long",
+        255 => "store unavailable",
         _ => $"status {status}",
     };
 
@@ -42,7 +52,7 @@ public static class HostLinkClient
         writer.Write(name);
         writer.Flush();
         byte[] payload = buffer.WrittenSpan.ToArray();
-        var frame = new byte[4 + payload.Length];
+        byte[] frame = new byte[4 + payload.Length];
         frame[0] = 0xA5; frame[1] = 0x5B;
         frame[2] = (byte)payload.Length; frame[3] = (byte)(payload.Length >> 8);
         payload.CopyTo(frame, 4);
@@ -58,8 +68,11 @@ public static class HostLinkClient
         {
             int start = -1;
             for (int i = 0; i + 1 < pending.Count; i++)
+            {
                 if (pending[i] == 0xA5 && pending[i + 1] == 0x5B) { start = i; break; }
-            if (start < 0) { if (pending.Count > 1) pending.RemoveRange(0, pending.Count - 1); return replies; }
+            }
+
+            if (start < 0) { if (pending.Count > 1) { pending.RemoveRange(0, pending.Count - 1); } return replies; }
             if (start + 4 > pending.Count) { pending.RemoveRange(0, start); return replies; }
             int length = pending[start + 2] | (pending[start + 3] << 8);
             if (start + 4 + length > pending.Count) { pending.RemoveRange(0, start); return replies; }
@@ -68,7 +81,11 @@ public static class HostLinkClient
             try
             {
                 var reader = new MessagePackReader(payload);
-                if (reader.ReadArrayHeader() != 5) continue;
+                if (reader.ReadArrayHeader() != 5)
+                {
+                    continue;
+                }
+
                 replies.Add(new HostLinkReply(reader.ReadUInt32(), reader.ReadUInt32(), reader.ReadString() ?? "", reader.ReadString() ?? "", reader.ReadString() ?? ""));
             }
             catch (MessagePackSerializationException)
@@ -81,12 +98,16 @@ public static class HostLinkClient
     /// <summary>Asks for each name in turn and returns the answers, in order.</summary>
     public static async Task<IReadOnlyList<HostLinkReply>> GetAsync(string socketPath, IReadOnlyList<string> names, TimeSpan timeout, CancellationToken cancel)
     {
-        if (!File.Exists(socketPath)) throw new MkException($"no export port socket at {socketPath} (is the instance running, and was it started by this version of the tool?)", null, 1);
+        if (!File.Exists(socketPath))
+        {
+            throw new MkException($"no export port socket at {socketPath} (is the instance running, and was it started by this version of the tool?)", null, 1);
+        }
+
         using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         await socket.ConnectAsync(new UnixDomainSocketEndPoint(socketPath), cancel).ConfigureAwait(false);
         var results = new List<HostLinkReply>();
         var pending = new List<byte>();
-        var receive = new byte[4096];
+        byte[] receive = new byte[4096];
         for (int i = 0; i < names.Count; i++)
         {
             uint id = (uint)(i + 1);
@@ -105,9 +126,23 @@ public static class HostLinkClient
                 {
                     throw new MkException($"no answer for `{names[i]}` within {timeout.TotalSeconds:0} s (does the image run the hostlink service with a channel to the store?)", null, 1);
                 }
-                if (n == 0) throw new MkException("the instance closed its export port", null, 1);
-                for (int k = 0; k < n; k++) pending.Add(receive[k]);
-                foreach (HostLinkReply r in DecodeReplies(pending)) if (r.Id == id) reply = r;
+                if (n == 0)
+                {
+                    throw new MkException("the instance closed its export port", null, 1);
+                }
+
+                for (int k = 0; k < n; k++)
+                {
+                    pending.Add(receive[k]);
+                }
+
+                foreach (HostLinkReply r in DecodeReplies(pending))
+                {
+                    if (r.Id == id)
+                    {
+                        reply = r;
+                    }
+                }
             }
             results.Add(reply);
         }

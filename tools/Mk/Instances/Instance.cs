@@ -54,7 +54,11 @@ public sealed class Instance
     /// <summary>Records how and when the instance ended, unless already recorded.</summary>
     public void MarkEnded(string ending, DateTimeOffset when)
     {
-        if (Info.StoppedAt is not null) return;
+        if (Info.StoppedAt is not null)
+        {
+            return;
+        }
+
         Info.StoppedAt = when;
         Info.Ending = ending;
         Save();

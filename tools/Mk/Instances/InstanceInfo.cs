@@ -46,7 +46,7 @@ public sealed class InstanceInfo
     /// <c>exited</c> (a foreground run ended).</summary>
     public string? Ending { get; set; }
 
-    private static readonly JsonSerializerOptions Options = new()
+    private static readonly JsonSerializerOptions s_options = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.KebabCaseLower,
         WriteIndented = true,
@@ -54,10 +54,10 @@ public sealed class InstanceInfo
     };
 
     /// <summary>Serialises to the instance.json text.</summary>
-    public string ToJson() => JsonSerializer.Serialize(this, Options) + "\n";
+    public string ToJson() => JsonSerializer.Serialize(this, s_options) + "\n";
 
     /// <summary>Reads instance.json text.</summary>
     /// <exception cref="JsonException">Not a valid record.</exception>
     public static InstanceInfo FromJson(string json) =>
-        JsonSerializer.Deserialize<InstanceInfo>(json, Options) ?? throw new JsonException("instance.json is null");
+        JsonSerializer.Deserialize<InstanceInfo>(json, s_options) ?? throw new JsonException("instance.json is null");
 }

@@ -53,7 +53,11 @@ public sealed class InstanceRunner
     public async Task<int> RunAsync(RunRequest request, CancellationToken cancel)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (request.Name is not null) _store.EnsureNotRunning(request.Name); // before a long build
+        if (request.Name is not null)
+        {
+            _store.EnsureNotRunning(request.Name); // before a long build
+        }
+
         string image;
         string? manifestPath = null;
         string memory = "128M";
@@ -74,7 +78,9 @@ public sealed class InstanceRunner
         {
             image = Path.GetFullPath(request.Target);
             if (!File.Exists(image))
+            {
                 throw new MkException($"no image at {request.Target}", $"build one with {Workspace.CommandName} build images/default.yaml, or give a manifest", 2);
+            }
         }
         else
         {
@@ -84,15 +90,26 @@ public sealed class InstanceRunner
         if (request.Memory is not null)
         {
             if (!MemorySize.TryParseMib(request.Memory, out uint mib, out string why))
+            {
                 throw new MkException("--memory: " + why, "for example --memory 256M", 2);
+            }
+
             memory = MemorySize.Format(mib);
         }
         if (request.Smp is uint s)
         {
-            if (s is < 1 or > 64) throw new MkException($"--smp {s} is outside 1 to 64", null, 2);
+            if (s is < 1 or > 64)
+            {
+                throw new MkException($"--smp {s} is outside 1 to 64", null, 2);
+            }
+
             smp = s;
         }
-        if (request.Append is not null) append = request.Append;
+        if (request.Append is not null)
+        {
+            append = request.Append;
+        }
+
         string accel = ResolveAccel(request.Accel, image);
 
         string imageName = Path.GetFileNameWithoutExtension(image);
@@ -111,10 +128,17 @@ public sealed class InstanceRunner
         };
         Instance instance = _store.Create(info);
         if (instance.QmpPath.Length >= 108)
+        {
             throw new MkException($"the instance folder path is too long for a unix socket ({instance.QmpPath})", "use a shorter --instances folder");
+        }
+
         var options = new QemuOptions(image, memory, smp, accel, append, request.Detach);
         IReadOnlyList<string> arguments = QemuCommand.Arguments(options, instance);
-        if (_verbose) _output.WriteLine("  QEMU    " + QemuCommand.Executable + " " + string.Join(' ', arguments));
+        if (_verbose)
+        {
+            _output.WriteLine("  QEMU    " + QemuCommand.Executable + " " + string.Join(' ', arguments));
+        }
+
         string what = string.Create(CultureInfo.InvariantCulture,
             $"{Path.GetRelativePath(_workspace.Root, image)} on pc, {memory}, {smp} CPU(s), {accel}");
         return request.Detach
@@ -131,12 +155,16 @@ public sealed class InstanceRunner
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (string argument in arguments) start.ArgumentList.Add(argument);
+        foreach (string argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
         var errors = new List<string>();
         using Process process = StartQemu(start);
         process.StandardInput.Close();
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (errors) errors.Add(e.Data); };
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (errors) errors.Add(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (errors) { errors.Add(e.Data); } } };
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (errors) { errors.Add(e.Data); } } };
         process.BeginErrorReadLine();
         process.BeginOutputReadLine();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancel);
@@ -155,7 +183,11 @@ public sealed class InstanceRunner
         {
             instance.MarkEnded("failed", DateTimeOffset.UtcNow);
             string detail;
-            lock (errors) detail = errors.Count > 0 ? errors[0] : string.Create(CultureInfo.InvariantCulture, $"exit status {process.ExitCode}");
+            lock (errors)
+            {
+                detail = errors.Count > 0 ? errors[0] : string.Create(CultureInfo.InvariantCulture, $"exit status {process.ExitCode}");
+            }
+
             throw new MkException($"QEMU failed to start {instance.Name}: {detail}", $"{Workspace.CommandName} rm {instance.Name} removes its folder");
         }
         _output.WriteLine($"  RUN     {instance.Name}: {what}, pid {instance.Pid}");
@@ -168,7 +200,10 @@ public sealed class InstanceRunner
         _output.WriteLine($"  RUN     {instance.Name}: {what} (Ctrl-A X quits)");
         _output.Flush();
         var start = new ProcessStartInfo(QemuCommand.Executable) { UseShellExecute = false };
-        foreach (string argument in arguments) start.ArgumentList.Add(argument);
+        foreach (string argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
         // The terminal belongs to QEMU now; Ctrl-C must not end us before it.
         ConsoleCancelEventHandler keep = (_, e) => e.Cancel = true;
         Console.CancelKeyPress += keep;
@@ -206,7 +241,11 @@ public sealed class InstanceRunner
                 return accel;
             case "auto":
                 string probe = Path.Combine(_workspace.Root, "build", "qemu-accel.sh");
-                if (!File.Exists(probe)) return "tcg";
+                if (!File.Exists(probe))
+                {
+                    return "tcg";
+                }
+
                 var start = new ProcessStartInfo(probe) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
                 start.ArgumentList.Add(image);
                 using (Process process = Process.Start(start) ?? throw new MkException("cannot run " + probe))
@@ -228,7 +267,11 @@ public sealed class InstanceRunner
     {
         ArgumentNullException.ThrowIfNull(instance);
         var clock = Stopwatch.StartNew();
-        if (!instance.IsRunning) return new StopOutcome(false, instance.Info.Ending ?? "exited", TimeSpan.Zero);
+        if (!instance.IsRunning)
+        {
+            return new StopOutcome(false, instance.Info.Ending ?? "exited", TimeSpan.Zero);
+        }
+
         int pid = instance.Pid;
         QmpClient? qmp = null;
         string ending;
@@ -244,20 +287,29 @@ public sealed class InstanceRunner
             {
                 qmp ??= await TryConnectAsync(instance, cancel).ConfigureAwait(false);
                 bool asked = qmp is not null && await TryExecuteAsync(qmp, "quit", cancel).ConfigureAwait(false);
-                if (!asked) ProcessProbe.Signal(pid, ProcessProbe.SigTerm);
+                if (!asked)
+                {
+                    ProcessProbe.Signal(pid, ProcessProbe.SigTerm);
+                }
+
                 ending = "forced";
                 if (!await WaitForExitAsync(instance, pid, TimeSpan.FromSeconds(5), cancel).ConfigureAwait(false))
                 {
                     ProcessProbe.Signal(pid, ProcessProbe.SigKill);
                     ending = "killed";
                     if (!await WaitForExitAsync(instance, pid, TimeSpan.FromSeconds(5), cancel).ConfigureAwait(false))
+                    {
                         throw new MkException($"QEMU (pid {pid}) of `{instance.Name}` survived SIGKILL");
+                    }
                 }
             }
         }
         finally
         {
-            if (qmp is not null) await qmp.DisposeAsync().ConfigureAwait(false);
+            if (qmp is not null)
+            {
+                await qmp.DisposeAsync().ConfigureAwait(false);
+            }
         }
         instance.MarkEnded(ending, DateTimeOffset.UtcNow);
         return new StopOutcome(true, ending, clock.Elapsed);
@@ -273,7 +325,11 @@ public sealed class InstanceRunner
         }
         catch (Exception e) when (e is IOException or OperationCanceledException or System.Text.Json.JsonException)
         {
-            if (_verbose) _output.WriteLine("  note: QMP: " + e.Message);
+            if (_verbose)
+            {
+                _output.WriteLine("  note: QMP: " + e.Message);
+            }
+
             return null;
         }
     }
@@ -290,7 +346,11 @@ public sealed class InstanceRunner
         catch (Exception e) when (e is IOException or OperationCanceledException or System.Text.Json.JsonException)
         {
             // quit may close the socket before the reply reaches us: QEMU is going anyway.
-            if (_verbose) _output.WriteLine($"  note: QMP {command}: {e.Message}");
+            if (_verbose)
+            {
+                _output.WriteLine($"  note: QMP {command}: {e.Message}");
+            }
+
             return command == "quit";
         }
     }
@@ -300,7 +360,11 @@ public sealed class InstanceRunner
         var clock = Stopwatch.StartNew();
         while (ProcessProbe.IsAlive(pid, instance.Directory))
         {
-            if (clock.Elapsed >= limit) return false;
+            if (clock.Elapsed >= limit)
+            {
+                return false;
+            }
+
             await Task.Delay(50, cancel).ConfigureAwait(false);
         }
         return true;

@@ -25,18 +25,27 @@ public sealed partial class InstanceStore
     public static void ValidateName(string name)
     {
         if (!NamePattern().IsMatch(name))
+        {
             throw new MkException($"`{name}` is not a usable instance name", "use letters, digits, `_`, `.` and `-`, starting with a letter or digit", 2);
+        }
     }
 
     /// <summary>Every instance with a readable instance.json, oldest first.</summary>
     public IReadOnlyList<Instance> List()
     {
-        if (!System.IO.Directory.Exists(Directory)) return Array.Empty<Instance>();
+        if (!System.IO.Directory.Exists(Directory))
+        {
+            return Array.Empty<Instance>();
+        }
+
         var found = new List<Instance>();
         foreach (string dir in System.IO.Directory.EnumerateDirectories(Directory))
         {
             Instance? instance = TryOpen(dir);
-            if (instance is not null) found.Add(instance);
+            if (instance is not null)
+            {
+                found.Add(instance);
+            }
         }
         return found.OrderBy(i => i.Info.StartedAt).ThenBy(i => i.Name, StringComparer.Ordinal).ToList();
     }
@@ -56,7 +65,10 @@ public sealed partial class InstanceStore
         for (int n = 1; ; n++)
         {
             string name = string.Create(CultureInfo.InvariantCulture, $"{image}-{n}");
-            if (!System.IO.Directory.Exists(Path.Combine(Directory, name))) return name;
+            if (!System.IO.Directory.Exists(Path.Combine(Directory, name)))
+            {
+                return name;
+            }
         }
     }
 
@@ -68,7 +80,11 @@ public sealed partial class InstanceStore
         ArgumentNullException.ThrowIfNull(info);
         EnsureNotRunning(info.Name);
         string dir = Path.Combine(Directory, info.Name);
-        if (System.IO.Directory.Exists(dir)) System.IO.Directory.Delete(dir, recursive: true);
+        if (System.IO.Directory.Exists(dir))
+        {
+            System.IO.Directory.Delete(dir, recursive: true);
+        }
+
         System.IO.Directory.CreateDirectory(dir);
         var instance = new Instance(dir, info);
         instance.Save();
@@ -82,8 +98,10 @@ public sealed partial class InstanceStore
         ValidateName(name);
         Instance? existing = TryOpen(Path.Combine(Directory, name));
         if (existing is not null && existing.IsRunning)
+        {
             throw new MkException($"an instance called `{name}` is running",
                 $"stop it first ({Workspace.CommandName} stop {name}) or choose another --name");
+        }
     }
 
     /// <summary>Deletes an exited instance's folder.</summary>
@@ -92,7 +110,10 @@ public sealed partial class InstanceStore
     {
         Instance instance = Get(name);
         if (instance.IsRunning)
+        {
             throw new MkException($"`{name}` is running", $"stop it first: {Workspace.CommandName} stop {name}");
+        }
+
         System.IO.Directory.Delete(instance.Directory, recursive: true);
     }
 

@@ -13,14 +13,26 @@ internal static partial class ProcessProbe
     /// our QEMU).</summary>
     public static bool IsAlive(int pid, string marker)
     {
-        if (pid <= 0) return false;
+        if (pid <= 0)
+        {
+            return false;
+        }
+
         try
         {
             string stat = File.ReadAllText($"/proc/{pid}/stat");
             int close = stat.LastIndexOf(')');
-            if (close < 0 || close + 2 >= stat.Length) return false;
+            if (close < 0 || close + 2 >= stat.Length)
+            {
+                return false;
+            }
+
             char state = stat[close + 2];
-            if (state is 'Z' or 'X' or 'x') return false;
+            if (state is 'Z' or 'X' or 'x')
+            {
+                return false;
+            }
+
             string commandLine = File.ReadAllText($"/proc/{pid}/cmdline");
             return commandLine.Contains(marker, StringComparison.Ordinal);
         }

@@ -35,7 +35,11 @@ public static class QemuCommand
             "-smp", options.Smp.ToString(CultureInfo.InvariantCulture),
             "-kernel", options.Image,
         };
-        if (options.Append.Length > 0) args.AddRange(new[] { "-append", options.Append });
+        if (options.Append.Length > 0)
+        {
+            args.AddRange(new[] { "-append", options.Append });
+        }
+
         args.AddRange(new[] { "-display", "none", "-no-reboot" });
         if (options.Detached)
         {
@@ -54,7 +58,11 @@ public static class QemuCommand
             "-qmp", "unix:" + instance.QmpPath + ",server=on,wait=off",
             "-pidfile", instance.PidPath,
         });
-        if (options.Detached) args.Add("-daemonize");
+        if (options.Detached)
+        {
+            args.Add("-daemonize");
+        }
+
         return args;
     }
 }

@@ -43,7 +43,10 @@ public sealed class QmpClient : IAsyncDisposable
         {
             using JsonDocument greeting = await client.ReadMessageAsync(cancel).ConfigureAwait(false);
             if (!greeting.RootElement.TryGetProperty("QMP", out _))
+            {
                 throw new IOException("QMP socket did not greet with {\"QMP\": ...}");
+            }
+
             await client.ExecuteAsync("qmp_capabilities", cancel).ConfigureAwait(false);
             return client;
         }
@@ -63,9 +66,15 @@ public sealed class QmpClient : IAsyncDisposable
         while (true)
         {
             using JsonDocument reply = await ReadMessageAsync(cancel).ConfigureAwait(false);
-            if (reply.RootElement.TryGetProperty("return", out _)) return;
+            if (reply.RootElement.TryGetProperty("return", out _))
+            {
+                return;
+            }
+
             if (reply.RootElement.TryGetProperty("error", out JsonElement error))
+            {
                 throw new IOException($"QMP {command} failed: {error}");
+            }
             // Anything else is an event ({"event": ...}); the reply comes after it.
         }
     }

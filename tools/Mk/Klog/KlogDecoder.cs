@@ -99,20 +99,44 @@ public sealed class KlogDecoder
         var reader = new MessagePackReader(payload);
         try
         {
-            if (reader.NextMessagePackType != MessagePackType.Array) return false;
+            if (reader.NextMessagePackType != MessagePackType.Array)
+            {
+                return false;
+            }
+
             int count = reader.ReadArrayHeader();
-            if (count < 7) return false;
+            if (count < 7)
+            {
+                return false;
+            }
+
             ulong sequence = reader.ReadUInt64();
             ulong time = reader.ReadUInt64();
             uint cpu = reader.ReadUInt32();
             uint level = reader.ReadUInt32();
-            if (reader.NextMessagePackType != MessagePackType.String) return false;
+            if (reader.NextMessagePackType != MessagePackType.String)
+            {
+                return false;
+            }
+
             string source = reader.ReadString()!;
-            if (reader.NextMessagePackType != MessagePackType.String) return false;
+            if (reader.NextMessagePackType != MessagePackType.String)
+            {
+                return false;
+            }
+
             string text = reader.ReadString()!;
             ulong dropped = reader.ReadUInt64();
-            for (int i = 7; i < count; i++) reader.Skip();
-            if (!reader.End) return false;
+            for (int i = 7; i < count; i++)
+            {
+                reader.Skip();
+            }
+
+            if (!reader.End)
+            {
+                return false;
+            }
+
             record = new KlogRecord(sequence, time, cpu, level, source, text, dropped);
             return true;
         }

@@ -16,9 +16,21 @@ public sealed record KlogFilter(uint? MinimumLevel, IReadOnlyCollection<string>?
     public bool Accepts(KlogRecord record)
     {
         ArgumentNullException.ThrowIfNull(record);
-        if (MinimumLevel is uint level && record.Level < level) return false;
-        if (Sources is { Count: > 0 } && !System.Linq.Enumerable.Contains(Sources, record.Source)) return false;
-        if (SinceNs is ulong since && record.TimeNs < since) return false;
+        if (MinimumLevel is uint level && record.Level < level)
+        {
+            return false;
+        }
+
+        if (Sources is { Count: > 0 } && !System.Linq.Enumerable.Contains(Sources, record.Source))
+        {
+            return false;
+        }
+
+        if (SinceNs is ulong since && record.TimeNs < since)
+        {
+            return false;
+        }
+
         return true;
     }
 }
@@ -52,7 +64,11 @@ public sealed class KlogPrinter
                 $"warning: klog dropped {record.Dropped - _dropped} record(s) before seq {record.Sequence} ({record.Dropped} in all)"));
             _dropped = record.Dropped;
         }
-        if (!_filter.Accepts(record)) return;
+        if (!_filter.Accepts(record))
+        {
+            return;
+        }
+
         _output.WriteLine(record.Format());
         Printed++;
     }

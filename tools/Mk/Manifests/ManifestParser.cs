@@ -21,14 +21,14 @@ public sealed record ManifestParseResult(ImageManifest? Manifest, IReadOnlyList<
 /// a hint; as many errors as can be found are reported at once.</summary>
 public static partial class ManifestParser
 {
-    private static readonly string[] TopKeys = { "name", "kernel", "memory", "smp", "services" };
-    private static readonly string[] KernelKeys = { "flavour", "cmdline" };
-    private static readonly string[] ServiceKeys = { "restart", "max_restarts", "after", "channels", "rights" };
+    private static readonly string[] s_topKeys = { "name", "kernel", "memory", "smp", "services" };
+    private static readonly string[] s_kernelKeys = { "flavour", "cmdline" };
+    private static readonly string[] s_serviceKeys = { "restart", "max_restarts", "after", "channels", "rights" };
 
     /// <summary>Privileges a service may be granted (abi/ProcessRights.cs).</summary>
     public static readonly string[] RightNames = { "log-read", "log-export", "power", "host-link", "console" };
-    private static readonly string[] ChannelKeys = { "to" };
-    private static readonly string[] Flavours = { "default", "test" };
+    private static readonly string[] s_channelKeys = { "to" };
+    private static readonly string[] s_flavours = { "default", "test" };
 
     /// <summary>The service the kernel starts to run the manifest: never one of its services.</summary>
     public const string SupervisorService = "supervisor";
@@ -66,7 +66,7 @@ public static partial class ManifestParser
         ArgumentNullException.ThrowIfNull(catalog);
         var reader = new Reader(file, catalog);
         ImageManifest? manifest = reader.Read(text);
-        List<ManifestDiagnostic> errors = reader.Errors
+        var errors = reader.Errors
             .OrderBy(e => e.Position.Line).ThenBy(e => e.Position.Column).ToList();
         return new ManifestParseResult(errors.Count == 0 ? manifest : null, errors);
     }
@@ -106,7 +106,11 @@ public static partial class ManifestParser
         public ImageManifest? Read(string text)
         {
             YamlNode? root = YamlTreeBuilder.Build(text, _file, Errors);
-            if (Errors.Count > 0 && root is null) return null;
+            if (Errors.Count > 0 && root is null)
+            {
+                return null;
+            }
+
             if (root is YamlScalarNode { IsNull: true } || root is null)
             {
                 Error(SourcePosition.FileStart, "the manifest is empty: missing `name` and `services`",
@@ -146,20 +150,34 @@ public static partial class ManifestParser
                         services = ReadServices(value);
                         break;
                     default:
-                        UnknownKey(key, TopKeys, "top-level key");
+                        UnknownKey(key, s_topKeys, "top-level key");
                         break;
                 }
             }
             if (name is null && !top.Entries.Any(e => e.Key.Value == "name"))
+            {
                 Error(top, "missing `name`", "add `name: my-image` (lower-case letters, digits and dashes)");
-            if (services is null && !top.Entries.Any(e => e.Key.Value == "services"))
-                Error(top, "missing `services`", "add a `services:` mapping, for example `services:` then `  hello: {}`");
-            if (services is null) return null;
-            CheckReferences(services);
-            if (name is null || Errors.Count > 0) return null;
+            }
 
-            List<ServiceSpec> specs = services.Select(s => new ServiceSpec(s.Name, s.Restart, s.MaxRestarts,
-                s.After.Select(a => a.Value).ToArray(), s.Channels.Select(c => c.Value).ToArray()) { Rights = s.Rights.ToArray() }).ToList();
+            if (services is null && !top.Entries.Any(e => e.Key.Value == "services"))
+            {
+                Error(top, "missing `services`", "add a `services:` mapping, for example `services:` then `  hello: {}`");
+            }
+
+            if (services is null)
+            {
+                return null;
+            }
+
+            CheckReferences(services);
+            if (name is null || Errors.Count > 0)
+            {
+                return null;
+            }
+
+            var specs = services.Select(s => new ServiceSpec(s.Name, s.Restart, s.MaxRestarts,
+                s.After.Select(a => a.Value).ToArray(), s.Channels.Select(c => c.Value).ToArray())
+            { Rights = s.Rights.ToArray() }).ToList();
             if (!StartOrder.TryCompute(specs, out IReadOnlyList<ServiceSpec> order, out IReadOnlyList<string> cycle))
             {
                 RawService first = services.First(s => s.Name == cycle[0]);
@@ -174,7 +192,11 @@ public static partial class ManifestParser
         private string? ReadImageName(YamlNode value)
         {
             string? text = ReadString(value, "name");
-            if (text is null) return null;
+            if (text is null)
+            {
+                return null;
+            }
+
             if (!ImageNamePattern().IsMatch(text) || text.Length > 64)
             {
                 Error(value, $"image name `{text}` must be 1 to 64 of a-z, 0-9 and -",
@@ -186,7 +208,11 @@ public static partial class ManifestParser
 
         private void ReadKernel(YamlNode value, ref string flavour, ref string cmdline)
         {
-            if (value is YamlScalarNode { IsNull: true }) return;
+            if (value is YamlScalarNode { IsNull: true })
+            {
+                return;
+            }
+
             if (value is not YamlMappingNode kernel)
             {
                 Error(value, $"`kernel` must be a mapping, not {value.KindName}", "write `kernel:` then `  flavour: default` on the next line");
@@ -198,16 +224,34 @@ public static partial class ManifestParser
                 {
                     case "flavour":
                         string? f = ReadString(item, "flavour");
-                        if (f is null) break;
-                        if (Flavours.Contains(f)) flavour = f;
-                        else Error(item, $"unknown kernel flavour `{f}`", SuggestValue(f, Flavours));
+                        if (f is null)
+                        {
+                            break;
+                        }
+
+                        if (s_flavours.Contains(f))
+                        {
+                            flavour = f;
+                        }
+                        else
+                        {
+                            Error(item, $"unknown kernel flavour `{f}`", SuggestValue(f, s_flavours));
+                        }
+
                         break;
                     case "cmdline":
-                        if (item is YamlScalarNode { IsNull: true }) cmdline = "";
-                        else cmdline = ReadString(item, "cmdline") ?? cmdline;
+                        if (item is YamlScalarNode { IsNull: true })
+                        {
+                            cmdline = "";
+                        }
+                        else
+                        {
+                            cmdline = ReadString(item, "cmdline") ?? cmdline;
+                        }
+
                         break;
                     default:
-                        UnknownKey(key, KernelKeys, "kernel key");
+                        UnknownKey(key, s_kernelKeys, "kernel key");
                         break;
                 }
             }
@@ -234,7 +278,10 @@ public static partial class ManifestParser
         private List<RawService>? ReadServices(YamlNode value)
         {
             if (value is YamlScalarNode { IsNull: true })
+            {
                 return new List<RawService>();
+            }
+
             if (value is not YamlMappingNode map)
             {
                 Error(value, $"`services` must be a mapping of service names, not {value.KindName}",
@@ -258,9 +305,15 @@ public static partial class ManifestParser
                         (near is null ? "" : $"did you mean `{near}`? ") + $"the services declared in Services.props are: {known}");
                 }
                 if (services.Count == MaxServices)
+                {
                     Error(key, $"more than {MaxServices} services", "the supervisor runs at most 24 services an image; split the image");
+                }
+
                 if (System.Text.Encoding.UTF8.GetByteCount(key.Value) > MaxServiceName)
+                {
                     Error(key, $"service name `{key.Value}` is longer than {MaxServiceName} bytes", "rename the service folder");
+                }
+
                 var service = new RawService { Name = key.Value, Key = key };
                 services.Add(service);
                 ReadServiceSettings(service, settings);
@@ -270,7 +323,11 @@ public static partial class ManifestParser
 
         private void ReadServiceSettings(RawService service, YamlNode settings)
         {
-            if (settings is YamlScalarNode { IsNull: true }) return;
+            if (settings is YamlScalarNode { IsNull: true })
+            {
+                return;
+            }
+
             if (settings is not YamlMappingNode map)
             {
                 Error(settings, $"service `{service.Name}` must be a mapping of settings, not {settings.KindName}",
@@ -283,9 +340,20 @@ public static partial class ManifestParser
                 {
                     case "restart":
                         string? text = ReadString(value, "restart");
-                        if (text is null) break;
-                        if (RestartPolicyNames.TryParse(text, out RestartPolicy policy)) service.Restart = policy;
-                        else Error(value, $"`restart` must be always, on-failure or never, not `{text}`", SuggestValue(text, RestartPolicyNames.All));
+                        if (text is null)
+                        {
+                            break;
+                        }
+
+                        if (RestartPolicyNames.TryParse(text, out RestartPolicy policy))
+                        {
+                            service.Restart = policy;
+                        }
+                        else
+                        {
+                            Error(value, $"`restart` must be always, on-failure or never, not `{text}`", SuggestValue(text, RestartPolicyNames.All));
+                        }
+
                         break;
                     case "max_restarts":
                         service.MaxRestarts = ReadUInt(value, "max_restarts", 0, 100) ?? service.MaxRestarts;
@@ -300,7 +368,7 @@ public static partial class ManifestParser
                         ReadRights(service, value);
                         break;
                     default:
-                        UnknownKey(key, ServiceKeys, "service key");
+                        UnknownKey(key, s_serviceKeys, "service key");
                         break;
                 }
             }
@@ -308,7 +376,11 @@ public static partial class ManifestParser
 
         private void ReadRights(RawService service, YamlNode value)
         {
-            if (value is YamlScalarNode { IsNull: true }) return;
+            if (value is YamlScalarNode { IsNull: true })
+            {
+                return;
+            }
+
             if (value is not YamlSequenceNode list)
             {
                 Error(value, $"`rights` must be a list, not {value.KindName}", "write `rights: [log-read, log-export]`");
@@ -333,7 +405,11 @@ public static partial class ManifestParser
 
         private void ReadAfter(RawService service, YamlNode value)
         {
-            if (value is YamlScalarNode { IsNull: true }) return;
+            if (value is YamlScalarNode { IsNull: true })
+            {
+                return;
+            }
+
             if (value is not YamlSequenceNode list)
             {
                 string example = value is YamlScalarNode s ? s.Value : "other-service";
@@ -363,7 +439,11 @@ public static partial class ManifestParser
 
         private void ReadChannels(RawService service, YamlNode value)
         {
-            if (value is YamlScalarNode { IsNull: true }) return;
+            if (value is YamlScalarNode { IsNull: true })
+            {
+                return;
+            }
+
             if (value is not YamlSequenceNode list)
             {
                 Error(value, $"`channels` must be a list, not {value.KindName}", "write `channels:` then `  - to: echo-server` on the next line");
@@ -382,16 +462,25 @@ public static partial class ManifestParser
                 {
                     if (key.Value != "to")
                     {
-                        UnknownKey(key, ChannelKeys, "channel key");
+                        UnknownKey(key, s_channelKeys, "channel key");
                         continue;
                     }
-                    if (target is YamlScalarNode t && !t.IsNull) to = t;
-                    else Error(target, $"`to` must name a service, not {target.KindName}", "write `- to: echo-server`");
+                    if (target is YamlScalarNode t && !t.IsNull)
+                    {
+                        to = t;
+                    }
+                    else
+                    {
+                        Error(target, $"`to` must name a service, not {target.KindName}", "write `- to: echo-server`");
+                    }
                 }
                 if (to is null)
                 {
                     if (!channel.Entries.Any(e => e.Key.Value == "to"))
+                    {
                         Error(channel, "a channel needs `to`, the service that serves it", "write `- to: echo-server`");
+                    }
+
                     continue;
                 }
                 if (service.Channels.Count == MaxLinks)
@@ -417,16 +506,22 @@ public static partial class ManifestParser
                 foreach (YamlScalarNode after in service.After)
                 {
                     if (!inImage.Contains(after.Value))
+                    {
                         Error(after, $"`{service.Name}` comes after `{after.Value}`, which is not a service of this image",
                             MissingServiceHint(after.Value, imageNames, "`after`"));
+                    }
                 }
                 foreach (YamlScalarNode to in service.Channels)
                 {
                     if (to.Value == service.Name)
+                    {
                         Error(to, $"`{service.Name}` opens a channel to itself", "a channel joins two services; remove this entry");
+                    }
                     else if (!inImage.Contains(to.Value))
+                    {
                         Error(to, $"`{service.Name}` opens a channel to `{to.Value}`, which is not a service of this image",
                             MissingServiceHint(to.Value, imageNames, "`channels`"));
+                    }
                 }
             }
         }
@@ -434,7 +529,11 @@ public static partial class ManifestParser
         private string MissingServiceHint(string name, string[] imageNames, string where)
         {
             string? near = NameSuggestion.Nearest(name, imageNames);
-            if (near is not null && near != name) return $"did you mean `{near}`? or add `{name}` under services";
+            if (near is not null && near != name)
+            {
+                return $"did you mean `{near}`? or add `{name}` under services";
+            }
+
             return _catalog.Contains(name)
                 ? $"add `{name}: {{}}` under services, or remove it from {where}"
                 : $"no service is called `{name}`; this image has: {string.Join(", ", imageNames)}";
@@ -442,7 +541,11 @@ public static partial class ManifestParser
 
         private string? ReadString(YamlNode value, string what)
         {
-            if (value is YamlScalarNode scalar && !scalar.IsNull) return scalar.Value;
+            if (value is YamlScalarNode scalar && !scalar.IsNull)
+            {
+                return scalar.Value;
+            }
+
             Error(value, $"`{what}` must be a string, not {value.KindName}", $"write `{what}: VALUE` on one line");
             return null;
         }

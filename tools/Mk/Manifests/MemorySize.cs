@@ -30,10 +30,10 @@ public static class MemorySize
             error = $"`{text}` is not a size: write a number and a unit, K, M or G";
             return false;
         }
-        const ulong limitKib = (ulong)MaximumMib * 1024;
+        const ulong LimitKib = (ulong)MaximumMib * 1024;
         ulong kib = unit switch { 'K' => number, 'M' => number * 1024, _ => number * 1024 * 1024 };
-        bool overflowed = number > limitKib;
-        if (overflowed || kib > limitKib)
+        bool overflowed = number > LimitKib;
+        if (overflowed || kib > LimitKib)
         {
             error = $"`{text}` is more than the maximum, {Format(MaximumMib)}";
             return false;

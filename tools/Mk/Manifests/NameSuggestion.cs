@@ -11,9 +11,13 @@ public static class NameSuggestion
     {
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
-        var previous = new int[b.Length + 1];
-        var current = new int[b.Length + 1];
-        for (int j = 0; j <= b.Length; j++) previous[j] = j;
+        int[] previous = new int[b.Length + 1];
+        int[] current = new int[b.Length + 1];
+        for (int j = 0; j <= b.Length; j++)
+        {
+            previous[j] = j;
+        }
+
         for (int i = 1; i <= a.Length; i++)
         {
             current[0] = i;
@@ -44,7 +48,11 @@ public static class NameSuggestion
                 bestDistance = d;
             }
         }
-        if (best is null) return null;
+        if (best is null)
+        {
+            return null;
+        }
+
         return bestDistance <= Math.Max(2, Math.Max(name.Length, best.Length) / 2) ? best : null;
     }
 }

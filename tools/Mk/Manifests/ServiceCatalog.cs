@@ -29,7 +29,9 @@ public sealed class ServiceCatalog
         foreach ((string name, string folder) in services)
         {
             if (!_folders.TryAdd(name, folder))
+            {
                 throw new InvalidDataException($"{DeclarationFileName}: two services are named '{name}' ({_folders[name]} and {folder}); a service's name is its folder's last part and must be unique");
+            }
         }
         Names = _folders.Keys.Order(StringComparer.Ordinal).ToArray();
     }
@@ -49,7 +51,11 @@ public sealed class ServiceCatalog
     public static ServiceCatalog Load(string repositoryRoot)
     {
         string path = Path.Combine(repositoryRoot, DeclarationFileName);
-        if (!File.Exists(path)) return new ServiceCatalog(Array.Empty<string>());
+        if (!File.Exists(path))
+        {
+            return new ServiceCatalog(Array.Empty<string>());
+        }
+
         XDocument document;
         try
         {
@@ -64,7 +70,10 @@ public sealed class ServiceCatalog
         {
             string folder = ((string?)item.Attribute("Include") ?? "").Trim().Replace('\\', '/').TrimEnd('/');
             if (folder.Length == 0)
+            {
                 throw new InvalidDataException($"{path}: a ServiceProject item has no Include folder");
+            }
+
             services.Add((folder[(folder.LastIndexOf('/') + 1)..], folder));
         }
         return new ServiceCatalog(services);

@@ -18,16 +18,22 @@ public static class StartOrder
     {
         ArgumentNullException.ThrowIfNull(fileOrder);
         var index = new Dictionary<string, int>(StringComparer.Ordinal);
-        for (int i = 0; i < fileOrder.Count; i++) index[fileOrder[i].Name] = i;
+        for (int i = 0; i < fileOrder.Count; i++)
+        {
+            index[fileOrder[i].Name] = i;
+        }
 
-        var placed = new bool[fileOrder.Count];
+        bool[] placed = new bool[fileOrder.Count];
         var result = new List<ServiceSpec>(fileOrder.Count);
         while (result.Count < fileOrder.Count)
         {
             int next = -1;
             for (int i = 0; i < fileOrder.Count && next < 0; i++)
             {
-                if (!placed[i] && fileOrder[i].After.All(a => placed[index[a]])) next = i;
+                if (!placed[i] && fileOrder[i].After.All(a => placed[index[a]]))
+                {
+                    next = i;
+                }
             }
             if (next < 0)
             {
@@ -61,7 +67,11 @@ public static class StartOrder
         // Name the cycle from the member earliest in the file, for a stable message.
         int first = loop.IndexOf(loop.Min());
         var names = new List<string>(loop.Count + 1);
-        for (int k = 0; k <= loop.Count; k++) names.Add(services[loop[(first + k) % loop.Count]].Name);
+        for (int k = 0; k <= loop.Count; k++)
+        {
+            names.Add(services[loop[(first + k) % loop.Count]].Name);
+        }
+
         return names;
     }
 }

@@ -72,11 +72,15 @@ internal static class YamlTreeBuilder
         try
         {
             parser.Consume<StreamStart>();
-            if (parser.Accept<StreamEnd>(out _)) return null;
+            if (parser.Accept<StreamEnd>(out _))
+            {
+                return null;
+            }
+
             parser.Consume<DocumentStart>();
             YamlNode root = ReadNode(parser, file, anchors, errors);
             parser.Consume<DocumentEnd>();
-            if (parser.Accept<DocumentStart>(out var second))
+            if (parser.Accept<DocumentStart>(out DocumentStart? second))
             {
                 errors.Add(new ManifestDiagnostic(file, ToPosition(second.Start),
                     "a manifest holds one YAML document, this is a second one",
@@ -104,32 +108,43 @@ internal static class YamlTreeBuilder
     {
         string[] lines = text.Split('\n');
         int last = lines.Length;
-        if (last > 1 && lines[^1].Length == 0) last--;
+        if (last > 1 && lines[^1].Length == 0)
+        {
+            last--;
+        }
+
         return new SourcePosition(last, lines[last - 1].Length + 1);
     }
 
     private static YamlNode ReadNode(IParser parser, string file, Dictionary<string, YamlNode> anchors, List<ManifestDiagnostic> errors)
     {
-        if (parser.TryConsume<AnchorAlias>(out var alias))
+        if (parser.TryConsume<AnchorAlias>(out AnchorAlias? alias))
         {
-            if (anchors.TryGetValue(alias.Value.Value, out YamlNode? target)) return target;
+            if (anchors.TryGetValue(alias.Value.Value, out YamlNode? target))
+            {
+                return target;
+            }
+
             throw new YamlException(alias.Start, alias.End, $"unknown alias *{alias.Value.Value}");
         }
-        if (parser.TryConsume<Scalar>(out var scalar))
+        if (parser.TryConsume<Scalar>(out Scalar? scalar))
         {
             var node = new YamlScalarNode(ToPosition(scalar.Start), scalar.Value, scalar.Style == ScalarStyle.Plain);
             Remember(scalar, node, anchors);
             return node;
         }
-        if (parser.TryConsume<SequenceStart>(out var sequenceStart))
+        if (parser.TryConsume<SequenceStart>(out SequenceStart? sequenceStart))
         {
             var node = new YamlSequenceNode(ToPosition(sequenceStart.Start));
             Remember(sequenceStart, node, anchors);
             while (!parser.TryConsume<SequenceEnd>(out _))
+            {
                 node.Items.Add(ReadNode(parser, file, anchors, errors));
+            }
+
             return node;
         }
-        if (parser.TryConsume<MappingStart>(out var mappingStart))
+        if (parser.TryConsume<MappingStart>(out MappingStart? mappingStart))
         {
             var node = new YamlMappingNode(ToPosition(mappingStart.Start));
             Remember(mappingStart, node, anchors);
@@ -162,7 +177,10 @@ internal static class YamlTreeBuilder
 
     private static void Remember(NodeEvent e, YamlNode node, Dictionary<string, YamlNode> anchors)
     {
-        if (!e.Anchor.IsEmpty) anchors[e.Anchor.Value] = node;
+        if (!e.Anchor.IsEmpty)
+        {
+            anchors[e.Anchor.Value] = node;
+        }
     }
 
     internal static SourcePosition ToPosition(Mark mark) =>
@@ -174,7 +192,11 @@ internal static class YamlTreeBuilder
     {
         string message = e.Message;
         int cut = message.IndexOf("): ", System.StringComparison.Ordinal);
-        if (message.StartsWith("(Line:", System.StringComparison.Ordinal) && cut >= 0) message = message[(cut + 3)..];
+        if (message.StartsWith("(Line:", System.StringComparison.Ordinal) && cut >= 0)
+        {
+            message = message[(cut + 3)..];
+        }
+
         return message.TrimEnd('.').Trim();
     }
 }
