@@ -13,7 +13,7 @@ public sealed class GeneratedCodeTests
     private static readonly Lazy<Assembly> s_probe = new Lazy<Assembly>(() =>
         GeneratorRun.Of(GeneratorRun.AbiSupport().Append(ProbeSources.With())).Load());
 
-    private static Type Type(string name) => s_probe.Value.GetType("s_probe." + name, throwOnError: true)!;
+    private static Type Type(string name) => s_probe.Value.GetType("Probe." + name, throwOnError: true)!;
 
     private static long Enter(ulong number, ulong a0 = 0, ulong a1 = 0, ulong a2 = 0, ulong a3 = 0) =>
         (long)Type("Kernel").GetMethod("Enter")!.Invoke(null, new object[] { number, a0, a1, a2, a3 })!;
@@ -67,7 +67,7 @@ public sealed class GeneratedCodeTests
     public void DispatchReturningTheResultTypeFailsThroughIt()
     {
         Assembly typed = GeneratorRun.Of(GeneratorRun.AbiSupport().Append(ProbeSources.TypedResult)).Load();
-        MethodInfo enter = typed.GetType("s_probe.Kernel", throwOnError: true)!.GetMethod("Enter")!;
+        MethodInfo enter = typed.GetType("Probe.Kernel", throwOnError: true)!.GetMethod("Enter")!;
         long Call(ulong number, ulong a0 = 0) => (long)enter.Invoke(null, new object[] { number, a0, 0UL, 0UL, 0UL })!;
         Assert.Equal(42, Call(0, 41));
         Assert.Equal(-Errno.EPERM, Call(1));
