@@ -120,21 +120,10 @@ internal static unsafe class SupervisorCalls
     /// <summary>process_start(process, restarts).</summary>
     internal static SystemCallResult ProcessStart(ulong processHandle, ulong restarts)
     {
-        SystemCallResult result = Supervisor(out ServiceProcess? supervisor);
-        if (supervisor == null)
-        {
-            return result;
-        }
-
-        ServiceProcess? child = supervisor.ResolveProcess(processHandle);
+        SystemCallResult result = UnstartedChild(processHandle, out ServiceProcess? child);
         if (child == null)
         {
-            return SystemCallResult.Fail(Errno.EBADF);
-        }
-
-        if (child.Started)
-        {
-            return SystemCallResult.Fail(Errno.EBUSY);
+            return result;
         }
 
         if (restarts > uint.MaxValue)
@@ -164,21 +153,10 @@ internal static unsafe class SupervisorCalls
     /// <summary>process_set_rights(process, rights): before the child starts.</summary>
     internal static SystemCallResult ProcessSetRights(ulong processHandle, ulong rights)
     {
-        SystemCallResult result = Supervisor(out ServiceProcess? supervisor);
-        if (supervisor == null)
-        {
-            return result;
-        }
-
-        ServiceProcess? child = supervisor.ResolveProcess(processHandle);
+        SystemCallResult result = UnstartedChild(processHandle, out ServiceProcess? child);
         if (child == null)
         {
-            return SystemCallResult.Fail(Errno.EBADF);
-        }
-
-        if (child.Started)
-        {
-            return SystemCallResult.Fail(Errno.EBUSY);
+            return result;
         }
 
         if ((rights & ~(ulong)ProcessRights.All) != 0)
@@ -202,6 +180,32 @@ internal static unsafe class SupervisorCalls
         }
 
         return SystemCallResult.Fail(caller == null ? Errno.ENOSYS : Errno.EPERM);
+    }
+
+    /// <summary>The supervisor's child <paramref name="processHandle"/> before it starts (what
+    /// process_start and process_set_rights act on); null with the reason (EPERM/ENOSYS: not the
+    /// supervisor; EBADF: no such child; EBUSY: already started).</summary>
+    private static SystemCallResult UnstartedChild(ulong processHandle, out ServiceProcess? child)
+    {
+        SystemCallResult result = Supervisor(out ServiceProcess? supervisor);
+        child = supervisor?.ResolveProcess(processHandle);
+        if (supervisor == null)
+        {
+            return result;
+        }
+
+        if (child == null)
+        {
+            return SystemCallResult.Fail(Errno.EBADF);
+        }
+
+        if (child.Started)
+        {
+            child = null;
+            return SystemCallResult.Fail(Errno.EBUSY);
+        }
+
+        return SystemCallResult.Success;
     }
 
     /// <summary>The supervisor's started child behind <paramref name="processHandle"/>, or
