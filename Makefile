@@ -55,7 +55,7 @@ run: deps image
 ## test: the style check (make lint), then every test: host unit/property tests, in-image suite, boot and crash tests
 test: lint test-host
 
-## test-host: the host test projects (tests/*.Tests) one after another, with a summary line
+## test-host: every test project of Microkernel.sln, one at a time, ending with "N passed, N failed"
 test-host: deps image test-image image-stop-test symbolizer
 	@$(ROOT)/build/run-host-tests.sh
 
