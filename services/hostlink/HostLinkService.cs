@@ -6,7 +6,7 @@ using Microkernel.UserRuntime;
 
 namespace Microkernel.Services.HostLinking;
 
-/// <summary>Answers the host's queries (`./mk store NAME get ENTRY`) that arrive on the
+/// <summary>Answers the host's queries (`./mk store get NAME ENTRY`) that arrive on the
 /// log export port's receive side: each get is asked of the store over its channel and
 /// answered with a reply frame (<see cref="HostLinkFrames"/>) on the export port.
 /// Polls every 20 ms; stops when the supervisor asks (ESHUTDOWN).</summary>

@@ -10,7 +10,8 @@ namespace Microkernel.Services.Store;
 /// lists with this side as the server, one client per channel, from one loop. It sleeps in
 /// wait(0) when every ring is idle, forgets a client whose peer closed (its objects,
 /// references and subscriptions), rebuilds a channel the supervisor reconnected (a new
-/// generation), and ends once every client it had has gone and none was reconnected.</summary>
+/// generation), and serves until the supervisor asks it to stop (ESHUTDOWN), clients or
+/// not; its exit status is the number of clients that left.</summary>
 internal static unsafe class StoreService
 {
     private const int MaxEntries = 256;
