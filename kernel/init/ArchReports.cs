@@ -17,46 +17,14 @@ internal static class ArchReports
         line.Decimal((ulong)CpuFeatures.Family);
         line.Text(" model "u8);
         line.Decimal((ulong)CpuFeatures.Model);
-        if (CpuFeatures.Sse42)
-        {
-            line.Text(" sse4.2"u8);
-        }
-
-        if (CpuFeatures.Avx2)
-        {
-            line.Text(" avx2"u8);
-        }
-
-        if (CpuFeatures.RdRand)
-        {
-            line.Text(" rdrand"u8);
-        }
-
-        if (CpuFeatures.RdSeed)
-        {
-            line.Text(" rdseed"u8);
-        }
-
-        if (CpuFeatures.NoExecute)
-        {
-            line.Text(" nx"u8);
-        }
-
-        if (CpuFeatures.Pages1G)
-        {
-            line.Text(" 1g-pages"u8);
-        }
-
-        if (CpuFeatures.X2Apic)
-        {
-            line.Text(" x2apic"u8);
-        }
-
-        if (CpuFeatures.InvariantTsc)
-        {
-            line.Text(" invariant-tsc"u8);
-        }
-
+        Flag(ref line, CpuFeatures.Sse42, " sse4.2"u8);
+        Flag(ref line, CpuFeatures.Avx2, " avx2"u8);
+        Flag(ref line, CpuFeatures.RdRand, " rdrand"u8);
+        Flag(ref line, CpuFeatures.RdSeed, " rdseed"u8);
+        Flag(ref line, CpuFeatures.NoExecute, " nx"u8);
+        Flag(ref line, CpuFeatures.Pages1G, " 1g-pages"u8);
+        Flag(ref line, CpuFeatures.X2Apic, " x2apic"u8);
+        Flag(ref line, CpuFeatures.InvariantTsc, " invariant-tsc"u8);
         if (CpuFeatures.Hypervisor)
         {
             line.Text(" hypervisor="u8);
@@ -64,6 +32,15 @@ internal static class ArchReports
         }
 
         line.End();
+    }
+
+    /// <summary>Appends <paramref name="name"/> when the CPU has the feature.</summary>
+    private static void Flag(ref LogLine line, bool present, System.ReadOnlySpan<byte> name)
+    {
+        if (present)
+        {
+            line.Text(name);
+        }
     }
 
     /// <summary>The TSC's rate and where it came from (a warning when it was only assumed).</summary>
