@@ -95,6 +95,20 @@ internal ref struct LogLine
         _buffer[_length++] = value;
     }
 
+    /// <summary>Takes in what a formatter wrote into <see cref="Free"/>: its length, or a
+    /// negative count when it did not fit (the line is then marked truncated).</summary>
+    private void Advance(int written)
+    {
+        if (written < 0)
+        {
+            _truncated = true;
+        }
+        else
+        {
+            _length += written;
+        }
+    }
+
     /// <summary>Appends a signed decimal.</summary>
     internal void Decimal(long value)
     {
@@ -103,15 +117,7 @@ internal ref struct LogLine
             return;
         }
 
-        int n = IntegerFormatter.FormatDecimal(value, Free());
-        if (n < 0)
-        {
-            _truncated = true;
-        }
-        else
-        {
-            _length += n;
-        }
+        Advance(IntegerFormatter.FormatDecimal(value, Free()));
     }
 
     /// <summary>Appends an unsigned decimal.</summary>
@@ -122,15 +128,7 @@ internal ref struct LogLine
             return;
         }
 
-        int n = IntegerFormatter.FormatDecimal(value, Free());
-        if (n < 0)
-        {
-            _truncated = true;
-        }
-        else
-        {
-            _length += n;
-        }
+        Advance(IntegerFormatter.FormatDecimal(value, Free()));
     }
 
     /// <summary>Appends 0x and 16 hex digits.</summary>
@@ -141,15 +139,7 @@ internal ref struct LogLine
             return;
         }
 
-        int n = IntegerFormatter.FormatHexAddress(value, Free());
-        if (n < 0)
-        {
-            _truncated = true;
-        }
-        else
-        {
-            _length += n;
-        }
+        Advance(IntegerFormatter.FormatHexAddress(value, Free()));
     }
 
     /// <summary>Appends hex digits (no prefix), at least <paramref name="minDigits"/>.</summary>
@@ -160,15 +150,7 @@ internal ref struct LogLine
             return;
         }
 
-        int n = IntegerFormatter.FormatHex(value, minDigits, Free());
-        if (n < 0)
-        {
-            _truncated = true;
-        }
-        else
-        {
-            _length += n;
-        }
+        Advance(IntegerFormatter.FormatHex(value, minDigits, Free()));
     }
 
     /// <summary>Finishes the line and writes it.</summary>
